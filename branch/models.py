@@ -1,0 +1,1 @@
+"""Models of the ``branch`` app (filled by its own issue)."""

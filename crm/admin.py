@@ -1,0 +1,1 @@
+"""Admin placeholder; replaced below."""

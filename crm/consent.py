@@ -1,0 +1,45 @@
+"""Consent (SPEC X3): record decisions and read the current state per purpose.
+
+Decisions form an append-only log (``Consent`` rows); the latest decision per purpose counts and no
+decision means no consent.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from crm.models import Consent, Customer, User
+
+
+def current_consents(customer: Customer) -> dict[str, bool]:
+    """Every purpose → whether it is granted now. Uses prefetched ``consents`` when present."""
+    state = {purpose: False for purpose in Consent.Purpose.values}
+    decided: set[str] = set()
+    for decision in sorted(customer.consents.all(), key=lambda c: (c.decided_at, c.pk), reverse=True):
+        if decision.purpose not in decided:
+            state[decision.purpose] = decision.granted
+            decided.add(decision.purpose)
+    return state
+
+
+def record_consent(
+    customer: Customer,
+    purpose: str,
+    granted: bool,
+    source: str = Consent.Source.MANUAL,
+    recorded_by: User | None = None,
+    note: str = "",
+) -> Consent:
+    if purpose not in Consent.Purpose.values:
+        raise ValueError(f"Unknown consent purpose {purpose!r}.")
+    with transaction.atomic():
+        return Consent.objects.create(
+            customer=customer,
+            purpose=purpose,
+            granted=granted,
+            source=source,
+            recorded_by=recorded_by,
+            note=note,
+            decided_at=timezone.now(),
+        )

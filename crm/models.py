@@ -1,0 +1,627 @@
+"""CRM data: staff users with roles, customers and their consent, products, cases, tags, IM relations,
+chat messages and behaviour events (SPEC S1, S8, P1–P6, B6, X3).
+
+Every table carries the indexes its obvious queries need: a salesperson's customers by recency, a
+customer's events and messages newest first, consent by purpose.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9\- ]{5,19}$", _("Enter a phone number of 6 to 20 digits, optionally starting with +.")
+)
+
+
+class TimeStamped(models.Model):
+    """Audit fields shown read-only in the admin."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+# --- Staff ------------------------------------------------------------------------------------------
+class User(AbstractUser):
+    """A member of staff. The role decides what the API, the admin and the sockets allow."""
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("Sales manager")
+        SALES = "sales", _("Salesperson")
+        BRANCH_STAFF = "branch_staff", _("Branch staff")
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SALES, db_index=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[phone_validator])
+    title = models.CharField(_("job title"), max_length=100, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
+
+    def save(self, *args, **kwargs) -> None:
+        # Managers work in the admin; the role, not a separate flag, grants that.
+        if self.role == self.Role.MANAGER:
+            self.is_staff = True
+        super().save(*args, **kwargs)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.is_active and (self.role == self.Role.MANAGER or self.is_superuser)
+
+    def __str__(self) -> str:
+        full_name = self.get_full_name()
+        return f"{full_name} ({self.username})" if full_name else self.username
+
+
+# --- Customers --------------------------------------------------------------------------------------
+class Customer(TimeStamped):
+    """A customer or lead with the S1 information and the B6 sub-pages (info, assets, preferences)."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        UNKNOWN = "unknown", _("Unknown")
+
+    class Language(models.TextChoices):
+        MANDARIN = "zh-hans", _("Mandarin (Simplified Chinese)")
+        CANTONESE = "yue", _("Cantonese")
+        ENGLISH = "en", _("English")
+
+    class Dialect(models.TextChoices):
+        NONE = "", _("None")
+        CANTONESE = "cantonese", _("Cantonese")
+        HOKKIEN = "hokkien", _("Hokkien (Minnan)")
+        SHANGHAINESE = "shanghainese", _("Shanghainese")
+        SICHUANESE = "sichuanese", _("Sichuanese")
+        HAKKA = "hakka", _("Hakka")
+
+    class IncomeBand(models.TextChoices):
+        """Monthly income in CNY."""
+
+        UNKNOWN = "", _("Unknown")
+        BELOW_5K = "lt5k", _("below ¥5,000")
+        FROM_5K = "5k-10k", _("¥5,000–10,000")
+        FROM_10K = "10k-20k", _("¥10,000–20,000")
+        FROM_20K = "20k-50k", _("¥20,000–50,000")
+        FROM_50K = "50k-100k", _("¥50,000–100,000")
+        ABOVE_100K = "gt100k", _("above ¥100,000")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Entered by staff")
+        IM = "im", _("IM friend")
+        CARD = "card", _("Smart card visitor")
+        BRANCH = "branch", _("Branch walk-in")
+        IMPORT = "import", _("Import")
+
+    MBTI_TYPES = [
+        a + b + c + d for a in "EI" for b in "SN" for c in "TF" for d in "JP"
+    ]
+    ASSET_CLASSES = ("deposits", "stocks", "funds", "insurance", "vehicles", "property")
+
+    name = models.CharField(_("name"), max_length=100)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN)
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    hometown = models.CharField(_("hometown"), max_length=100, blank=True)
+    residence = models.CharField(_("residence"), max_length=200, blank=True)
+    hobbies = models.JSONField(_("hobbies"), default=list, blank=True, help_text=_("A list of hobbies."))
+    mbti = models.CharField(
+        _("MBTI"), max_length=4, blank=True, choices=[(t, t) for t in MBTI_TYPES]
+    )
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.MANDARIN)
+    dialect = models.CharField(_("dialect"), max_length=20, choices=Dialect.choices, blank=True, default="")
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[phone_validator])
+    email = models.EmailField(_("e-mail"), blank=True)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    income_band = models.CharField(
+        _("monthly income"), max_length=10, choices=IncomeBand.choices, blank=True, default=""
+    )
+    monthly_online_spend = models.DecimalField(
+        _("monthly online spend (¥)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    married = models.BooleanField(_("married"), null=True, blank=True)
+    assets = models.JSONField(
+        _("assets by class (¥)"),
+        default=dict,
+        blank=True,
+        help_text=_("Amounts in CNY by class: deposits, stocks, funds, insurance, vehicles, property."),
+    )
+    preferences = models.JSONField(
+        _("preferences"),
+        default=dict,
+        blank=True,
+        help_text=_("Preference lists by topic, e.g. {\"colours\": [\"灰色\"], \"styles\": [\"北欧\"]}."),
+    )
+    external_im_id = models.CharField(_("IM id"), max_length=100, null=True, blank=True, unique=True)
+    owner = models.ForeignKey(
+        User,
+        verbose_name=_("owning salesperson"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_customers",
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["owner", "-updated_at"], name="customer_owner_recent"),
+            models.Index(fields=["phone"], name="customer_phone"),
+            models.Index(fields=["name"], name="customer_name"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(monthly_online_spend__isnull=True) | Q(monthly_online_spend__gte=0),
+                name="customer_online_spend_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.birthday and self.birthday > timezone.localdate():
+            errors["birthday"] = _("The birthday cannot be in the future.")
+        if not isinstance(self.hobbies, list) or not all(isinstance(h, str) for h in self.hobbies):
+            errors["hobbies"] = _("Hobbies must be a list of words.")
+        asset_error = validate_assets(self.assets)
+        if asset_error:
+            errors["assets"] = asset_error
+        if not isinstance(self.preferences, dict):
+            errors["preferences"] = _("Preferences must be an object of topic → list of values.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def age(self) -> int | None:
+        if not self.birthday:
+            return None
+        today = timezone.localdate()
+        return today.year - self.birthday.year - ((today.month, today.day) < (self.birthday.month, self.birthday.day))
+
+    def has_consent(self, purpose: str) -> bool:
+        """Whether the latest decision for ``purpose`` is a grant (no decision means no consent)."""
+        latest = self.consents.filter(purpose=purpose).order_by("-decided_at", "-pk").first()
+        return bool(latest and latest.granted)
+
+
+def validate_assets(assets: object) -> str | None:
+    """Return why ``assets`` is not a mapping of known asset class → non-negative amount, or None."""
+    if not isinstance(assets, dict):
+        return str(_("Assets must be an object of asset class → amount in CNY."))
+    unknown = sorted(set(assets) - set(Customer.ASSET_CLASSES))
+    if unknown:
+        return str(_("Unknown asset classes: %(classes)s.") % {"classes": ", ".join(unknown)})
+    for key, value in assets.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            return str(_("The amount for %(cls)s must be a number of at least 0.") % {"cls": key})
+    return None
+
+
+class Consent(models.Model):
+    """One consent decision (X3). The rows form an append-only log; the latest per purpose counts."""
+
+    class Purpose(models.TextChoices):
+        USAGE_DATA = "usage_data", _("Use of usage data (apps, browsing, reading)")
+        PROFILE_EXTRACTION = "profile_extraction", _("Profile extraction from chats")
+        CALL_RECORDING = "call_recording", _("Call recording")
+        CONTACT = "contact", _("Contact for marketing")
+
+    class Source(models.TextChoices):
+        CARD = "card", _("Smart card notice")
+        IM = "im", _("IM conversation")
+        BRANCH = "branch", _("Branch counter")
+        PHONE = "phone", _("Phone call")
+        MANUAL = "manual", _("Entered by staff")
+
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
+    granted = models.BooleanField(_("granted"), help_text=_("Unticked means the consent was withdrawn or refused."))
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    recorded_by = models.ForeignKey(
+        User, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("consent decision")
+        verbose_name_plural = _("consent decisions")
+        ordering = ["-decided_at", "-pk"]
+        indexes = [models.Index(fields=["customer", "purpose", "-decided_at"], name="consent_latest")]
+
+    def __str__(self) -> str:
+        state = _("granted") if self.granted else _("withdrawn")
+        return f"{self.customer} · {self.get_purpose_display()} · {state}"
+
+
+# --- Products and cases -----------------------------------------------------------------------------
+class ProductCategory(TimeStamped):
+    """The "product type" of S7 (sofa, term life insurance, time deposit, …) within a line of business."""
+
+    class LineOfBusiness(models.TextChoices):
+        HOME = "home", _("Home furnishing")
+        INSURANCE = "insurance", _("Insurance")
+        BANKING = "banking", _("Bank wealth, deposits and loans")
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    line_of_business = models.CharField(_("line of business"), max_length=20, choices=LineOfBusiness.choices)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("product category")
+        verbose_name_plural = _("product categories")
+        ordering = ["line_of_business", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(TimeStamped):
+    """A product with the specs a greeting names (design, colour, size, price) and its purchase link."""
+
+    category = models.ForeignKey(
+        ProductCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
+    )
+    sku = models.CharField(_("SKU"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    design = models.CharField(_("design"), max_length=200, blank=True)
+    colour = models.CharField(_("colour"), max_length=100, blank=True)
+    size = models.CharField(_("size / term"), max_length=100, blank=True)
+    price = models.DecimalField(
+        _("price (¥)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    specs = models.JSONField(_("other specs"), default=dict, blank=True, help_text=_("Further attributes by name."))
+    description = models.TextField(_("description"), blank=True)
+    purchase_url = models.URLField(_("purchase URL"), max_length=500, blank=True)
+    image = models.ImageField(_("image"), upload_to="products/", blank=True)
+    is_active = models.BooleanField(_("on sale"), default=True)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["category", "name"]
+        indexes = [models.Index(fields=["category", "is_active"], name="product_category_active")]
+        constraints = [models.CheckConstraint(condition=Q(price__gte=0), name="product_price_not_negative")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not isinstance(self.specs, dict):
+            raise ValidationError({"specs": _("Specs must be an object of attribute → value.")})
+
+
+class Case(TimeStamped):
+    """A customer success story shown on the card's Cases tab."""
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300)
+    body = models.TextField(_("story"))
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
+    )
+    category = models.ForeignKey(
+        ProductCategory,
+        verbose_name=_("category"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    image = models.ImageField(_("image"), upload_to="cases/", blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    author = models.ForeignKey(
+        User, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
+    )
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --- Tags -------------------------------------------------------------------------------------------
+class Tag(TimeStamped):
+    """An enterprise tag (managed in the admin, owner empty) or a staff member's personal tag."""
+
+    name = models.CharField(_("name"), max_length=50)
+    owner = models.ForeignKey(
+        User,
+        verbose_name=_("personal tag of"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="personal_tags",
+        help_text=_("Empty for an enterprise tag every colleague sees."),
+    )
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#1677ff",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1677ff."))],
+    )
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], condition=Q(owner__isnull=True), name="tag_enterprise_unique"),
+            models.UniqueConstraint(fields=["owner", "name"], name="tag_personal_unique"),
+        ]
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.owner_id is None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomerTag(models.Model):
+    """A tag on a customer, put there by hand or by automatic analysis."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Manual")
+        AUTO = "auto", _("Automatic")
+
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="tag_links")
+    tag = models.ForeignKey(Tag, verbose_name=_("tag"), on_delete=models.CASCADE, related_name="customer_links")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    added_by = models.ForeignKey(
+        User, verbose_name=_("added by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("customer tag")
+        verbose_name_plural = _("customer tags")
+        constraints = [models.UniqueConstraint(fields=["customer", "tag"], name="customer_tag_unique")]
+        indexes = [models.Index(fields=["tag", "customer"], name="customer_tag_by_tag")]
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.tag}"
+
+
+# --- IM relations and chats -------------------------------------------------------------------------
+class Friendship(models.Model):
+    """A staff member and a customer are friends on the IM platform (P1, P4)."""
+
+    staff = models.ForeignKey(User, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="friendships")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="friendships"
+    )
+    remark = models.CharField(_("remark"), max_length=100, blank=True, help_text=_("The name staff gave the contact."))
+    since = models.DateTimeField(_("friends since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("IM friendship")
+        verbose_name_plural = _("IM friendships")
+        ordering = ["-since"]
+        constraints = [models.UniqueConstraint(fields=["staff", "customer"], name="friendship_unique")]
+        indexes = [models.Index(fields=["customer", "staff"], name="friendship_by_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} ↔ {self.customer}"
+
+
+class ChatGroup(TimeStamped):
+    """An IM group chat with staff and customers as members."""
+
+    name = models.CharField(_("name"), max_length=100)
+    external_id = models.CharField(_("IM group id"), max_length=100, null=True, blank=True, unique=True)
+
+    class Meta:
+        verbose_name = _("group chat")
+        verbose_name_plural = _("group chats")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChatGroupMembership(models.Model):
+    """One member of a group chat: exactly one of staff or customer."""
+
+    group = models.ForeignKey(ChatGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="memberships")
+    staff = models.ForeignKey(
+        User, verbose_name=_("staff member"), on_delete=models.CASCADE, null=True, blank=True, related_name="group_memberships"
+    )
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="group_memberships",
+    )
+    joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("group member")
+        verbose_name_plural = _("group members")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(staff__isnull=False) & Q(customer__isnull=True))
+                | (Q(staff__isnull=True) & Q(customer__isnull=False)),
+                name="membership_staff_xor_customer",
+            ),
+            models.UniqueConstraint(fields=["group", "staff"], name="membership_staff_unique"),
+            models.UniqueConstraint(fields=["group", "customer"], name="membership_customer_unique"),
+        ]
+        indexes = [models.Index(fields=["customer", "group"], name="membership_by_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.group} · {self.staff or self.customer}"
+
+    def clean(self) -> None:
+        if bool(self.staff_id) == bool(self.customer_id):
+            raise ValidationError(_("A group member is either a staff member or a customer, not both or neither."))
+
+
+class ChatMessage(models.Model):
+    """One IM message between a customer and staff, one-to-one or in a group (P2)."""
+
+    class Direction(models.TextChoices):
+        INBOUND = "in", _("From the customer")
+        OUTBOUND = "out", _("From staff")
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        IMAGE = "image", _("Image")
+
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="messages")
+    staff = models.ForeignKey(
+        User, verbose_name=_("staff member"), on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    group = models.ForeignKey(
+        ChatGroup, verbose_name=_("group"), on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices, default=Kind.TEXT)
+    text = models.TextField(_("text"), blank=True)
+    image = models.ImageField(_("image"), upload_to="chat/%Y/%m/", blank=True)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    external_id = models.CharField(_("IM message id"), max_length=100, null=True, blank=True, unique=True)
+
+    class Meta:
+        verbose_name = _("chat message")
+        verbose_name_plural = _("chat messages")
+        ordering = ["-sent_at"]
+        indexes = [
+            models.Index(fields=["customer", "-sent_at"], name="message_customer_recent"),
+            models.Index(fields=["staff", "-sent_at"], name="message_staff_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="image") | ~Q(text=""), name="message_text_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.get_direction_display()} · {self.text[:30] or self.get_kind_display()}"
+
+
+# --- Behaviour --------------------------------------------------------------------------------------
+class BehaviorEvent(models.Model):
+    """Something a customer did (S1 usage, P5 operations towards staff, B4 transactions)."""
+
+    class Kind(models.TextChoices):
+        CARD_OPEN = "card_open", _("Opened the card")
+        TAB_VIEW = "tab_view", _("Viewed a card tab")
+        ARTICLE_READ = "article_read", _("Read an article")
+        PRODUCT_CLICK = "product_click", _("Clicked a product")
+        LINK_CLICK = "link_click", _("Clicked a link")
+        SHARE = "share", _("Shared")
+        APP_USAGE = "app_usage", _("App usage")
+        BROWSE = "browse", _("Browsed")
+        SEARCH = "search", _("Searched")
+        TRANSACTION = "transaction", _("Transaction")
+
+    # Kinds that count as usage data: used only under the customer's usage-data consent (X3).
+    USAGE_KINDS = frozenset({Kind.APP_USAGE, Kind.BROWSE, Kind.ARTICLE_READ, Kind.SEARCH})
+
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="events")
+    staff = models.ForeignKey(
+        User,
+        verbose_name=_("towards staff member"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customer_events",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    category = models.ForeignKey(
+        ProductCategory,
+        verbose_name=_("product category"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    seconds = models.PositiveIntegerField(_("seconds"), null=True, blank=True, help_text=_("Reading or browsing time."))
+    app_name = models.CharField(_("app"), max_length=100, blank=True)
+    app_category = models.CharField(_("app category"), max_length=50, blank=True)
+    minutes = models.PositiveIntegerField(_("minutes"), null=True, blank=True, help_text=_("Daily minutes in the app."))
+    query = models.CharField(_("search query"), max_length=200, blank=True)
+    amount = models.DecimalField(
+        _("amount (¥)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    target = models.CharField(
+        _("target"), max_length=300, blank=True, help_text=_("Tab name, article title or URL the event concerns.")
+    )
+
+    class Meta:
+        verbose_name = _("behaviour event")
+        verbose_name_plural = _("behaviour events")
+        ordering = ["-occurred_at"]
+        indexes = [
+            models.Index(fields=["customer", "-occurred_at"], name="event_customer_recent"),
+            models.Index(fields=["customer", "kind", "-occurred_at"], name="event_customer_kind"),
+            models.Index(fields=["staff", "-occurred_at"], name="event_staff_recent"),
+            models.Index(fields=["kind", "occurred_at"], name="event_kind_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="event_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.get_kind_display()} · {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        required = {
+            self.Kind.APP_USAGE: ("app_name", "minutes"),
+            self.Kind.ARTICLE_READ: ("seconds",),
+            self.Kind.BROWSE: ("seconds",),
+            self.Kind.SEARCH: ("query",),
+            self.Kind.TRANSACTION: ("product", "amount"),
+            self.Kind.PRODUCT_CLICK: ("product",),
+            self.Kind.TAB_VIEW: ("target",),
+        }.get(self.kind, ())
+        for field in required:
+            if getattr(self, field) in (None, ""):
+                errors[field] = _("Required for a “%(kind)s” event.") % {"kind": self.get_kind_display()}
+        if self.occurred_at and self.occurred_at > timezone.now() + datetime.timedelta(minutes=5):
+            errors["occurred_at"] = _("An event cannot lie in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_usage_data(self) -> bool:
+        return self.kind in self.USAGE_KINDS

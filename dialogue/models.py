@@ -1,0 +1,1 @@
+"""Models of the ``dialogue`` app (filled by its own issue)."""

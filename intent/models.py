@@ -1,0 +1,1 @@
+"""Models of the ``intent`` app (filled by its own issue)."""

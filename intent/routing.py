@@ -1,0 +1,5 @@
+"""WebSocket routes of the ``intent`` app, included by ``salescard.routing``."""
+
+from __future__ import annotations
+
+websocket_urlpatterns: list = []

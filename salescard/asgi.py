@@ -1,0 +1,25 @@
+"""ASGI entry point: HTTP goes to Django; a WebSocket passes origin validation, then authentication
+(session cookie or ``Authorization: Token …``), then the URL router that each app extends."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salescard.settings")
+django_asgi_app = get_asgi_application()
+
+# Imported after Django is set up: the routers import consumers, which import models.
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from salescard.routing import websocket_urlpatterns  # noqa: E402
+from salescard.socket_auth import SocketAuthMiddlewareStack  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(SocketAuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    }
+)

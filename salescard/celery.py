@@ -1,0 +1,20 @@
+"""The Celery application: queues ``default``, ``inference``, ``speech`` and ``training``.
+
+With ``REDIS_URL`` unset, tasks run eagerly inside the web process (the embedded default); with it
+set, they go through the Redis broker to worker processes, one pool per queue (see the Makefile's
+``run-distributed``). Results go to model rows, never to a result backend.
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salescard.settings")
+
+app = Celery("salescard")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.task_queues = [Queue(name) for name in ("default", "inference", "speech", "training")]
+app.autodiscover_tasks()
