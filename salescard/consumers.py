@@ -14,19 +14,17 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from salescard.notify import OPS_GROUP
 from salescard.pipeline import ALL_QUEUES, describe_probe, request_probes
-
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_FORBIDDEN = 4403
+from salescard.socket_auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, refuse
 
 
 class OpsConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await refuse(self, CLOSE_UNAUTHENTICATED)
             return
         if not user.is_manager:
-            await self.close(code=CLOSE_FORBIDDEN)
+            await refuse(self, CLOSE_FORBIDDEN)
             return
         await self.channel_layer.group_add(OPS_GROUP, self.channel_name)
         await self.accept()

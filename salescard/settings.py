@@ -36,7 +36,7 @@ _FALSE = {"0", "false", "no", "off", ""}
 def _read(name: str, parse: Callable[[str], Any], default: Any) -> Any:
     """Read one variable; a value that does not parse stops start-up with the variable's name."""
     raw = os.environ.get(name)
-    if raw is None:
+    if raw is None or raw.strip() == "":
         return default
     try:
         return parse(raw)
@@ -68,6 +68,8 @@ def _database(raw: str) -> dict[str, Any]:
     config = env.db_url_config(raw)
     if not config.get("ENGINE"):
         raise ValueError("unsupported database scheme; use sqlite:///path or postgres://user:pass@host:port/name")
+    if config["ENGINE"] == "django.db.backends.sqlite3" and config["NAME"] != ":memory:":
+        config["NAME"] = str(_path(config["NAME"]))
     return config
 
 
@@ -233,7 +235,7 @@ else:
         }
     }
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = EMBEDDED
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_QUEUES_NAMES = ("default", "inference", "speech", "training")

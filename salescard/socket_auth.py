@@ -40,3 +40,17 @@ class TokenAuthMiddleware(BaseMiddleware):
 
 def SocketAuthMiddlewareStack(inner):  # noqa: N802 — named like Channels' own AuthMiddlewareStack
     return AuthMiddlewareStack(TokenAuthMiddleware(inner))
+
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+
+
+async def refuse(consumer, code: int) -> None:
+    """Accept, then close with an application code (4401 sign in, 4403 not allowed).
+
+    Closing before accepting would only give the client a bare HTTP 403; the close code tells it
+    whether to sign in again or to give up.
+    """
+    await consumer.accept()
+    await consumer.close(code=code)

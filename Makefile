@@ -1,0 +1,70 @@
+# SalesCard — the two commands: `make run` and `make test`. See README.md.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format run-distributed worker setup setup-dev messages clean
+
+# --- Set-up (virtual environment with the pinned requirements) -----------------------------------
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+.env:
+	cp .env.example .env
+
+setup: $(VENV)/.runtime .env
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) seed_demo --if-empty
+	$(MANAGE) ensure_demo_manager
+
+setup-dev: $(VENV)/.dev
+
+# --- The embedded default: one Daphne process, SQLite, in-memory channel layer, eager Celery -------
+run: setup
+	@echo "SalesCard on http://$(HOST):$(PORT)/admin/"
+	$(BIN)/daphne -b $(HOST) -p $(PORT) salescard.asgi:application
+
+# --- Tests: lint, unit + e2e on the embedded default, then integration on real PostgreSQL + Redis --
+test: setup-dev
+	scripts/system-deps.sh redis postgresql chromium
+	scripts/run-tests.sh
+
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# --- Distributed: Daphne + one Celery worker per queue against REDIS_URL / DATABASE_URL ------------
+run-distributed: $(VENV)/.runtime .env
+	@test -n "$$REDIS_URL" || grep -q '^REDIS_URL=.\+' .env || { echo "Set REDIS_URL (and DATABASE_URL) first"; exit 1; }
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) seed_demo --if-empty
+	$(MANAGE) ensure_demo_manager
+	$(BIN)/celery -A salescard worker -Q default,inference -c 2 -n inference@%h -l info & \
+	$(BIN)/celery -A salescard worker -Q speech -c 1 -n speech@%h -l info & \
+	$(BIN)/celery -A salescard worker -Q training -c 1 -n training@%h -l info & \
+	trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/daphne -b $(HOST) -p $(PORT) salescard.asgi:application
+
+messages: setup-dev
+	cd salescard && ../$(MANAGE) makemessages -l zh_Hans --no-obsolete && ../$(MANAGE) compilemessages -l zh_Hans
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

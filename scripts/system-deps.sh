@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Install the Debian packages a command needs, only when they are missing.
+# Usage: scripts/system-deps.sh redis postgresql chromium
+set -euo pipefail
+
+declare -A PACKAGE=( [redis]=redis-server [postgresql]=postgresql [chromium]=chromium )
+have() {
+  case "$1" in
+    redis) command -v redis-server >/dev/null ;;
+    postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 ;;
+    chromium) command -v chromium >/dev/null ;;
+    *) echo "unknown dependency $1" >&2; exit 2 ;;
+  esac
+}
+
+missing=()
+for dep in "$@"; do have "$dep" || missing+=("${PACKAGE[$dep]}"); done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then SUDO=(); elif command -v sudo >/dev/null; then SUDO=(sudo -n); else
+  echo "Missing Debian packages: ${missing[*]} — install them (apt-get install ${missing[*]}) and rerun." >&2; exit 1
+fi
+echo "Installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,48 @@
+"""Shared fixtures. Settings come from the environment; the Makefile's test target sets it."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import CustomerFactory, UserFactory
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(role="manager", username="mgr")
+
+
+@pytest.fixture
+def salesperson(db):
+    return UserFactory(role="sales", username="sales1")
+
+
+@pytest.fixture
+def branch_staff(db):
+    return UserFactory(role="branch_staff", username="branch1")
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def client_for():
+    """An API client signed in (by token) as the given user."""
+
+    def make(user) -> APIClient:
+        from rest_framework.authtoken.models import Token
+
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def customer(salesperson):
+    return CustomerFactory(owner=salesperson)
