@@ -64,10 +64,13 @@ def _list(raw: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+SUPPORTED_DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
+
+
 def _database(raw: str) -> dict[str, Any]:
+    if raw.split("://", 1)[0] not in SUPPORTED_DATABASE_SCHEMES:
+        raise ValueError("unsupported database; use sqlite:///path or postgres://user:pass@host:port/name")
     config = env.db_url_config(raw)
-    if not config.get("ENGINE"):
-        raise ValueError("unsupported database scheme; use sqlite:///path or postgres://user:pass@host:port/name")
     if config["ENGINE"] == "django.db.backends.sqlite3" and config["NAME"] != ":memory:":
         config["NAME"] = str(_path(config["NAME"]))
     return config

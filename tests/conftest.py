@@ -8,6 +8,12 @@ from rest_framework.test import APIClient
 from tests.factories import CustomerFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # Tests create many users; a slow hasher only costs time here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def manager(db):
     return UserFactory(role="manager", username="mgr")
@@ -37,7 +43,7 @@ def client_for():
 
         client = APIClient()
         token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE="en")
         return client
 
     return make
