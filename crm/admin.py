@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.consent import current_consents
 from crm.models import (
@@ -28,6 +29,12 @@ from crm.models import (
 )
 
 RECENT_EVENTS_SHOWN = 20
+SHORT_PURPOSE = {
+    Consent.Purpose.USAGE_DATA: _("usage data"),
+    Consent.Purpose.PROFILE_EXTRACTION: _("profile extraction"),
+    Consent.Purpose.CALL_RECORDING: _("call recording"),
+    Consent.Purpose.CONTACT: _("contact"),
+}
 
 
 @admin.register(User)
@@ -52,7 +59,7 @@ class UserAdmin(DjangoUserAdmin):
         )
     ]
 
-    @admin.display(description=_("name"))
+    @admin.display(description=pgettext_lazy("person", "name"))
     def full_name(self, user: User) -> str:
         return user.get_full_name()
 
@@ -138,9 +145,8 @@ class CustomerAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("consent"))
     def consent_summary(self, customer: Customer) -> str:
-        granted = [purpose for purpose, ok in current_consents(customer).items() if ok]
-        labels = dict(Consent.Purpose.choices)
-        return "、".join(str(labels[p]).split(" (")[0] for p in granted) or "—"
+        granted = [str(SHORT_PURPOSE[purpose]) for purpose, ok in current_consents(customer).items() if ok]
+        return " · ".join(granted) or "—"
 
     @admin.display(description=_("latest events"))
     def recent_events(self, customer: Customer) -> str:
@@ -150,10 +156,7 @@ class CustomerAdmin(admin.ModelAdmin):
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (f"{e.occurred_at:%Y-%m-%d %H:%M}", e.get_kind_display(), describe_event(e))
-                for e in events
-            ),
+            ((f"{e.occurred_at:%Y-%m-%d %H:%M}", e.get_kind_display(), describe_event(e)) for e in events),
         )
         return format_html("<table><tbody>{}</tbody></table>", rows)
 
@@ -227,7 +230,9 @@ class ProductAdmin(admin.ModelAdmin):
     def link(self, product: Product) -> str:
         if not product.purchase_url:
             return "—"
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', product.purchase_url, product.purchase_url)
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', product.purchase_url, product.purchase_url
+        )
 
 
 @admin.register(Case)

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9\- ]{5,19}$", _("Enter a phone number of 6 to 20 digits, optionally starting with +.")
@@ -105,20 +106,16 @@ class Customer(TimeStamped):
         BRANCH = "branch", _("Branch walk-in")
         IMPORT = "import", _("Import")
 
-    MBTI_TYPES = [
-        a + b + c + d for a in "EI" for b in "SN" for c in "TF" for d in "JP"
-    ]
+    MBTI_TYPES = [a + b + c + d for a in "EI" for b in "SN" for c in "TF" for d in "JP"]
     ASSET_CLASSES = ("deposits", "stocks", "funds", "insurance", "vehicles", "property")
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN)
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     hometown = models.CharField(_("hometown"), max_length=100, blank=True)
     residence = models.CharField(_("residence"), max_length=200, blank=True)
     hobbies = models.JSONField(_("hobbies"), default=list, blank=True, help_text=_("A list of hobbies."))
-    mbti = models.CharField(
-        _("MBTI"), max_length=4, blank=True, choices=[(t, t) for t in MBTI_TYPES]
-    )
+    mbti = models.CharField(_("MBTI"), max_length=4, blank=True, choices=[(t, t) for t in MBTI_TYPES])
     language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.MANDARIN)
     dialect = models.CharField(_("dialect"), max_length=20, choices=Dialect.choices, blank=True, default="")
     phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[phone_validator])
@@ -147,7 +144,7 @@ class Customer(TimeStamped):
         _("preferences"),
         default=dict,
         blank=True,
-        help_text=_("Preference lists by topic, e.g. {\"colours\": [\"灰色\"], \"styles\": [\"北欧\"]}."),
+        help_text=_('Preference lists by topic, e.g. {"colours": ["灰色"], "styles": ["北欧"]}.'),
     )
     external_im_id = models.CharField(_("IM id"), max_length=100, null=True, blank=True, unique=True)
     owner = models.ForeignKey(
@@ -235,7 +232,9 @@ class Consent(models.Model):
         PHONE = "phone", _("Phone call")
         MANUAL = "manual", _("Entered by staff")
 
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="consents")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="consents"
+    )
     purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
     granted = models.BooleanField(_("granted"), help_text=_("Unticked means the consent was withdrawn or refused."))
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
@@ -376,12 +375,12 @@ class Tag(TimeStamped):
             models.UniqueConstraint(fields=["owner", "name"], name="tag_personal_unique"),
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def is_enterprise(self) -> bool:
         return self.owner_id is None
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class CustomerTag(models.Model):
@@ -391,7 +390,9 @@ class CustomerTag(models.Model):
         MANUAL = "manual", _("Manual")
         AUTO = "auto", _("Automatic")
 
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="tag_links")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="tag_links"
+    )
     tag = models.ForeignKey(Tag, verbose_name=_("tag"), on_delete=models.CASCADE, related_name="customer_links")
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
     added_by = models.ForeignKey(
@@ -413,7 +414,9 @@ class CustomerTag(models.Model):
 class Friendship(models.Model):
     """A staff member and a customer are friends on the IM platform (P1, P4)."""
 
-    staff = models.ForeignKey(User, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="friendships")
+    staff = models.ForeignKey(
+        User, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="friendships"
+    )
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="friendships"
     )
@@ -451,7 +454,12 @@ class ChatGroupMembership(models.Model):
 
     group = models.ForeignKey(ChatGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="memberships")
     staff = models.ForeignKey(
-        User, verbose_name=_("staff member"), on_delete=models.CASCADE, null=True, blank=True, related_name="group_memberships"
+        User,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="group_memberships",
     )
     customer = models.ForeignKey(
         Customer,
@@ -496,7 +504,9 @@ class ChatMessage(models.Model):
         TEXT = "text", _("Text")
         IMAGE = "image", _("Image")
 
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="messages")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="messages"
+    )
     staff = models.ForeignKey(
         User, verbose_name=_("staff member"), on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
     )
@@ -519,9 +529,7 @@ class ChatMessage(models.Model):
             models.Index(fields=["staff", "-sent_at"], name="message_staff_recent"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind="image") | ~Q(text=""), name="message_text_not_empty"
-            ),
+            models.CheckConstraint(condition=Q(kind="image") | ~Q(text=""), name="message_text_not_empty"),
         ]
 
     def __str__(self) -> str:
@@ -597,7 +605,9 @@ class BehaviorEvent(models.Model):
             models.Index(fields=["kind", "occurred_at"], name="event_kind_time"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="event_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="event_amount_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:

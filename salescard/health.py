@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer

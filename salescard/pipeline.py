@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import socket
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone

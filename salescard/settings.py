@@ -12,8 +12,9 @@ A malformed value stops start-up with ``ImproperlyConfigured`` naming the variab
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -93,9 +94,7 @@ def _path(raw: str) -> Path:
 # --- Core -------------------------------------------------------------------------------------------
 DEBUG: bool = _read("DEBUG", _bool, False)
 SECRET_KEY: str = _read("SECRET_KEY", str, DEVELOPMENT_SECRET_KEY)
-ALLOWED_HOSTS: list[str] = _read(
-    "ALLOWED_HOSTS", _list, ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
-)
+ALLOWED_HOSTS: list[str] = _read("ALLOWED_HOSTS", _list, ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS: list[str] = _read("CSRF_TRUSTED_ORIGINS", _list, [])
 
 if not DEBUG:

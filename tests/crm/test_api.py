@@ -141,7 +141,9 @@ def test_consent_decisions_are_recorded_and_shown(client_for, salesperson, custo
     url = f"{CUSTOMERS}{customer.pk}/consents/"
     assert api.post(url, {"purpose": "usage_data", "granted": True, "source": "card"}, format="json").status_code == 201
     assert api.get(f"{CUSTOMERS}{customer.pk}/").json()["consents"]["usage_data"] is True
-    assert api.post(url, {"purpose": "usage_data", "granted": False, "source": "phone"}, format="json").status_code == 201
+    assert (
+        api.post(url, {"purpose": "usage_data", "granted": False, "source": "phone"}, format="json").status_code == 201
+    )
     assert api.get(f"{CUSTOMERS}{customer.pk}/").json()["consents"]["usage_data"] is False
     assert [c["granted"] for c in api.get(url).json()] == [False, True]
     bad = api.post(url, {"purpose": "resell", "granted": True}, format="json")
@@ -170,7 +172,9 @@ def test_product_with_negative_price_or_list_specs_is_refused(client_for, manage
 
 def test_products_filter_by_line_of_business(client_for, salesperson) -> None:
     ProductFactory()
-    deposit = ProductFactory(category=ProductCategoryFactory(code="deposit", name="定期存款", line_of_business="banking"))
+    deposit = ProductFactory(
+        category=ProductCategoryFactory(code="deposit", name="定期存款", line_of_business="banking")
+    )
     rows = client_for(salesperson).get(PRODUCTS, {"line_of_business": "banking"}).json()["results"]
     assert [r["id"] for r in rows] == [deposit.pk]
 

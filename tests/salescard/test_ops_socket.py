@@ -54,7 +54,9 @@ async def test_manager_probe_completes_and_is_pushed() -> None:
     manager = await sync_to_async(UserFactory)(role="manager")
     token = await sync_to_async(_token_for)(manager)
     communicator = WebsocketCommunicator(
-        application, "/ws/ops/", headers=[(b"origin", b"http://127.0.0.1"), (b"authorization", f"Token {token}".encode())]
+        application,
+        "/ws/ops/",
+        headers=[(b"origin", b"http://127.0.0.1"), (b"authorization", f"Token {token}".encode())],
     )
     connected, _ = await communicator.connect()
     assert connected
@@ -82,7 +84,9 @@ async def test_bad_frames_get_an_error_frame_and_change_nothing(frame, message) 
     manager = await sync_to_async(UserFactory)(role="manager")
     token = await sync_to_async(_token_for)(manager)
     communicator = WebsocketCommunicator(
-        application, "/ws/ops/", headers=[(b"origin", b"http://127.0.0.1"), (b"authorization", f"Token {token}".encode())]
+        application,
+        "/ws/ops/",
+        headers=[(b"origin", b"http://127.0.0.1"), (b"authorization", f"Token {token}".encode())],
     )
     await communicator.connect()
     await communicator.send_json_to(frame)

@@ -32,7 +32,9 @@ class Command(BaseCommand):
                 time.sleep(0.2)
         for probe in PipelineProbe.objects.filter(pk__in=[p.pk for p in probes]).order_by("queue"):
             if probe.completed_at:
-                self.stdout.write(f"{probe.queue:10} ok  {probe.latency_ms:7.0f} ms  {probe.worker} ({probe.database_vendor})")
+                self.stdout.write(
+                    f"{probe.queue:10} ok  {probe.latency_ms:7.0f} ms  {probe.worker} ({probe.database_vendor})"
+                )
             else:
                 self.stdout.write(f"{probe.queue:10} no worker answered")
         if pending:

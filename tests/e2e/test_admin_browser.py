@@ -1,0 +1,51 @@
+"""A manager signs into the admin in a real browser and works with the demo customers."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from crm.demo_login import ensure_demo_manager
+from crm.models import Customer
+from tests.e2e.conftest import SCREENSHOTS
+from tests.servers import daphne_server
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Demo-Manager-2026"
+
+
+def test_demo_manager_logs_in_and_sees_the_customer_list(page) -> None:
+    # Given the demo data and the demo manager's login, served by a real Daphne process
+    call_command("seed_demo", customers=20, seed=7, verbosity=0)
+    login = ensure_demo_manager(password=PASSWORD)
+    some_customer = Customer.objects.order_by("-updated_at").first()
+
+    with daphne_server() as base_url:
+        # When the manager signs in through the admin login form
+        page.goto(f"{base_url}/admin/")
+        page.fill("#id_username", login.username)
+        page.fill("#id_password", PASSWORD)
+        page.click("input[type=submit]")
+        page.wait_for_url(f"{base_url}/admin/")
+        # and opens the customer list
+        page.goto(f"{base_url}/admin/crm/customer/")
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "admin-customers.png"), full_page=True)
+
+        # Then the list shows the demo customers, in Chinese
+        assert page.locator("#result_list tbody tr").count() == Customer.objects.count()
+        assert page.locator("#result_list").get_by_text(some_customer.name, exact=True).count() >= 1
+        assert "客户" in page.title()
+
+
+def test_wrong_password_keeps_the_manager_out(page) -> None:
+    login = ensure_demo_manager(password=PASSWORD)
+    with daphne_server() as base_url:
+        page.goto(f"{base_url}/admin/login/")
+        page.fill("#id_username", login.username)
+        page.fill("#id_password", "not-the-password")
+        page.click("input[type=submit]")
+        assert page.locator(".errornote").is_visible()
+        page.goto(f"{base_url}/admin/crm/customer/")
+        assert "/admin/login/" in page.url
