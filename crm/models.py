@@ -163,6 +163,7 @@ class Customer(TimeStamped):
         ordering = ["-updated_at"]
         indexes = [
             models.Index(fields=["owner", "-updated_at"], name="customer_owner_recent"),
+            models.Index(fields=["-updated_at", "-id"], name="customer_recent"),
             models.Index(fields=["phone"], name="customer_phone"),
             models.Index(fields=["name"], name="customer_name"),
         ]

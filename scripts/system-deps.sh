@@ -3,18 +3,24 @@
 # Usage: scripts/system-deps.sh redis postgresql chromium
 set -euo pipefail
 
-declare -A PACKAGE=( [redis]=redis-server [postgresql]=postgresql [chromium]=chromium )
+# Chromium comes with a CJK font so that pages in Chinese render (and screenshot) as text, not boxes.
+declare -A PACKAGE=( [redis]=redis-server [postgresql]=postgresql [chromium]="chromium fonts-wqy-microhei" )
 have() {
   case "$1" in
     redis) command -v redis-server >/dev/null ;;
     postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 ;;
-    chromium) command -v chromium >/dev/null ;;
+    chromium) command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi wqy ;;
     *) echo "unknown dependency $1" >&2; exit 2 ;;
   esac
 }
 
 missing=()
-for dep in "$@"; do have "$dep" || missing+=("${PACKAGE[$dep]}"); done
+for dep in "$@"; do
+  if ! have "$dep"; then
+    read -ra packages <<<"${PACKAGE[$dep]}"
+    missing+=("${packages[@]}")
+  fi
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); elif command -v sudo >/dev/null; then SUDO=(sudo -n); else

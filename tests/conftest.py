@@ -9,8 +9,11 @@ from tests.factories import CustomerFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    # Tests create many users; a slow hasher only costs time here.
+def _fast_password_hashing(request, settings) -> None:
+    # Tests create many users; a slow hasher only costs time. Server processes started by e2e and
+    # integration tests verify passwords with the real hashers, so those tests keep them.
+    if request.node.get_closest_marker("e2e") or request.node.get_closest_marker("integration"):
+        return
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
