@@ -57,6 +57,12 @@ class User(AbstractUser):
             self.is_staff = True
         super().save(*args, **kwargs)
 
+    def get_full_name(self) -> str:
+        # Chinese names read family name first, with no space (陈静); Western names "first last".
+        if any("\u4e00" <= ch <= "\u9fff" for ch in self.last_name + self.first_name):
+            return f"{self.last_name}{self.first_name}".strip()
+        return super().get_full_name()
+
     @property
     def is_manager(self) -> bool:
         return self.is_active and (self.role == self.Role.MANAGER or self.is_superuser)

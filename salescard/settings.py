@@ -111,7 +111,7 @@ MEDIA_URL = "/media/"
 MODEL_DIR: Path = _read("MODEL_DIR", _path, DATA_DIR / "models")
 STATIC_ROOT: Path = _read("STATIC_ROOT", _path, DATA_DIR / "static")
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [path for path in [BASE_DIR / "static"] if path.is_dir()]
 
 # --- Applications -----------------------------------------------------------------------------------
 INSTALLED_APPS = [

@@ -122,3 +122,8 @@ def test_customer_listing_uses_recency_index() -> None:
     older = CustomerFactory(owner=owner)
     newer = CustomerFactory(owner=owner)
     assert list(Customer.objects.filter(owner=owner)) == [newer, older]
+
+
+def test_chinese_staff_names_read_family_name_first() -> None:
+    assert UserFactory(last_name="陈", first_name="静").get_full_name() == "陈静"
+    assert UserFactory(last_name="Smith", first_name="Anna").get_full_name() == "Anna Smith"
