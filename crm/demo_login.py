@@ -36,7 +36,7 @@ def ensure_demo_manager(username: str | None = None, password: str | None = None
         if password:
             if not user.check_password(password):
                 user.set_password(password)
-        elif not user.has_usable_password():
+        elif not user.password or not user.has_usable_password():  # a new row has an empty password
             shown = secrets.token_urlsafe(12)
             user.set_password(shown)
         user.save()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.utils import timezone
 
 from crm.models import Customer, Product
 
@@ -16,8 +17,6 @@ class CustomerFilter(django_filters.FilterSet):
         fields = ["owner", "gender", "language", "dialect", "income_band", "mbti", "married", "source"]
 
     def filter_min_age(self, queryset, name, value):
-        from django.utils import timezone
-
         today = timezone.localdate()
         try:
             latest_birthday = today.replace(year=today.year - int(value))

@@ -46,6 +46,6 @@ def test_wrong_password_keeps_the_manager_out(page) -> None:
         page.fill("#id_username", login.username)
         page.fill("#id_password", "not-the-password")
         page.click("input[type=submit]")
-        assert page.locator(".errornote").is_visible()
+        page.locator(".errornote").wait_for(state="visible", timeout=10_000)
         page.goto(f"{base_url}/admin/crm/customer/")
         assert "/admin/login/" in page.url
