@@ -512,7 +512,13 @@ class ChatMessage(models.Model):
         IMAGE = "image", _("Image")
 
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="messages"
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+        help_text=_("The customer who wrote or was addressed; empty for a staff post to a whole group."),
     )
     staff = models.ForeignKey(
         User, verbose_name=_("staff member"), on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
@@ -537,10 +543,14 @@ class ChatMessage(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(kind="image") | ~Q(text=""), name="message_text_not_empty"),
+            models.CheckConstraint(
+                condition=Q(customer__isnull=False) | Q(group__isnull=False), name="message_customer_or_group"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.customer} · {self.get_direction_display()} · {self.text[:30] or self.get_kind_display()}"
+        who = self.customer or self.group
+        return f"{who} · {self.get_direction_display()} · {self.text[:30] or self.get_kind_display()}"
 
 
 # --- Behaviour --------------------------------------------------------------------------------------
@@ -599,6 +609,14 @@ class BehaviorEvent(models.Model):
     )
     target = models.CharField(
         _("target"), max_length=300, blank=True, help_text=_("Tab name, article title or URL the event concerns.")
+    )
+    external_id = models.CharField(
+        _("source event id"),
+        max_length=100,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("Id given by the system that reported the event; makes imports and webhooks idempotent."),
     )
 
     class Meta:

@@ -127,3 +127,19 @@ def test_customer_listing_uses_recency_index() -> None:
 def test_chinese_staff_names_read_family_name_first() -> None:
     assert UserFactory(last_name="陈", first_name="静").get_full_name() == "陈静"
     assert UserFactory(last_name="Smith", first_name="Anna").get_full_name() == "Anna Smith"
+
+
+def test_group_post_needs_no_customer_but_a_message_needs_a_customer_or_group() -> None:
+    group = ChatGroup.objects.create(name="新房装修群")
+    post = ChatMessage.objects.create(
+        group=group, staff=UserFactory(), direction=ChatMessage.Direction.OUTBOUND, text="本周六样板间开放，欢迎参观"
+    )
+    assert str(post).startswith("新房装修群")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ChatMessage.objects.create(direction=ChatMessage.Direction.OUTBOUND, text="发给谁？")
+
+
+def test_event_source_id_is_unique() -> None:
+    BehaviorEventFactory(external_id="im-evt-1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BehaviorEventFactory(external_id="im-evt-1")
