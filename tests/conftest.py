@@ -17,6 +17,14 @@ def _fast_password_hashing(request, settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_intent_config() -> None:
+    # The intent configuration is cached per process; each test sees the database it set up.
+    from intent.config import invalidate_config
+
+    invalidate_config()
+
+
 @pytest.fixture
 def manager(db):
     return UserFactory(role="manager", username="mgr")

@@ -1,0 +1,69 @@
+"""The one cached accessor for the intent engine's manager-editable configuration (SPEC X1).
+
+Reading the configuration costs a handful of queries, so each process keeps a copy for
+``CACHE_SECONDS``; the admin calls ``invalidate_config()`` after a change, so the process that saved
+sees it at once and the others within the cache period.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from intent.models import (
+    CommunicationType,
+    GreetingTemplate,
+    LevelCriterion,
+    LevelThresholds,
+    PersonalityTrait,
+    PersonalityType,
+)
+
+CACHE_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class IntentConfig:
+    level_criteria: tuple[LevelCriterion, ...]
+    thresholds: LevelThresholds
+    personality_types: dict[str, PersonalityType]
+    traits: tuple[PersonalityTrait, ...]
+    communication_types: dict[str, CommunicationType]
+    greetings: tuple[GreetingTemplate, ...]
+
+
+_lock = threading.Lock()
+_cached: tuple[float, IntentConfig] | None = None
+
+
+def get_config() -> IntentConfig:
+    global _cached
+    with _lock:
+        if _cached and time.monotonic() - _cached[0] < CACHE_SECONDS:
+            return _cached[1]
+    config = _load()
+    with _lock:
+        _cached = (time.monotonic(), config)
+    return config
+
+
+def invalidate_config() -> None:
+    global _cached
+    with _lock:
+        _cached = None
+
+
+def _load() -> IntentConfig:
+    thresholds = LevelThresholds.objects.order_by("pk").first() or LevelThresholds()
+    types = {t.code: t for t in PersonalityType.objects.select_related("communication_type")}
+    return IntentConfig(
+        level_criteria=tuple(LevelCriterion.objects.filter(is_active=True)),
+        thresholds=thresholds,
+        personality_types=types,
+        traits=tuple(PersonalityTrait.objects.select_related("personality_type")),
+        communication_types={c.code: c for c in CommunicationType.objects.all()},
+        greetings=tuple(
+            GreetingTemplate.objects.filter(is_active=True).select_related("communication_type", "category")
+        ),
+    )

@@ -1,0 +1,121 @@
+"""Greetings (SPEC S7): product type + communication type + language → a template → the greeting.
+
+Templates are looked up from the most to the least specific — the product's category, then its line of
+business, then any product — first in the customer's language, then along the language fallback chain
+(Cantonese → Mandarin, English → Mandarin). Every step away from the exact match is recorded in the
+result, so a manager can see which templates are missing. Placeholders are filled from the product's
+specs; only the names in ``GreetingTemplate.PLACEHOLDERS`` exist, so a template cannot reach anything else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from crm.models import Customer, Product, User
+from intent.communication import CommunicationStyle
+from intent.config import IntentConfig, get_config
+from intent.models import GreetingTemplate
+
+LANGUAGE_FALLBACKS: dict[str, tuple[str, ...]] = {
+    "zh-hans": ("zh-hans",),
+    "yue": ("yue", "zh-hans"),
+    "en": ("en", "zh-hans"),
+}
+COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "夏侯", "令狐")
+
+
+@dataclass(frozen=True)
+class Greeting:
+    text: str
+    language: str
+    product_id: int
+    communication_type: str
+    template_id: int
+    fallbacks: tuple[str, ...]  # empty when the exact template was found
+    reasons: tuple[str, ...]
+
+
+class GreetingTemplateMissingError(LookupError):
+    """No active template fits; the message says what to add in the admin."""
+
+
+def compose_greeting(
+    customer: Customer,
+    product: Product,
+    style: CommunicationStyle,
+    salesperson: User | None = None,
+    config: IntentConfig | None = None,
+) -> Greeting:
+    config = config or get_config()
+    template, fallbacks = _find_template(config.greetings, style, product)
+    text = template.text.format_map(_placeholders(customer, product, template.language, salesperson))
+    return Greeting(
+        text=text,
+        language=template.language,
+        product_id=product.pk,
+        communication_type=style.communication_type,
+        template_id=template.pk,
+        fallbacks=tuple(fallbacks),
+        reasons=(*style.reasons, f"product {product.name} ({product.category.name})", *fallbacks),
+    )
+
+
+def _find_template(
+    templates: tuple[GreetingTemplate, ...], style: CommunicationStyle, product: Product
+) -> tuple[GreetingTemplate, list[str]]:
+    category = product.category
+    scopes = (
+        ("category", lambda t: t.category_id == category.pk),
+        ("line of business", lambda t: t.category_id is None and t.line_of_business == category.line_of_business),
+        ("any product", lambda t: t.category_id is None and not t.line_of_business),
+    )
+    chain = LANGUAGE_FALLBACKS.get(style.language, (style.language, "zh-hans"))
+    candidates = [t for t in templates if t.communication_type.code == style.communication_type]
+    for language in chain:
+        for scope_name, fits in scopes:
+            matches = sorted((t for t in candidates if t.language == language and fits(t)), key=lambda t: t.pk)
+            if matches:
+                fallbacks = []
+                if language != style.language:
+                    fallbacks.append(f"language fallback {style.language} → {language}")
+                if scope_name != "category":
+                    fallbacks.append(f"no template for category {category.name}; used {scope_name}")
+                return matches[0], fallbacks
+    raise GreetingTemplateMissingError(
+        f"No active greeting template for communication type {style.communication_type!r} in "
+        f"{' or '.join(chain)}; add one in the admin (Greeting templates)."
+    )
+
+
+def polite_name(customer: Customer, language: str) -> str:
+    """陈女士 / 陳小姐 / Ms Chen style address; the full name when the gender is unknown."""
+    name = customer.name.strip()
+    if not name:
+        return ""
+    if language == "en":
+        return name
+    surname = next((s for s in COMPOUND_SURNAMES if name.startswith(s)), name[0])
+    if customer.gender == Customer.Gender.MALE:
+        return f"{surname}先生"
+    if customer.gender == Customer.Gender.FEMALE:
+        return f"{surname}{'小姐' if language == 'yue' else '女士'}"
+    return name
+
+
+def format_price(price: Decimal) -> str:
+    return f"¥{price:,.0f}" if price == price.to_integral() else f"¥{price:,.2f}"
+
+
+def _placeholders(customer: Customer, product: Product, language: str, salesperson: User | None) -> dict[str, str]:
+    unknown = "—" if language != "en" else "n/a"
+    return {
+        "customer": polite_name(customer, language),
+        "product": product.name,
+        "category": product.category.name,
+        "design": product.design or unknown,
+        "colour": product.colour or unknown,
+        "size": product.size or unknown,
+        "price": format_price(product.price),
+        "salesperson": (salesperson.get_full_name() or salesperson.username) if salesperson else "",
+    }
