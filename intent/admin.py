@@ -16,6 +16,7 @@ from intent.models import (
     PersonalityAssessment,
     PersonalityTrait,
     PersonalityType,
+    Portrait,
 )
 
 
@@ -105,6 +106,18 @@ class PersonalityAssessmentAdmin(admin.ModelAdmin):
     search_fields = ["customer__name"]
     list_select_related = ["customer", "personality_type"]
     readonly_fields = ["customer", "personality_type", "confidence", "scores", "reasons", "computed_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Portrait)
+class PortraitAdmin(admin.ModelAdmin):
+    list_display = ["customer", "level", "level_points", "uses_usage_data", "computed_at"]
+    list_filter = ["level", "uses_usage_data"]
+    search_fields = ["customer__name"]
+    list_select_related = ["customer"]
+    readonly_fields = [f.name for f in Portrait._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

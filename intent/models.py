@@ -269,3 +269,33 @@ class PersonalityAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} · {self.personality_type} ({self.confidence:.0%})"
+
+
+class Portrait(models.Model):
+    """S3: a customer's portrait as computed at one time, grouped into the preset categories.
+
+    Each group is a list of ``{"label": …, "value": …, "source": …}`` items that people read in the
+    sidebar and on the watch. ``uses_usage_data`` says whether usage data (under consent) went in.
+    """
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="portraits"
+    )
+    level = models.CharField(_("user level"), max_length=20, choices=UserLevel.choices)
+    level_points = models.PositiveSmallIntegerField(_("level points"))
+    level_reasons = models.JSONField(_("level reasons"), default=list)
+    attributes = models.JSONField(_("attributes"), default=list)
+    preferences = models.JSONField(_("preferences"), default=list)
+    consumption_scenes = models.JSONField(_("consumption scenes"), default=list)
+    uses_usage_data = models.BooleanField(_("uses usage data"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("portrait")
+        verbose_name_plural = _("portraits")
+        ordering = ["-computed_at"]
+        indexes = [models.Index(fields=["customer", "-computed_at"], name="portrait_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.get_level_display()} · {self.computed_at:%Y-%m-%d %H:%M}"
