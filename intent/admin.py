@@ -3,14 +3,19 @@ personality types with their trait database, communication types, greeting templ
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from intent.config import invalidate_config
+from intent.feedback import waiting_examples
+from intent.model_store import ModelFileError, activate_version
 from intent.models import (
     CommunicationType,
     GreetingTemplate,
+    IntentFeedback,
+    IntentModelVersion,
+    IntentPrediction,
     LevelCriterion,
     LevelThresholds,
     PersonalityAssessment,
@@ -121,3 +126,74 @@ class PortraitAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(IntentModelVersion)
+class IntentModelVersionAdmin(admin.ModelAdmin):
+    list_display = ["version", "is_active", "created_at", "hr_at_1", "hr_at_3", "ndcg_at_3", "mrr"]
+    readonly_fields = [f.name for f in IntentModelVersion._meta.fields]
+    actions = ["activate"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def _metric(self, version: IntentModelVersion, name: str) -> str:
+        value = (version.metrics.get("intentnet") or {}).get(name)
+        return "—" if value is None else f"{value:.3f}"
+
+    @admin.display(description="HR@1")
+    def hr_at_1(self, version: IntentModelVersion) -> str:
+        return self._metric(version, "hr@1")
+
+    @admin.display(description="HR@3")
+    def hr_at_3(self, version: IntentModelVersion) -> str:
+        return self._metric(version, "hr@3")
+
+    @admin.display(description="NDCG@3")
+    def ndcg_at_3(self, version: IntentModelVersion) -> str:
+        return self._metric(version, "ndcg@3")
+
+    @admin.display(description="MRR")
+    def mrr(self, version: IntentModelVersion) -> str:
+        return self._metric(version, "mrr")
+
+    @admin.action(description=_("Activate the selected version (also used to roll back)"))
+    def activate(self, request: HttpRequest, queryset) -> None:
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one version to activate."), messages.ERROR)
+            return
+        try:
+            version = activate_version(queryset.get())
+        except ModelFileError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(request, _("Version %(v)s is now active.") % {"v": version.version}, messages.SUCCESS)
+
+
+@admin.register(IntentPrediction)
+class IntentPredictionAdmin(admin.ModelAdmin):
+    list_display = ["customer", "__str__", "is_fallback", "model_version", "created_at"]
+    list_filter = ["is_fallback", "model_version"]
+    search_fields = ["customer__name"]
+    list_select_related = ["customer", "model_version"]
+    readonly_fields = [f.name for f in IntentPrediction._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(IntentFeedback)
+class IntentFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "customer", "product", "signal", "source", "used_by"]
+    list_filter = ["signal", "source", ("used_by", admin.EmptyFieldListFilter)]
+    search_fields = ["customer__name", "product__name", "note"]
+    list_select_related = ["customer", "product", "used_by"]
+    autocomplete_fields = ["customer", "product"]
+    readonly_fields = ["used_by", "created_at"]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        waiting = waiting_examples()
+        self.message_user(
+            request, _("%(n)d feedback examples are waiting for the next retraining.") % {"n": waiting}, messages.INFO
+        )
+        return super().changelist_view(request, extra_context)

@@ -299,3 +299,113 @@ class Portrait(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} · {self.get_level_display()} · {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class IntentModelVersion(models.Model):
+    """A trained IntentNet saved under MODEL_DIR, with its metrics; one version is active at a time."""
+
+    version = models.CharField(_("version"), max_length=40, unique=True)
+    path = models.CharField(_("file under MODEL_DIR"), max_length=300)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    config = models.JSONField(_("network configuration"), default=dict)
+    metrics = models.JSONField(_("held-out metrics"), default=dict)
+    training = models.JSONField(_("training details"), default=dict, help_text=_("Seed, split, epochs, timing."))
+    is_active = models.BooleanField(_("active"), default=False)
+    created_at = models.DateTimeField(_("trained at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("intent model version")
+        verbose_name_plural = _("intent model versions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_intent_model")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}{' ✓' if self.is_active else ''}"
+
+
+class IntentPrediction(models.Model):
+    """S4 result for one customer: up to three distinct intended products with probabilities and the
+    association that produced each, or a fallback ranking for cold-start customers."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="intent_predictions"
+    )
+    model_version = models.ForeignKey(
+        IntentModelVersion,
+        verbose_name=_("model version"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="predictions",
+    )
+    intents = models.JSONField(
+        _("intended products"),
+        default=list,
+        help_text=_("Ranked list of {product_id, product, probability, association}."),
+    )
+    is_fallback = models.BooleanField(_("fallback ranking"), default=False)
+    reasons = models.JSONField(_("reasons"), default=list)
+    created_at = models.DateTimeField(_("predicted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("intent prediction")
+        verbose_name_plural = _("intent predictions")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["customer", "-created_at"], name="intent_latest")]
+
+    def __str__(self) -> str:
+        names = " / ".join(str(i.get("product", "?")) for i in self.intents)
+        return f"{self.customer}: {names}"
+
+
+class IntentFeedback(models.Model):
+    """X2: a signal about one product for one customer, from any feedback loop (S12, V9, B8, staff).
+
+    Rejections push the product down for that customer at once; every signal also waits here as a
+    training example until a retraining consumes it.
+    """
+
+    class Signal(models.TextChoices):
+        REJECTED = "rejected", _("Rejected")
+        DISSATISFIED = "dissatisfied", _("Dissatisfied")
+        INTERESTED = "interested", _("Interested")
+        PURCHASED = "purchased", _("Purchased")
+
+    class Source(models.TextChoices):
+        CARD = "card", _("Smart card conversation")
+        CALL = "call", _("Call assistant")
+        BRANCH = "branch", _("Branch task")
+        STAFF = "staff", _("Staff")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="intent_feedback"
+    )
+    product = models.ForeignKey(
+        "crm.Product", verbose_name=_("product"), on_delete=models.CASCADE, related_name="intent_feedback"
+    )
+    signal = models.CharField(_("signal"), max_length=20, choices=Signal.choices)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    used_by = models.ForeignKey(
+        IntentModelVersion,
+        verbose_name=_("used in training of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback",
+    )
+
+    class Meta:
+        verbose_name = _("intent feedback")
+        verbose_name_plural = _("intent feedback")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["customer", "signal", "-created_at"], name="feedback_by_customer"),
+            models.Index(fields=["used_by"], name="feedback_waiting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.product} · {self.get_signal_display()}"

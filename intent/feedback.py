@@ -1,0 +1,49 @@
+"""Feedback into the one intent engine (SPEC X2; used by S12, V9, B8).
+
+``record_feedback`` stores every signal as a training example for the next retraining. Rejections and
+dissatisfaction also take effect at once: ``demoted_products`` lists what a customer turned down recently,
+and every ranking for that customer (model or fallback) leaves those products out.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from crm.models import Customer, Product
+from intent.models import IntentFeedback
+
+DEMOTION_DAYS = 30
+NEGATIVE_SIGNALS = (IntentFeedback.Signal.REJECTED, IntentFeedback.Signal.DISSATISFIED)
+
+
+def record_feedback(customer: Customer, product: Product, signal: str, source: str, note: str = "") -> IntentFeedback:
+    if signal not in IntentFeedback.Signal.values:
+        raise ValueError(f"Unknown feedback signal {signal!r}; use one of {', '.join(IntentFeedback.Signal.values)}.")
+    if source not in IntentFeedback.Source.values:
+        raise ValueError(f"Unknown feedback source {source!r}; use one of {', '.join(IntentFeedback.Source.values)}.")
+    with transaction.atomic():
+        return IntentFeedback.objects.create(
+            customer=customer, product=product, signal=signal, source=source, note=note
+        )
+
+
+def demoted_products(customer: Customer, now: datetime.datetime | None = None) -> set[int]:
+    """Products the customer rejected or was dissatisfied with in the last ``DEMOTION_DAYS`` days,
+    unless a later positive signal about the same product overrode it."""
+    since = (now or timezone.now()) - datetime.timedelta(days=DEMOTION_DAYS)
+    latest: dict[int, str] = {}
+    for product_id, signal in (
+        IntentFeedback.objects.filter(customer=customer, created_at__gte=since)
+        .order_by("created_at", "pk")
+        .values_list("product_id", "signal")
+    ):
+        latest[product_id] = signal
+    return {product_id for product_id, signal in latest.items() if signal in NEGATIVE_SIGNALS}
+
+
+def waiting_examples() -> int:
+    """How many feedback signals no retraining has used yet (shown in the admin)."""
+    return IntentFeedback.objects.filter(used_by__isnull=True).count()
