@@ -119,7 +119,7 @@ class CustomerAdmin(admin.ModelAdmin):
         (_("Basic information"), {"fields": ["name", "gender", "birthday", "age", "hometown", "residence", "married"]}),
         (_("Contact"), {"fields": ["phone", "email", "external_im_id", "language", "dialect"]}),
         (_("Work and wealth"), {"fields": ["company", "job_title", "income_band", "monthly_online_spend", "assets"]}),
-        (_("Personality and preferences"), {"fields": ["mbti", "hobbies", "preferences"]}),
+        (_("Personality and preferences"), {"fields": ["mbti", "observed_social_style", "hobbies", "preferences"]}),
         (_("Ownership"), {"fields": ["owner", "source", "created_at", "updated_at"]}),
         (_("Recent behaviour"), {"fields": ["recent_events"]}),
     ]

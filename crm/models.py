@@ -112,6 +112,15 @@ class Customer(TimeStamped):
         BRANCH = "branch", _("Branch walk-in")
         IMPORT = "import", _("Import")
 
+    class SocialStyle(models.TextChoices):
+        """The four social styles (Merrill & Reid) a salesperson can observe in a customer."""
+
+        UNKNOWN = "", _("Not observed")
+        ANALYTICAL = "analytical", _("Analytical")
+        DRIVER = "driver", _("Driver")
+        AMIABLE = "amiable", _("Amiable")
+        EXPRESSIVE = "expressive", _("Expressive")
+
     MBTI_TYPES = [a + b + c + d for a in "EI" for b in "SN" for c in "TF" for d in "JP"]
     ASSET_CLASSES = ("deposits", "stocks", "funds", "insurance", "vehicles", "property")
 
@@ -151,6 +160,14 @@ class Customer(TimeStamped):
         default=dict,
         blank=True,
         help_text=_('Preference lists by topic, e.g. {"colours": ["灰色"], "styles": ["北欧"]}.'),
+    )
+    observed_social_style = models.CharField(
+        _("social style observed by staff"),
+        max_length=20,
+        choices=SocialStyle.choices,
+        blank=True,
+        default="",
+        help_text=_("What the salesperson saw in conversations; the personality model learns from it."),
     )
     external_im_id = models.CharField(_("IM id"), max_length=100, null=True, blank=True, unique=True)
     owner = models.ForeignKey(

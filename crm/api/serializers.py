@@ -25,8 +25,9 @@ class CustomerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Customer
         fields = [
-            "id", "name", "gender", "birthday", "age", "hometown", "residence", "hobbies", "mbti", "language",
-            "dialect", "phone", "email", "company", "job_title", "income_band", "monthly_online_spend", "married",
+            "id", "name", "gender", "birthday", "age", "hometown", "residence", "hobbies", "mbti",
+            "observed_social_style", "language", "dialect", "phone", "email", "company", "job_title", "income_band",
+            "monthly_online_spend", "married",
             "assets", "preferences", "external_im_id", "owner", "source", "tags", "consents", "created_at",
             "updated_at",
         ]  # fmt: skip

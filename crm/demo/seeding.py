@@ -27,6 +27,7 @@ from crm.demo.people import DemoCustomer, demo_customer_id, draw_customer
 from crm.demo.preferences import draw_preferences
 from crm.demo.staff import SALESPEOPLE, demo_team
 from crm.demo.stories import CASES
+from crm.demo.styles import draw_observed_style
 from crm.demo.tags import ENTERPRISE_TAGS, PERSONAL_TAGS, draw_customer_tags
 from crm.models import (
     BehaviorEvent,
@@ -248,7 +249,9 @@ def _seed_customers(indices: list[int], seed: int, world: _World, created: Count
     drafts: list[DemoCustomer] = []
     for index in indices:
         faker.seed_instance(f"salescard-demo:{seed}:{index}:faker")
-        drafts.append(draw_customer(index, _stream(seed, index, "profile"), faker, world.anchor.date()))
+        draft = draw_customer(index, _stream(seed, index, "profile"), faker, world.anchor.date())
+        draft.fields["observed_social_style"] = draw_observed_style(draft, _stream(seed, index, "style"))
+        drafts.append(draft)
     owners = [world.team[world.circles[draft.owner_slot].owner.username] for draft in drafts]
     Customer.objects.bulk_create([draft.build(owner) for draft, owner in zip(drafts, owners, strict=True)])
     created["customers"] += len(drafts)
