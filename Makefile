@@ -28,6 +28,7 @@ setup: $(VENV)/.runtime .env
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) seed_demo --if-empty
+	$(MANAGE) train_personality --if-missing
 	$(MANAGE) ensure_demo_manager
 
 setup-dev: $(VENV)/.dev

@@ -106,11 +106,11 @@ class GreetingTemplateAdmin(ConfigAdmin):
 
 @admin.register(PersonalityAssessment)
 class PersonalityAssessmentAdmin(admin.ModelAdmin):
-    list_display = ["customer", "personality_type", "confidence", "computed_at"]
-    list_filter = ["personality_type"]
+    list_display = ["customer", "personality_type", "confidence", "method", "computed_at"]
+    list_filter = ["personality_type", "method"]
     search_fields = ["customer__name"]
     list_select_related = ["customer", "personality_type"]
-    readonly_fields = ["customer", "personality_type", "confidence", "scores", "reasons", "computed_at"]
+    readonly_fields = [f.name for f in PersonalityAssessment._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

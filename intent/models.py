@@ -256,8 +256,15 @@ class PersonalityAssessment(models.Model):
     personality_type = models.ForeignKey(
         PersonalityType, verbose_name=_("personality type"), on_delete=models.PROTECT, related_name="+"
     )
+
+    class Method(models.TextChoices):
+        PRESET = "preset", _("Preset personality database")
+        COMBINED = "combined", _("Preset database combined with the trained model")
+
     confidence = models.FloatField(_("confidence"), validators=[MinValueValidator(0), MaxValueValidator(1)])
-    scores = models.JSONField(_("scores by type"), default=dict)
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices, default=Method.PRESET)
+    scores = models.JSONField(_("preset scores by type"), default=dict)
+    model_probabilities = models.JSONField(_("trained model probabilities"), default=dict, blank=True)
     reasons = models.JSONField(_("reasons"), default=list)
     computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from crm.models import Customer
 from intent.config import IntentConfig, get_config
 from intent.constellation import constellation_of
-from intent.models import PersonalityAssessment, PersonalityTrait
+from intent.models import PersonalityTrait
 
 SMOOTHING = 1.0  # added to every style's score before shares are taken
 DEFAULT_STYLE = "amiable"  # with no evidence at all: the safest, relationship-first approach
@@ -77,16 +77,4 @@ def assess_personality(customer: Customer, config: IntentConfig | None = None) -
         confidence=round(smoothed[best] / total, 3),
         scores={code: round(score, 2) for code, score in scores.items()},
         reasons=tuple(reasons),
-    )
-
-
-def record_personality(customer: Customer, config: IntentConfig | None = None) -> PersonalityAssessment:
-    config = config or get_config()
-    result = assess_personality(customer, config)
-    return PersonalityAssessment.objects.create(
-        customer=customer,
-        personality_type=config.personality_types[result.type_code],
-        confidence=result.confidence,
-        scores=result.scores,
-        reasons=list(result.reasons),
     )

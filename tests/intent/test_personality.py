@@ -8,7 +8,8 @@ import pytest
 
 from intent.communication import communication_style
 from intent.models import PersonalityTrait, PersonalityType
-from intent.personality import assess_personality, record_personality
+from intent.personality import assess_personality
+from intent.personality_model import record_personality
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
