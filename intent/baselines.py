@@ -19,7 +19,7 @@ from intent.features import CustomerInputs, TrainingExample
 
 def popularity_scores(train: list[TrainingExample], n_products: int, count: int) -> np.ndarray:
     """Scores for ``count`` examples: the training target frequency of each product index."""
-    frequency = Counter(t for example in train for t in example.targets)
+    frequency = Counter(t for example in train if example.kind != "browse" for t in example.targets)
     row = np.zeros(n_products + 1)
     for index, n in frequency.items():
         row[index] = n
@@ -50,6 +50,7 @@ class LogisticBaseline:
         )
 
     def fit(self, train: list[TrainingExample]) -> LogisticBaseline:
+        # The same examples IntentNet learns from, self-supervised browsing included.
         self.model.fit(self._matrix(train), [e.targets[0] for e in train])
         return self
 

@@ -201,11 +201,18 @@ class TrainingExample:
     customer_id: int
     inputs: CustomerInputs
     targets: tuple[int, ...]  # product indices
+    kind: str = "purchase"  # purchase, click or feedback — the intents evaluated — or browse (training only)
 
 
-def training_examples(customers: list[Customer], vocab: Vocabulary) -> list[TrainingExample]:
+MIN_BROWSE_TARGET_SECONDS = 60
+MAX_BROWSE_TARGETS = 20
+
+
+def training_examples(customers: list[Customer], vocab: Vocabulary, browsing: bool = False) -> list[TrainingExample]:
     """One example per purchase, product or link click, or positive feedback, with the inputs as they were
-    just before it.
+    just before it. With ``browsing``, also self-supervised examples (the seed's 自监督训练): each of the
+    customer's last ``MAX_BROWSE_TARGETS`` long product views (≥ 60 s) is a target given what came before —
+    only for customers whose usage consent is granted, and only for training, never for evaluation.
 
     Consent is judged as it stands now: a customer who has withdrawn usage consent contributes no usage
     data to training either.
@@ -223,11 +230,24 @@ def training_examples(customers: list[Customer], vocab: Vocabulary) -> list[Trai
     examples = []
     for customer in customers:
         events = events_by_customer[customer.pk]
-        moments = [(e.occurred_at, e.product_id) for e in events if e.kind in TARGET_KINDS and e.product_id]
-        for at, product_id in sorted(moments + feedback[customer.pk], key=lambda m: m[0]):
+        usage_allowed = customer.pk in consenting
+        moments = [
+            (e.occurred_at, e.product_id, "purchase" if e.kind == BehaviorEvent.Kind.TRANSACTION else "click")
+            for e in events
+            if e.kind in TARGET_KINDS and e.product_id
+        ]
+        moments += [(at, product_id, "feedback") for at, product_id in feedback[customer.pk]]
+        if browsing and usage_allowed:
+            views = sorted(
+                (e for e in events if e.kind == BehaviorEvent.Kind.BROWSE and e.product_id
+                 and (e.seconds or 0) >= MIN_BROWSE_TARGET_SECONDS),
+                key=lambda e: e.occurred_at,
+            )[-MAX_BROWSE_TARGETS:]  # fmt: skip
+            moments += [(e.occurred_at, e.product_id, "browse") for e in views]
+        for at, product_id, kind in sorted(moments, key=lambda m: (m[0], m[2])):
             target = vocab.index("products", product_id)
             if not target:
                 continue
-            inputs = customer_inputs(customer, vocab, events, at, customer.pk in consenting)
-            examples.append(TrainingExample(customer.pk, inputs, (target,)))
+            inputs = customer_inputs(customer, vocab, events, at, usage_allowed)
+            examples.append(TrainingExample(customer.pk, inputs, (target,), kind))
     return examples
