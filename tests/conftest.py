@@ -26,6 +26,15 @@ def _fresh_intent_config() -> None:
 
 
 @pytest.fixture
+def english():
+    """Messages in English for assertions (the product defaults to Simplified Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def manager(db):
     return UserFactory(role="manager", username="mgr")
 

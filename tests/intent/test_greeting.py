@@ -93,7 +93,7 @@ def test_missing_templates_raise_a_clear_error(sofa) -> None:
         ("您好{customer", "braces"),
     ],
 )
-def test_unsafe_or_broken_template_is_refused(text, message) -> None:
+def test_unsafe_or_broken_template_is_refused(text, message, english) -> None:
     template = GreetingTemplate(communication_type=CommunicationType.objects.first(), language="zh-hans", text=text)
     with pytest.raises(ValidationError, match=message):
         template.full_clean()

@@ -59,12 +59,12 @@ def test_manager_edits_change_the_outcome() -> None:
     assert assess_level(customer).level == UserLevel.POTENTIAL
 
 
-def test_thresholds_must_be_ordered() -> None:
+def test_thresholds_must_be_ordered(english) -> None:
     with pytest.raises(ValidationError, match="more points"):
         LevelThresholds(high_net_worth_points=20, general_points=30).full_clean()
 
 
-def test_criterion_with_unknown_income_band_is_refused() -> None:
+def test_criterion_with_unknown_income_band_is_refused(english) -> None:
     criterion = LevelCriterion(name="x", input="income_band", values=["rich"], points=10)
     with pytest.raises(ValidationError, match="Unknown income bands: rich"):
         criterion.full_clean()
