@@ -43,3 +43,15 @@ def record_consent(
             note=note,
             decided_at=timezone.now(),
         )
+
+
+def customers_with_consent(customer_ids: list[int], purpose: str) -> set[int]:
+    """Of ``customer_ids``, those whose latest decision for ``purpose`` is a grant — one query for a batch."""
+    latest: dict[int, bool] = {}
+    for customer_id, granted in (
+        Consent.objects.filter(customer_id__in=customer_ids, purpose=purpose)
+        .order_by("customer_id", "decided_at", "pk")
+        .values_list("customer_id", "granted")
+    ):
+        latest[customer_id] = granted
+    return {customer_id for customer_id, granted in latest.items() if granted}

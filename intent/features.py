@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from crm.consent import customers_with_consent
 from crm.models import BehaviorEvent, Consent, Customer, Product
 from intent.level import FINANCIAL_ASSET_CLASSES, assess_level
 from intent.models import IntentFeedback, UserLevel
@@ -85,6 +86,13 @@ class Vocabulary:
     @classmethod
     def from_dict(cls, data: dict) -> Vocabulary:
         return cls(**{k: list(v) for k, v in data.items()})
+
+    def add_products(self, pks: list[int]) -> None:
+        """Give products created after training an index (after the trained ones)."""
+        for pk in pks:
+            if pk not in self._index["products"]:
+                self.products.append(pk)
+                self._index["products"][pk] = len(self.products)
 
     @property
     def n_user_features(self) -> int:
@@ -223,7 +231,7 @@ def training_examples(customers: list[Customer], vocab: Vocabulary, browsing: bo
         "customer_id", "kind", "occurred_at", "product_id", "seconds", "app_category", "minutes"
     ):
         events_by_customer[event.customer_id].append(event)
-    consenting = {c.pk for c in customers if c.has_consent(Consent.Purpose.USAGE_DATA)}
+    consenting = customers_with_consent(ids, Consent.Purpose.USAGE_DATA)
     feedback = defaultdict(list)
     for row in IntentFeedback.objects.filter(customer_id__in=ids, signal__in=POSITIVE_FEEDBACK):
         feedback[row.customer_id].append((row.created_at, row.product_id))

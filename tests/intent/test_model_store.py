@@ -10,12 +10,6 @@ from intent.models import IntentModelVersion
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def model_dir(settings, tmp_path):
-    settings.MODEL_DIR = tmp_path
-    return tmp_path
-
-
 def make_version(model_dir, name: str, content: bytes = b"weights") -> IntentModelVersion:
     path = model_dir / f"{name}.pt"
     path.write_bytes(content)

@@ -30,12 +30,6 @@ PROFILES = [
 
 
 @pytest.fixture
-def model_dir(settings, tmp_path):
-    settings.MODEL_DIR = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
 def observed_customers():
     for i in range(60):
         style, job, hobbies = PROFILES[i % 4]

@@ -2,59 +2,18 @@
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
-
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
-from crm.consent import record_consent
-from crm.models import BehaviorEvent, Consent
 from intent.model_store import active_version, model_path
 from intent.models import IntentModelVersion
 from intent.nn import load_intentnet
 from intent.training import TrainSettings, train_intent
-from tests.factories import BehaviorEventFactory, CustomerFactory, ProductCategoryFactory, ProductFactory
+from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
 SMALL = TrainSettings(seed=3, epochs=15, patience=15, d_model=16, n_heads=2, n_layers=1, batch_size=32)
-
-
-@pytest.fixture
-def model_dir(settings, tmp_path):
-    settings.MODEL_DIR = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def history():
-    """Customers who look at one product for days and then buy it."""
-    products = [
-        ProductFactory(
-            category=ProductCategoryFactory(code=f"cat{i}", name=f"品类{i}", line_of_business=line),
-            price=Decimal(price),
-        )
-        for i, (line, price) in enumerate(
-            (("home", "4000"), ("home", "9000"), ("banking", "50000"), ("insurance", "3000"))
-        )
-    ]
-    now = timezone.now()
-    for i in range(40):
-        customer = CustomerFactory()
-        record_consent(customer, Consent.Purpose.USAGE_DATA, True)
-        product = products[i % 4]
-        for day in range(5, 1, -1):
-            BehaviorEventFactory(
-                customer=customer, kind=BehaviorEvent.Kind.BROWSE, product=product, seconds=60 + day * 10,
-                occurred_at=now - datetime.timedelta(days=day),
-            )  # fmt: skip
-        BehaviorEventFactory(
-            customer=customer, kind=BehaviorEvent.Kind.TRANSACTION, product=product, amount=1,
-            occurred_at=now - datetime.timedelta(hours=3),
-        )  # fmt: skip
-    return products
 
 
 def test_training_saves_an_active_version_with_metrics_and_baselines(model_dir, history) -> None:

@@ -1,0 +1,172 @@
+"""Intent inference (SPEC S4, B4, X2): the first, second and third intended products for one customer or
+a batch, stored as ``IntentPrediction`` rows.
+
+The active model is loaded once per process and reloaded only when another version becomes active. Its
+catalogue is refreshed from the database, so products added after training are scored from their category
+and attributes. Inactive products and products the customer recently turned down are never recommended.
+Customers the model cannot judge — no browsing, no app usage (for example without usage consent) — and
+every customer while no model is active get the level- and profile-based ranking, marked as a fallback.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+
+import torch
+from django.db import transaction
+from django.utils import timezone
+
+from crm.consent import customers_with_consent
+from crm.models import BehaviorEvent, Consent, Customer, Product
+from intent.fallback import fallback_ranking
+from intent.features import Vocabulary, catalogue_arrays, customer_inputs
+from intent.feedback import demoted_products
+from intent.level import assess_level
+from intent.model_store import ModelFileError, active_version, verify_file
+from intent.models import IntentModelVersion, IntentPrediction
+from intent.nn import IntentBatch, IntentNet, load_intentnet, top_intents
+
+logger = logging.getLogger(__name__)
+INTENTS = 3
+
+
+@dataclass
+class LoadedModel:
+    version: IntentModelVersion
+    model: IntentNet
+    vocab: Vocabulary
+    products: dict[int, Product]  # by pk, every product of the current catalogue
+    catalogue_stamp: tuple[int, object]
+
+
+_lock = threading.Lock()
+_loaded: LoadedModel | None = None
+
+
+def _catalogue_stamp() -> tuple[int, object]:
+    latest = Product.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    return Product.objects.count(), latest
+
+
+def loaded_model() -> LoadedModel | None:
+    """The active model, loaded once per process; None when no version is active or its file is refused."""
+    global _loaded
+    version = active_version()
+    if version is None:
+        return None
+    stamp = _catalogue_stamp()
+    with _lock:
+        if _loaded and _loaded.version.pk == version.pk and _loaded.catalogue_stamp == stamp:
+            return _loaded
+        try:
+            path = verify_file(version)
+            model, metadata = load_intentnet(path)
+        except (ModelFileError, ValueError, RuntimeError, KeyError) as error:
+            logger.error("Intent model %s refused: %s", version.version, error)
+            return None
+        vocab = Vocabulary.from_dict(metadata["vocabulary"])
+        products = {p.pk: p for p in Product.objects.select_related("category")}
+        vocab.add_products(sorted(pk for pk in products if not vocab.index("products", pk)))
+        categories, attributes = catalogue_arrays(vocab, products)
+        model.set_catalogue(torch.tensor(categories), torch.tensor(attributes))
+        model.eval()
+        _loaded = LoadedModel(version, model, vocab, products, stamp)
+        return _loaded
+
+
+def predict_intents(customers: list[Customer]) -> list[IntentPrediction]:
+    """Predict and store the intents of ``customers`` (a batch goes through the network at once)."""
+    if not customers:
+        return []
+    now = timezone.now()
+    loaded = loaded_model()
+    events: dict[int, list[BehaviorEvent]] = defaultdict(list)
+    for event in BehaviorEvent.objects.filter(customer__in=customers).only(
+        "customer_id", "kind", "occurred_at", "product_id", "seconds", "app_category", "minutes"
+    ):
+        events[event.customer_id].append(event)
+    consenting = customers_with_consent([c.pk for c in customers], Consent.Purpose.USAGE_DATA)
+    rows: list[IntentPrediction] = []
+    model_customers, model_inputs = [], []
+    for customer in customers:
+        if loaded is None:
+            rows.append(_fallback(customer, ["no active intent model"]))
+            continue
+        inputs = customer_inputs(customer, loaded.vocab, events[customer.pk], now, customer.pk in consenting)
+        if inputs.is_cold:
+            reason = "no browsing or app usage" + ("" if customer.pk in consenting else " (no usage-data consent)")
+            rows.append(_fallback(customer, [reason]))
+        else:
+            model_customers.append(customer)
+            model_inputs.append(inputs)
+    if model_customers:
+        rows.extend(_predict_with_model(loaded, model_customers, model_inputs))
+    position = {customer.pk: i for i, customer in enumerate(customers)}
+    rows.sort(key=lambda row: position[row.customer_id])  # in the order asked for
+    with transaction.atomic():
+        return IntentPrediction.objects.bulk_create(rows)
+
+
+def predict_intent(customer: Customer) -> IntentPrediction:
+    return predict_intents([customer])[0]
+
+
+def _exclusions(loaded: LoadedModel, customers: list[Customer]) -> torch.Tensor:
+    size = len(loaded.vocab.products) + 1
+    exclude = torch.zeros(len(customers), size, dtype=torch.bool)
+    exclude[:, 0] = True
+    for pk, product in loaded.products.items():
+        if not product.is_active:
+            exclude[:, loaded.vocab.index("products", pk)] = True
+    for row, customer in enumerate(customers):
+        for pk in demoted_products(customer):
+            exclude[row, loaded.vocab.index("products", pk)] = True
+    return exclude
+
+
+def _predict_with_model(loaded: LoadedModel, customers: list[Customer], inputs: list) -> list[IntentPrediction]:
+    with torch.no_grad():
+        output = loaded.model(IntentBatch.from_rows(inputs, loaded.model.config))
+    top = top_intents(output, k=INTENTS, exclude=_exclusions(loaded, customers))
+    by_index = {loaded.vocab.index("products", pk): product for pk, product in loaded.products.items()}
+    rows = []
+    for row, customer in enumerate(customers):
+        intents = []
+        for intent in top.for_customer(row):
+            product = by_index[intent.product]
+            intents.append(
+                {
+                    "product_id": product.pk,
+                    "product": product.name,
+                    "probability": round(intent.probability, 4),
+                    "association": intent.association,
+                }
+            )
+        reasons = [
+            "usage data used" if inputs[row].used_usage_data else "no usage-data consent: profile and card clicks"
+        ]
+        rows.append(IntentPrediction(customer=customer, model_version=loaded.version, intents=intents, reasons=reasons))
+    return rows
+
+
+def _fallback(customer: Customer, reasons: list[str]) -> IntentPrediction:
+    products = list(Product.objects.select_related("category").filter(is_active=True))
+    level = assess_level(customer)
+    ranked, why = fallback_ranking(customer, level, products, exclude=demoted_products(customer))
+    top = ranked[:INTENTS]
+    total = sum(r.score for r in ranked) or 1.0
+    intents = [
+        {"product_id": r.product.pk, "product": r.product.name, "probability": round(r.score / total, 4),
+         "association": "fallback"}
+        for r in top
+    ]  # fmt: skip
+    return IntentPrediction(
+        customer=customer, model_version=None, intents=intents, is_fallback=True, reasons=reasons + why
+    )
+
+
+def latest_prediction(customer: Customer) -> IntentPrediction | None:
+    return customer.intent_predictions.order_by("-created_at", "-pk").first()

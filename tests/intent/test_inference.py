@@ -1,0 +1,82 @@
+"""Inference: three distinct intents per customer, exclusions honoured, fallbacks marked, batch and single."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from intent import inference
+from intent.feedback import record_feedback
+from intent.inference import latest_prediction, predict_intent, predict_intents
+from intent.training import train_intent
+from tests.factories import CustomerFactory, ProductCategoryFactory, ProductFactory
+from tests.intent.test_training import SMALL
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trained(model_dir, history):
+    train_intent(SMALL, progress=False)
+    inference._loaded = None  # another test's model may be cached in this process
+    return history
+
+
+def browsing_customer(products):
+    from crm.models import Customer
+
+    return Customer.objects.filter(events__product=products[0], events__kind="browse").distinct().first()
+
+
+def test_customer_with_history_gets_three_distinct_products_from_the_model(trained) -> None:
+    customer = browsing_customer(trained)
+    prediction = predict_intent(customer)
+    assert not prediction.is_fallback and prediction.model_version.is_active
+    products = [i["product_id"] for i in prediction.intents]
+    assert len(products) == 3 == len(set(products))
+    assert products[0] == trained[0].pk, "the product the customer keeps looking at comes first"
+    assert {i["association"] for i in prediction.intents} == {"browsing_apps", "browsing_user", "apps_user"}
+    assert all(0 < i["probability"] <= 1 for i in prediction.intents)
+    assert latest_prediction(customer) == prediction
+
+
+def test_rejected_and_inactive_products_are_left_out(trained) -> None:
+    customer = browsing_customer(trained)
+    record_feedback(customer, trained[0], "rejected", "card", note="不喜欢")
+    trained[1].is_active = False
+    trained[1].save()
+    shown = {i["product_id"] for i in predict_intent(customer).intents}
+    assert trained[0].pk not in shown and trained[1].pk not in shown
+
+
+def test_product_added_after_training_can_be_recommended(trained) -> None:
+    new = ProductFactory(category=trained[0].category, name="新款沙发", price=Decimal("4200"))
+    customer = browsing_customer(trained)
+    loaded = inference.loaded_model()
+    assert loaded.vocab.index("products", new.pk) == loaded.model.config.n_products
+    assert predict_intent(customer).intents
+
+
+def test_customer_without_history_or_consent_gets_a_marked_fallback(trained) -> None:
+    cold = CustomerFactory(income_band="gt100k", assets={"deposits": 9_000_000})
+    prediction = predict_intent(cold)
+    assert prediction.is_fallback and prediction.model_version is None
+    assert "no usage-data consent" in prediction.reasons[0]
+    assert len({i["product_id"] for i in prediction.intents}) == 3
+
+
+def test_without_an_active_model_everyone_gets_the_fallback(model_dir) -> None:
+    inference._loaded = None
+    ProductFactory(category=ProductCategoryFactory(code="ci", line_of_business="insurance"))
+    prediction = predict_intent(CustomerFactory())
+    assert prediction.is_fallback and prediction.reasons[0] == "no active intent model"
+
+
+def test_a_batch_is_predicted_and_stored_in_one_go(trained) -> None:
+    from crm.models import Customer
+
+    customers = list(Customer.objects.all())
+    predictions = predict_intents(customers)
+    assert [p.customer_id for p in predictions] == [c.pk for c in customers]
+    assert all(p.pk for p in predictions)
