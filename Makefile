@@ -29,6 +29,7 @@ setup: $(VENV)/.runtime .env
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) seed_demo --if-empty
 	$(MANAGE) train_personality --if-missing
+	$(MANAGE) train_intent --if-missing
 	$(MANAGE) ensure_demo_manager
 
 setup-dev: $(VENV)/.dev

@@ -213,7 +213,7 @@ class TrainingExample:
 
 
 MIN_BROWSE_TARGET_SECONDS = 60
-MAX_BROWSE_TARGETS = 20
+MAX_BROWSE_TARGETS = 8
 
 
 def training_examples(customers: list[Customer], vocab: Vocabulary, browsing: bool = False) -> list[TrainingExample]:

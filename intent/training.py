@@ -50,8 +50,8 @@ class TrainingError(Exception):
 @dataclass(frozen=True)
 class TrainSettings:
     seed: int = 42
-    epochs: int = 40
-    patience: int = 6
+    epochs: int = 25
+    patience: int = 5
     batch_size: int = 128
     learning_rate: float = 2e-3
     weight_decay: float = 1e-4
