@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format run-distributed worker setup setup-dev messages clean
+.PHONY: run test lint format run-distributed setup prepare setup-dev messages clean
 
 # --- Set-up (virtual environment with the pinned requirements) -----------------------------------
 $(BIN)/python:
@@ -25,6 +25,10 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	cp .env.example .env
 
 setup: $(VENV)/.runtime .env
+	$(MAKE) --no-print-directory prepare
+
+# Database, static files, demo data and first models for whichever database the environment names.
+prepare:
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) seed_demo --if-empty
@@ -55,10 +59,7 @@ format: setup-dev
 # --- Distributed: Daphne + one Celery worker per queue against REDIS_URL / DATABASE_URL ------------
 run-distributed: $(VENV)/.runtime .env
 	@test -n "$$REDIS_URL" || grep -q '^REDIS_URL=.\+' .env || { echo "Set REDIS_URL (and DATABASE_URL) first"; exit 1; }
-	$(MANAGE) migrate --noinput
-	$(MANAGE) collectstatic --noinput -v0
-	$(MANAGE) seed_demo --if-empty
-	$(MANAGE) ensure_demo_manager
+	$(MAKE) --no-print-directory prepare
 	$(BIN)/celery -A salescard worker -Q default,inference -c 2 -n inference@%h -l info & \
 	$(BIN)/celery -A salescard worker -Q speech -c 1 -n speech@%h -l info & \
 	$(BIN)/celery -A salescard worker -Q training -c 1 -n training@%h -l info & \
@@ -66,7 +67,8 @@ run-distributed: $(VENV)/.runtime .env
 	$(BIN)/daphne -b $(HOST) -p $(PORT) salescard.asgi:application
 
 messages: setup-dev
-	cd salescard && ../$(MANAGE) makemessages -l zh_Hans --no-obsolete && ../$(MANAGE) compilemessages -l zh_Hans
+	$(MANAGE) makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=static/vendor
+	$(MANAGE) compilemessages -l zh_Hans --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
