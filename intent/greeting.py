@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from crm.models import Customer, Product, User
-from intent.communication import CommunicationStyle
+from intent.communication import CommunicationStyle, communication_style
 from intent.config import IntentConfig, get_config
+from intent.inference import latest_prediction, predict_intent
 from intent.models import GreetingTemplate
+from intent.personality_model import combined_personality
 
 LANGUAGE_FALLBACKS: dict[str, tuple[str, ...]] = {
     "zh-hans": ("zh-hans",),
@@ -38,6 +40,21 @@ class Greeting:
 
 class GreetingTemplateMissingError(LookupError):
     """No active template fits; the message says what to add in the admin."""
+
+
+def greet(customer: Customer, salesperson: User | None = None) -> Greeting:
+    """S4–S7 in one call: the first intended product (the stored prediction, or one made now), the
+    customer's personality and communication style, then the greeting for them."""
+    config = get_config()
+    prediction = latest_prediction(customer) or predict_intent(customer)
+    if not prediction.intents:
+        raise GreetingTemplateMissingError(
+            "No product can be recommended to this customer: the catalogue has none on sale."
+        )
+    product = Product.objects.select_related("category").get(pk=prediction.intents[0]["product_id"])
+    personality, _, _ = combined_personality(customer, config)
+    style = communication_style(customer, personality, config)
+    return compose_greeting(customer, product, style, salesperson, config)
 
 
 def compose_greeting(

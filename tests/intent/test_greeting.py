@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from intent.communication import CommunicationStyle
 from intent.config import invalidate_config
-from intent.greeting import GreetingTemplateMissingError, compose_greeting, polite_name
+from intent.greeting import GreetingTemplateMissingError, compose_greeting, greet, polite_name
 from intent.models import CommunicationType, GreetingTemplate
 from tests.factories import CustomerFactory, ProductCategoryFactory, ProductFactory, UserFactory
 
@@ -102,3 +102,12 @@ def test_unsafe_or_broken_template_is_refused(text, message, english) -> None:
 def test_compound_surname_and_unknown_gender() -> None:
     assert polite_name(CustomerFactory.build(name="欧阳娜娜", gender="female"), "zh-hans") == "欧阳女士"
     assert polite_name(CustomerFactory.build(name="李明", gender="unknown"), "zh-hans") == "李明"
+
+
+def test_greet_runs_intent_personality_style_and_template(model_dir, sofa) -> None:
+    customer = CustomerFactory(name="李娜", gender="female", mbti="ISTJ", job_title="会计", language="zh-hans")
+    seller = UserFactory(last_name="陈", first_name="静")
+    greeting = greet(customer, salesperson=seller)
+    assert greeting.product_id == sofa.pk, "no model is active, so the fallback ranking chose the only product"
+    assert greeting.communication_type == "parameter_focused"
+    assert greeting.text.startswith("李女士您好")
