@@ -30,8 +30,21 @@ class RankedProduct:
     reason: str
 
 
+def purchase_counts() -> Counter[int]:
+    """How often each product was bought, across all customers (read once per batch)."""
+    return Counter(
+        BehaviorEvent.objects.filter(kind=BehaviorEvent.Kind.TRANSACTION, product__isnull=False).values_list(
+            "product_id", flat=True
+        )
+    )
+
+
 def fallback_ranking(
-    customer: Customer, level: LevelResult, products: list[Product], exclude: set[int] = frozenset()
+    customer: Customer,
+    level: LevelResult,
+    products: list[Product],
+    exclude: set[int] = frozenset(),
+    popularity: Counter[int] | None = None,
 ) -> tuple[list[RankedProduct], list[str]]:
     priors = dict(LEVEL_PRIORS[level.level])
     reasons = [f"user level {level.label}"]
@@ -42,11 +55,7 @@ def fallback_ranking(
     if customer.married is False and age is not None and age < 32:
         priors[LINE.HOME] += 0.1
         reasons.append("young and single: setting up a home")
-    popularity = Counter(
-        BehaviorEvent.objects.filter(kind=BehaviorEvent.Kind.TRANSACTION, product__isnull=False).values_list(
-            "product_id", flat=True
-        )
-    )
+    popularity = purchase_counts() if popularity is None else popularity
     total = sum(popularity.values()) or 1
     liked = _stated_preferences(customer)
     ranked = []

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import defaultdict
+import time
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import torch
@@ -21,9 +22,9 @@ from django.utils import timezone
 
 from crm.consent import customers_with_consent
 from crm.models import BehaviorEvent, Consent, Customer, Product
-from intent.fallback import fallback_ranking
+from intent.fallback import fallback_ranking, purchase_counts
 from intent.features import Vocabulary, catalogue_arrays, customer_inputs
-from intent.feedback import demoted_products
+from intent.feedback import demoted_products_of
 from intent.level import assess_level
 from intent.model_store import ModelFileError, active_version, verify_file
 from intent.models import IntentModelVersion, IntentPrediction
@@ -51,9 +52,21 @@ def _catalogue_stamp() -> tuple[int, object]:
     return Product.objects.count(), latest
 
 
+RECHECK_SECONDS = 5.0  # how often a process looks for a newly activated version or catalogue change
+_checked_at = 0.0
+
+
 def loaded_model() -> LoadedModel | None:
-    """The active model, loaded once per process; None when no version is active or its file is refused."""
-    global _loaded
+    """The active model, loaded once per process; None when no version is active or its file is refused.
+
+    Whether another version became active or the catalogue changed is checked at most every
+    ``RECHECK_SECONDS``, so a prediction does not pay for those queries.
+    """
+    global _loaded, _checked_at
+    now = time.monotonic()
+    if _loaded is not None and now - _checked_at < RECHECK_SECONDS:
+        return _loaded
+    _checked_at = now
     version = active_version()
     if version is None:
         return None
@@ -89,21 +102,27 @@ def predict_intents(customers: list[Customer]) -> list[IntentPrediction]:
     ):
         events[event.customer_id].append(event)
     consenting = customers_with_consent([c.pk for c in customers], Consent.Purpose.USAGE_DATA)
+    demoted = demoted_products_of([c.pk for c in customers], now)
     rows: list[IntentPrediction] = []
     model_customers, model_inputs = [], []
+    cold: list[tuple[Customer, list[str]]] = []
     for customer in customers:
         if loaded is None:
-            rows.append(_fallback(customer, ["no active intent model"]))
+            cold.append((customer, ["no active intent model"]))
             continue
         inputs = customer_inputs(customer, loaded.vocab, events[customer.pk], now, customer.pk in consenting)
         if inputs.is_cold:
             reason = "no browsing or app usage" + ("" if customer.pk in consenting else " (no usage-data consent)")
-            rows.append(_fallback(customer, [reason]))
+            cold.append((customer, [reason]))
         else:
             model_customers.append(customer)
             model_inputs.append(inputs)
+    if cold:
+        on_sale = list(Product.objects.select_related("category").filter(is_active=True))
+        popularity = purchase_counts()
+        rows.extend(_fallback(c, reasons, on_sale, popularity, demoted[c.pk]) for c, reasons in cold)
     if model_customers:
-        rows.extend(_predict_with_model(loaded, model_customers, model_inputs))
+        rows.extend(_predict_with_model(loaded, model_customers, model_inputs, demoted))
     position = {customer.pk: i for i, customer in enumerate(customers)}
     rows.sort(key=lambda row: position[row.customer_id])  # in the order asked for
     with transaction.atomic():
@@ -114,7 +133,7 @@ def predict_intent(customer: Customer) -> IntentPrediction:
     return predict_intents([customer])[0]
 
 
-def _exclusions(loaded: LoadedModel, customers: list[Customer]) -> torch.Tensor:
+def _exclusions(loaded: LoadedModel, customers: list[Customer], demoted: dict[int, set[int]]) -> torch.Tensor:
     size = len(loaded.vocab.products) + 1
     exclude = torch.zeros(len(customers), size, dtype=torch.bool)
     exclude[:, 0] = True
@@ -122,15 +141,17 @@ def _exclusions(loaded: LoadedModel, customers: list[Customer]) -> torch.Tensor:
         if not product.is_active:
             exclude[:, loaded.vocab.index("products", pk)] = True
     for row, customer in enumerate(customers):
-        for pk in demoted_products(customer):
+        for pk in demoted[customer.pk]:
             exclude[row, loaded.vocab.index("products", pk)] = True
     return exclude
 
 
-def _predict_with_model(loaded: LoadedModel, customers: list[Customer], inputs: list) -> list[IntentPrediction]:
+def _predict_with_model(
+    loaded: LoadedModel, customers: list[Customer], inputs: list, demoted: dict[int, set[int]]
+) -> list[IntentPrediction]:
     with torch.no_grad():
         output = loaded.model(IntentBatch.from_rows(inputs, loaded.model.config))
-    top = top_intents(output, k=INTENTS, exclude=_exclusions(loaded, customers))
+    top = top_intents(output, k=INTENTS, exclude=_exclusions(loaded, customers, demoted))
     by_index = {loaded.vocab.index("products", pk): product for pk, product in loaded.products.items()}
     rows = []
     for row, customer in enumerate(customers):
@@ -152,10 +173,10 @@ def _predict_with_model(loaded: LoadedModel, customers: list[Customer], inputs: 
     return rows
 
 
-def _fallback(customer: Customer, reasons: list[str]) -> IntentPrediction:
-    products = list(Product.objects.select_related("category").filter(is_active=True))
-    level = assess_level(customer)
-    ranked, why = fallback_ranking(customer, level, products, exclude=demoted_products(customer))
+def _fallback(
+    customer: Customer, reasons: list[str], on_sale: list[Product], popularity: Counter[int], demoted: set[int]
+) -> IntentPrediction:
+    ranked, why = fallback_ranking(customer, assess_level(customer), on_sale, exclude=demoted, popularity=popularity)
     top = ranked[:INTENTS]
     total = sum(r.score for r in ranked) or 1.0
     intents = [

@@ -19,10 +19,12 @@ def _fast_password_hashing(request, settings) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_intent_config() -> None:
-    # The intent configuration is cached per process; each test sees the database it set up.
+    # The intent configuration and model are cached per process; each test sees the database it set up.
+    from intent import inference
     from intent.config import invalidate_config
 
     invalidate_config()
+    inference._loaded, inference._checked_at = None, 0.0  # each test loads the model its database activates
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def trained(model_dir, history):
     train_intent(SMALL, progress=False)
-    inference._loaded = None  # another test's model may be cached in this process
     return history
 
 
@@ -52,6 +51,7 @@ def test_rejected_and_inactive_products_are_left_out(trained) -> None:
 
 def test_product_added_after_training_can_be_recommended(trained) -> None:
     new = ProductFactory(category=trained[0].category, name="新款沙发", price=Decimal("4200"))
+    inference._checked_at = 0.0  # as if the recheck interval had passed
     customer = browsing_customer(trained)
     loaded = inference.loaded_model()
     assert loaded.vocab.index("products", new.pk) == loaded.model.config.n_products
@@ -67,7 +67,6 @@ def test_customer_without_history_or_consent_gets_a_marked_fallback(trained) -> 
 
 
 def test_without_an_active_model_everyone_gets_the_fallback(model_dir) -> None:
-    inference._loaded = None
     ProductFactory(category=ProductCategoryFactory(code="ci", line_of_business="insurance"))
     prediction = predict_intent(CustomerFactory())
     assert prediction.is_fallback and prediction.reasons[0] == "no active intent model"

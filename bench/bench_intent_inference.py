@@ -1,0 +1,84 @@
+"""Benchmark: intent inference speed and model size (issue 3 targets: single customer p50 ≤ 5 ms including
+feature building; a batch of 1,000 customers ≤ 1 s; model file ≤ 20 MB).
+
+Builds a throw-away SQLite database with the demo data (1,000 customers), trains a model briefly (speed does
+not depend on how well it is trained), then times ``predict_intent`` (one customer: features, network, stored
+row) and ``predict_intents`` (a batch), next to the cold-start fallback for the same customers as a baseline.
+
+Run: .venv/bin/python bench/bench_intent_inference.py [--customers 1000] [--repeat 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=50)
+    args = parser.parse_args()
+    tmp = tempfile.mkdtemp(prefix="salescard-bench-")
+    os.environ.update(
+        {
+            "ENV_FILE": "",
+            "DEBUG": "true",
+            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+            "MEDIA_ROOT": f"{tmp}/media",
+            "MODEL_DIR": f"{tmp}/models",
+            "DJANGO_SETTINGS_MODULE": "salescard.settings",
+        }
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from crm.models import Customer
+    from intent import inference
+    from intent.model_store import model_path
+    from intent.models import IntentModelVersion
+    from intent.training import TrainSettings, train_intent
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", customers=args.customers, verbosity=0)
+    version = train_intent(TrainSettings(epochs=2, patience=2), progress=False).version
+    customers = list(Customer.objects.order_by("pk"))
+
+    def timed(fn, repeat: int) -> list[float]:
+        fn(0)
+        samples = []
+        for i in range(repeat):
+            started = time.perf_counter()
+            fn(i)
+            samples.append((time.perf_counter() - started) * 1000)
+        return samples
+
+    def p50_p95(samples: list[float]) -> str:
+        return f"p50 {statistics.median(samples):8.1f} ms   p95 {statistics.quantiles(samples, n=20)[18]:8.1f} ms"
+
+    single = timed(lambda i: inference.predict_intent(customers[i % len(customers)]), args.repeat)
+    batch = timed(lambda i: inference.predict_intents(customers), 3)
+    # Baseline side by side: the same calls with no active model (cold-start ranking for everyone).
+    IntentModelVersion.objects.update(is_active=False)
+    fallback_single = timed(lambda i: inference.predict_intent(customers[i % len(customers)]), args.repeat)
+    fallback_batch = timed(lambda i: inference.predict_intents(customers), 3)
+    size_mb = model_path(version).stat().st_size / 1e6
+    print(f"customers: {len(customers)}; model {version.version}, file {size_mb:.2f} MB (target ≤ 20 MB)")
+    print(f"single, IntentNet          {p50_p95(single)}   (target p50 ≤ 5 ms)")
+    print(f"single, fallback baseline  {p50_p95(fallback_single)}")
+    print(f"batch of {len(customers)}, IntentNet   median {statistics.median(batch):8.0f} ms   (target ≤ 1000 ms)")
+    print(f"batch of {len(customers)}, fallback    median {statistics.median(fallback_batch):8.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
