@@ -63,7 +63,7 @@ def fallback_ranking(
         if product.pk in exclude or not product.is_active:
             continue
         score = priors.get(product.category.line_of_business, 0.1) * (0.5 + popularity[product.pk] / total * 10)
-        reason = f"{product.category.get_line_of_business_display()} prior"
+        reason = f"{LINE(product.category.line_of_business).label} prior"
         if liked & {product.colour, product.design}:
             score *= 1.3
             reason += ", matches stated preferences"

@@ -10,20 +10,21 @@ every customer while no model is active get the level- and profile-based ranking
 
 from __future__ import annotations
 
+import datetime
 import logging
 import threading
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 import torch
 from django.db import transaction
 from django.utils import timezone
 
 from crm.consent import customers_with_consent
-from crm.models import BehaviorEvent, Consent, Customer, Product
+from crm.models import Consent, Customer, Product
 from intent.fallback import fallback_ranking, purchase_counts
-from intent.features import Vocabulary, catalogue_arrays, customer_inputs
+from intent.features import HISTORY_DAYS, Vocabulary, catalogue_arrays, customer_inputs, load_events
 from intent.feedback import demoted_products_of
 from intent.level import assess_level
 from intent.model_store import ModelFileError, active_version, verify_file
@@ -41,6 +42,16 @@ class LoadedModel:
     vocab: Vocabulary
     products: dict[int, Product]  # by pk, every product of the current catalogue
     catalogue_stamp: tuple[int, object]
+    by_index: dict[int, Product] = field(init=False)  # vocabulary index → product
+    off_sale: torch.Tensor = field(init=False)  # [P+1] bool: the padding column and products no longer on sale
+
+    def __post_init__(self) -> None:
+        self.by_index = {self.vocab.index("products", pk): product for pk, product in self.products.items()}
+        self.off_sale = torch.zeros(len(self.vocab.products) + 1, dtype=torch.bool)
+        self.off_sale[0] = True
+        for index, product in self.by_index.items():
+            if not product.is_active:
+                self.off_sale[index] = True
 
 
 _lock = threading.Lock()
@@ -90,17 +101,20 @@ def loaded_model() -> LoadedModel | None:
         return _loaded
 
 
+def forget_loaded_model() -> None:
+    """Drop this process's loaded model; the next prediction loads the active version afresh."""
+    global _loaded, _checked_at
+    with _lock:
+        _loaded, _checked_at = None, 0.0
+
+
 def predict_intents(customers: list[Customer]) -> list[IntentPrediction]:
     """Predict and store the intents of ``customers`` (a batch goes through the network at once)."""
     if not customers:
         return []
     now = timezone.now()
     loaded = loaded_model()
-    events: dict[int, list[BehaviorEvent]] = defaultdict(list)
-    for event in BehaviorEvent.objects.filter(customer__in=customers).only(
-        "customer_id", "kind", "occurred_at", "product_id", "seconds", "app_category", "minutes"
-    ):
-        events[event.customer_id].append(event)
+    events = load_events([c.pk for c in customers], since=now - datetime.timedelta(days=HISTORY_DAYS))
     consenting = customers_with_consent([c.pk for c in customers], Consent.Purpose.USAGE_DATA)
     demoted = demoted_products_of([c.pk for c in customers], now)
     rows: list[IntentPrediction] = []
@@ -134,12 +148,7 @@ def predict_intent(customer: Customer) -> IntentPrediction:
 
 
 def _exclusions(loaded: LoadedModel, customers: list[Customer], demoted: dict[int, set[int]]) -> torch.Tensor:
-    size = len(loaded.vocab.products) + 1
-    exclude = torch.zeros(len(customers), size, dtype=torch.bool)
-    exclude[:, 0] = True
-    for pk, product in loaded.products.items():
-        if not product.is_active:
-            exclude[:, loaded.vocab.index("products", pk)] = True
+    exclude = loaded.off_sale.repeat(len(customers), 1)
     for row, customer in enumerate(customers):
         for pk in demoted[customer.pk]:
             exclude[row, loaded.vocab.index("products", pk)] = True
@@ -149,15 +158,14 @@ def _exclusions(loaded: LoadedModel, customers: list[Customer], demoted: dict[in
 def _predict_with_model(
     loaded: LoadedModel, customers: list[Customer], inputs: list, demoted: dict[int, set[int]]
 ) -> list[IntentPrediction]:
-    with torch.no_grad():
+    with torch.inference_mode():
         output = loaded.model(IntentBatch.from_rows(inputs, loaded.model.config))
     top = top_intents(output, k=INTENTS, exclude=_exclusions(loaded, customers, demoted))
-    by_index = {loaded.vocab.index("products", pk): product for pk, product in loaded.products.items()}
     rows = []
     for row, customer in enumerate(customers):
         intents = []
         for intent in top.for_customer(row):
-            product = by_index[intent.product]
+            product = loaded.by_index[intent.product]
             intents.append(
                 {
                     "product_id": product.pk,

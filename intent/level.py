@@ -14,6 +14,8 @@ from crm.models import Customer
 from intent.config import IntentConfig, get_config
 from intent.models import LevelCriterion, UserLevel
 
+INCOME_LABELS = dict(Customer.IncomeBand.choices)  # lazy labels: translated when shown
+
 FINANCIAL_ASSET_CLASSES = ("deposits", "stocks", "funds", "insurance")
 
 
@@ -77,7 +79,7 @@ def _matched_value(criterion: LevelCriterion, customer: Customer) -> str | None:
     kind = LevelCriterion.Input
     if criterion.input == kind.INCOME_BAND:
         band = customer.income_band
-        return customer.get_income_band_display() if band and band in criterion.values else None
+        return str(INCOME_LABELS.get(band, band)) if band and band in criterion.values else None
     if criterion.input == kind.JOB_TITLE:
         title = customer.job_title or ""
         return title if title and any(word and word in title for word in criterion.values) else None

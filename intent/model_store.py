@@ -49,7 +49,15 @@ def activate_version(version: IntentModelVersion) -> IntentModelVersion:
         IntentModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
         version.is_active = True
         version.save(update_fields=["is_active"])
+        transaction.on_commit(_forget_in_this_process)
     return version
+
+
+def _forget_in_this_process() -> None:
+    """This process switches at once; other processes notice within ``inference.RECHECK_SECONDS``."""
+    from intent.inference import forget_loaded_model  # inference imports this module
+
+    forget_loaded_model()
 
 
 def active_version() -> IntentModelVersion | None:

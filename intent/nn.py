@@ -209,6 +209,7 @@ class IntentNet(nn.Module):
     def __init__(self, config: IntentNetConfig, seed: int | None = None) -> None:
         super().__init__()
         self.config = config
+        self._frozen_tables: tuple[Tensor, Tensor] | None = None  # see _tables
         if seed is None:
             self._build()
         else:
@@ -286,6 +287,7 @@ class IntentNet(nn.Module):
         scored from what is known of its category and attributes, and a new category counts as unknown until the
         next training."""
         c = self.config
+        self._frozen_tables = None
         product_category = torch.as_tensor(product_category, dtype=torch.long)
         product_attributes = torch.as_tensor(product_attributes, dtype=torch.long)
         rows = product_category.shape[0]
@@ -318,6 +320,23 @@ class IntentNet(nn.Module):
         present = (self.product_attributes > 0).unsqueeze(-1)
         attribute_mean = (attributes * present).sum(1) / present.sum(1).clamp(min=1)
         return ids + self.category(self.product_category) + attribute_mean
+
+    def _tables(self) -> tuple[Tensor, Tensor]:
+        """The product table and biases. In inference (eval mode, no autograd) they depend only on the weights and
+        the catalogue, so they are computed once and kept until the mode, the weights or the catalogue change."""
+        if self.training or torch.is_grad_enabled():
+            return self.product_table(), self._product_bias()
+        if self._frozen_tables is None:
+            self._frozen_tables = (self.product_table(), self._product_bias())
+        return self._frozen_tables
+
+    def train(self, mode: bool = True) -> IntentNet:
+        self._frozen_tables = None
+        return super().train(mode)
+
+    def load_state_dict(self, *args, **kwargs):
+        self._frozen_tables = None
+        return super().load_state_dict(*args, **kwargs)
 
     def _product_bias(self) -> Tensor:
         bias = self.product_bias.weight.squeeze(-1)
@@ -391,8 +410,10 @@ class IntentNet(nn.Module):
 
     def score(self, vectors: Tensor, table: Tensor | None = None, bias: Tensor | None = None) -> Tensor:
         """Logits of every product for vectors ``[..., d]`` → ``[..., P+1]``; the padding column is −inf."""
-        table = self.product_table() if table is None else table
-        bias = self._product_bias() if bias is None else bias
+        if table is None or bias is None:
+            frozen_table, frozen_bias = self._tables()
+            table = frozen_table if table is None else table
+            bias = frozen_bias if bias is None else bias
         # −inf in the bias rather than a fill afterwards: one fused matrix product, no second pass over the logits
         # (they dominate the cost of full-softmax training over tens of thousands of items).
         bias = bias.index_fill(0, torch.zeros(1, dtype=torch.long, device=bias.device), float("-inf"))
@@ -402,13 +423,13 @@ class IntentNet(nn.Module):
     def output_from(self, vectors: Tensor, mix: Tensor, with_association_logits: bool = True) -> IntentOutput:
         """Score association vectors ``[N, 3, d]`` mixed by ``mix`` ``[N, 3]``. The combined score is the dot product
         with the mixed vector (one matrix product instead of three for ranking and for sequence training)."""
-        table, bias = self.product_table(), self._product_bias()
+        table, bias = self._tables()
         combined = self.score((mix.unsqueeze(-1) * vectors).sum(-2), table, bias)
         logits = self.score(vectors, table, bias) if with_association_logits else None
         return IntentOutput(vectors, mix, logits, combined)
 
     def forward(self, batch: IntentBatch) -> IntentOutput:
-        table = self.product_table()
+        table, _ = self._tables()
         browse, apps, user, _ = self._encode(batch, table, causal=False)
         vectors, mix = self._associate(browse, apps, user)
         return self.output_from(vectors, mix)
@@ -417,7 +438,7 @@ class IntentNet(nn.Module):
         """Causal next-item mode (sequence-recommendation evaluation only): every browsing event sees the events up
         to itself, the app and user tokens see neither. Returns association vectors ``[B, L, 3, d]``, their mix
         ``[B, L, 3]`` and the mask of real events ``[B, L]``; feed the selected positions to ``output_from``."""
-        table = self.product_table()
+        table, _ = self._tables()
         browse, apps, user, valid = self._encode(batch, table, causal=True)
         length = browse.shape[1]
         vectors, mix = self._associate(

@@ -95,7 +95,12 @@ def split_by_customer(examples: list[TrainingExample], seed: int) -> tuple[list,
 
 def current_vocabulary() -> tuple[Vocabulary, dict[int, Product]]:
     products = {p.pk: p for p in Product.objects.select_related("category")}
-    apps = list(BehaviorEvent.objects.exclude(app_category="").values_list("app_category", flat=True).distinct())
+    apps = list(
+        BehaviorEvent.objects.exclude(app_category="")
+        .order_by("app_category")
+        .values_list("app_category", flat=True)
+        .distinct()
+    )
     hobbies = Counter(h for hobbies in Customer.objects.values_list("hobbies", flat=True) for h in hobbies or [])
     return build_vocabulary(list(products.values()), apps, [h for h, _ in hobbies.most_common()]), products
 

@@ -245,6 +245,10 @@ CELERY_TASK_ALWAYS_EAGER = EMBEDDED
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_QUEUES_NAMES = ("default", "inference", "speech", "training")
 CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "intent.tasks.predict_intents_task": {"queue": "inference"},
+    "intent.tasks.retrain_intent_task": {"queue": "training"},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_IGNORE_RESULT = True  # results go to model rows, not to a result backend

@@ -24,7 +24,7 @@ def _fresh_intent_config() -> None:
     from intent.config import invalidate_config
 
     invalidate_config()
-    inference._loaded, inference._checked_at = None, 0.0  # each test loads the model its database activates
+    inference.forget_loaded_model()  # each test loads the model its database activates
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from intent.features import (
     build_vocabulary,
     catalogue_arrays,
     customer_inputs,
+    load_events,
     price_band,
     product_attributes,
     training_examples,
@@ -87,7 +88,7 @@ def test_inputs_use_usage_data_only_under_consent_and_only_before_the_time(shop)
         seconds=60,
         occurred_at=now + datetime.timedelta(minutes=1),
     )
-    events = list(customer.events.all())
+    events = load_events([customer.pk])[customer.pk]
 
     without = customer_inputs(customer, vocab, events, now, usage_allowed=False)
     assert without.browse_products == [vocab.index("products", deposit.pk)], "a card click is not usage data"

@@ -79,3 +79,11 @@ def test_a_batch_is_predicted_and_stored_in_one_go(trained) -> None:
     predictions = predict_intents(customers)
     assert [p.customer_id for p in predictions] == [c.pk for c in customers]
     assert all(p.pk for p in predictions)
+
+
+def test_tasks_are_routed_to_their_queues() -> None:
+    from salescard.celery import app
+
+    router = app.amqp.router
+    assert router.route({}, "intent.tasks.predict_intents_task")["queue"].name == "inference"
+    assert router.route({}, "intent.tasks.retrain_intent_task")["queue"].name == "training"

@@ -1,0 +1,51 @@
+"""The intent engine on the distributed setup: event times read from PostgreSQL, a model trained there, and
+predictions made by a separate Celery worker on the ``inference`` queue through Redis."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from crm.models import BehaviorEvent, Customer
+from intent.features import load_events
+from intent.models import IntentPrediction
+from intent.tasks import predict_intents_task
+from intent.training import TrainSettings, train_intent
+from tests.servers import celery_worker
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def test_event_times_are_read_exactly_on_postgres() -> None:
+    call_command("seed_demo", customers=5, verbosity=0)
+    customer = Customer.objects.filter(events__isnull=False).first()
+    stored = {e.pk: e.occurred_at.timestamp() for e in customer.events.all()}
+    rows = load_events([customer.pk])[customer.pk]
+    assert len(rows) == len(stored)
+    assert sorted(r.at for r in rows) == pytest.approx(sorted(stored.values()), abs=1e-3)
+    assert [r.at for r in rows] == sorted(r.at for r in rows), "oldest first"
+
+
+def test_a_worker_predicts_with_the_model_trained_on_postgres(settings, tmp_path) -> None:
+    settings.MODEL_DIR = tmp_path
+    call_command("seed_demo", customers=60, verbosity=0)
+    result = train_intent(
+        TrainSettings(seed=1, epochs=2, patience=2, d_model=16, n_heads=2, n_layers=1), progress=False
+    )
+    assert result.version.is_active
+    browsing = list(
+        Customer.objects.filter(events__kind=BehaviorEvent.Kind.BROWSE)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)[:10]
+    )
+    predictions = IntentPrediction.objects.filter(customer_id__in=browsing)
+    with celery_worker(queues="inference") as worker:
+        predict_intents_task.delay(browsing)
+        worker.wait_until(lambda: predictions.count() == len(browsing), timeout=120, what="storing predictions")
+        assert "predict_intents_task" in worker.log_tail(200), "the worker, not this process, ran the task"
+    predictions = IntentPrediction.objects.filter(customer_id__in=browsing)
+    assert predictions.count() == len(browsing)
+    modelled = predictions.filter(is_fallback=False)
+    assert modelled.exists() and all(p.model_version_id == result.version.pk for p in modelled)
+    assert all(len({i["product_id"] for i in p.intents}) == 3 for p in predictions), "three distinct intents"
