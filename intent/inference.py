@@ -155,16 +155,28 @@ def _exclusions(loaded: LoadedModel, customers: list[Customer], demoted: dict[in
     return exclude
 
 
+CHUNK = 128  # customers per forward pass
+
+
 def _predict_with_model(
     loaded: LoadedModel, customers: list[Customer], inputs: list, demoted: dict[int, set[int]]
 ) -> list[IntentPrediction]:
+    """Customers go through the network in chunks of similar history length, so short histories are not padded
+    to the longest one in the batch (attention and feed-forward cost grow with the padded length)."""
+    exclude = _exclusions(loaded, customers, demoted)
+    order = sorted(range(len(customers)), key=lambda i: (len(inputs[i].browse_products), len(inputs[i].app_categories)))
+    intents_of: dict[int, list] = {}
     with torch.inference_mode():
-        output = loaded.model(IntentBatch.from_rows(inputs, loaded.model.config))
-    top = top_intents(output, k=INTENTS, exclude=_exclusions(loaded, customers, demoted))
+        for start in range(0, len(order), CHUNK):
+            chunk = order[start : start + CHUNK]
+            output = loaded.model(IntentBatch.from_rows([inputs[i] for i in chunk], loaded.model.config))
+            top = top_intents(output, k=INTENTS, exclude=exclude[chunk])
+            for row, i in enumerate(chunk):
+                intents_of[i] = top.for_customer(row)
     rows = []
-    for row, customer in enumerate(customers):
+    for i, customer in enumerate(customers):
         intents = []
-        for intent in top.for_customer(row):
+        for intent in intents_of[i]:
             product = loaded.by_index[intent.product]
             intents.append(
                 {
@@ -174,9 +186,7 @@ def _predict_with_model(
                     "association": intent.association,
                 }
             )
-        reasons = [
-            "usage data used" if inputs[row].used_usage_data else "no usage-data consent: profile and card clicks"
-        ]
+        reasons = ["usage data used" if inputs[i].used_usage_data else "no usage-data consent: profile and card clicks"]
         rows.append(IntentPrediction(customer=customer, model_version=loaded.version, intents=intents, reasons=reasons))
     return rows
 

@@ -46,7 +46,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812 — the usual torch alias
 from torch import Tensor, nn
 
-FORMAT = "salescard-intentnet-v1"
+FORMAT = "salescard-intentnet-v2"  # v2: the browsing-history prior
 
 # Order of the association axis everywhere (logits[:, k], TopIntents.associations); ASCII so the names can be
 # stored and used in URLs and group names as they are.
@@ -72,6 +72,7 @@ class IntentNetConfig:
     user_tokens: int = 2
     dropout: float = 0.2
     id_dropout: float = 0.0  # share of product ids hidden per training step, so category/attributes carry weight
+    history_prior: bool = True  # add the browsing-history prior to the scores (see IntentNet.history_prior)
 
     def __post_init__(self) -> None:
         if self.n_products < 1:
@@ -185,10 +186,12 @@ class TopIntents:
     associations: Tensor  # [B, k] long, index into ASSOCIATIONS
 
     def for_customer(self, row: int) -> list[Intent]:
+        products, probabilities = self.products[row].tolist(), self.probabilities[row].tolist()
+        associations = self.associations[row].tolist()
         return [
-            Intent(int(p), float(q), ASSOCIATIONS[int(a)])
-            for p, q, a in zip(self.products[row], self.probabilities[row], self.associations[row], strict=True)
-            if int(p) > 0
+            Intent(p, q, ASSOCIATIONS[a])
+            for p, q, a in zip(products, probabilities, associations, strict=True)
+            if p > 0
         ]
 
 
@@ -261,6 +264,9 @@ class IntentNet(nn.Module):
 
         self.associations = nn.ModuleList(_Association(d, c.dropout) for _ in ASSOCIATIONS)
         self.mixer = nn.Linear(3 * d, len(ASSOCIATIONS))
+        # Browsing-history prior: learned weights of "how long the customer looked at this product" and "at its
+        # category", added to every product's logit (see history_prior).
+        self.history_weights = nn.Parameter(torch.tensor([0.5, 0.5]))
         self._init_weights()
 
     def _init_weights(self) -> None:
@@ -420,19 +426,44 @@ class IntentNet(nn.Module):
         flat = torch.addmm(bias, vectors.reshape(-1, vectors.shape[-1]), table.T)
         return flat.view(*vectors.shape[:-1], table.shape[0])
 
-    def output_from(self, vectors: Tensor, mix: Tensor, with_association_logits: bool = True) -> IntentOutput:
+    def output_from(
+        self, vectors: Tensor, mix: Tensor, with_association_logits: bool = True, prior: Tensor | None = None
+    ) -> IntentOutput:
         """Score association vectors ``[N, 3, d]`` mixed by ``mix`` ``[N, 3]``. The combined score is the dot product
-        with the mixed vector (one matrix product instead of three for ranking and for sequence training)."""
+        with the mixed vector (one matrix product instead of three for ranking and for sequence training).
+        ``prior`` ``[N, P+1]`` (the browsing-history prior) is added to the combined and every association's
+        logits."""
         table, bias = self._tables()
         combined = self.score((mix.unsqueeze(-1) * vectors).sum(-2), table, bias)
         logits = self.score(vectors, table, bias) if with_association_logits else None
+        if prior is not None:
+            combined = combined + prior
+            logits = logits + prior.unsqueeze(1) if logits is not None else None
         return IntentOutput(vectors, mix, logits, combined)
+
+    def history_prior(self, batch: IntentBatch) -> Tensor:
+        """``[B, P+1]``: w₁·log(1 + Σ log(1 + dwell) over views of the product) + w₂·the same over views of any
+        product of its category. A short, direct path from "looked at it a lot" to the score, which the attention
+        branches would otherwise have to learn from few examples; being category-based, it also covers products
+        added after training. The weights are learned with the rest."""
+        size = batch.browse_products.shape[0]
+        rows = self.product_category.shape[0]
+        weight = torch.log1p(batch.browse_dwell.clamp(min=0)) * batch.browse_mask
+        product = torch.zeros(size, rows, dtype=weight.dtype, device=weight.device)
+        product.scatter_add_(1, batch.browse_products, weight)
+        categories = int(self.product_category.max()) + 1 if rows else 1
+        category = torch.zeros(size, categories, dtype=weight.dtype, device=weight.device)
+        category.scatter_add_(1, self.product_category[batch.browse_products], weight * (batch.browse_products > 0))
+        by_product = category[:, self.product_category]
+        by_product[:, 0] = 0.0
+        return self.history_weights[0] * torch.log1p(product) + self.history_weights[1] * torch.log1p(by_product)
 
     def forward(self, batch: IntentBatch) -> IntentOutput:
         table, _ = self._tables()
         browse, apps, user, _ = self._encode(batch, table, causal=False)
         vectors, mix = self._associate(browse, apps, user)
-        return self.output_from(vectors, mix)
+        prior = self.history_prior(batch) if self.config.history_prior else None
+        return self.output_from(vectors, mix, prior=prior)
 
     def forward_sequence(self, batch: IntentBatch) -> tuple[Tensor, Tensor, Tensor]:
         """Causal next-item mode (sequence-recommendation evaluation only): every browsing event sees the events up

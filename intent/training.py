@@ -62,6 +62,7 @@ class TrainSettings:
     id_dropout: float = 0.1
     association_weight: float = 0.5
     self_supervised: bool = True
+    history_prior: bool = True
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ def _train(options: TrainSettings, started: float, progress: bool, activate: boo
         n_layers=options.n_layers,
         dropout=options.dropout,
         id_dropout=options.id_dropout,
+        history_prior=options.history_prior,
     )
     model = IntentNet(config, seed=options.seed)
     categories, attributes = catalogue_arrays(vocab, products)

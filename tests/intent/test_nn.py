@@ -345,5 +345,38 @@ def test_a_file_of_another_format_is_refused(tmp_path):
     path = tmp_path / "other.pt"
     torch.save({"weights": torch.zeros(2)}, path)
 
-    with pytest.raises(ValueError, match="not a salescard-intentnet-v1 file"):
+    with pytest.raises(ValueError, match="not a salescard-intentnet-v2 file"):
         load_intentnet(path)
+
+
+def test_history_prior_favours_the_viewed_product_then_its_category():
+    model = IntentNet(small_config(), seed=0)
+    model.set_catalogue(*catalogue())
+    viewed, same_category, other_category = 3, 7, 15  # 3 and 7 are in category 1, 15 in category 2
+    batch = IntentBatch.from_rows(
+        [
+            {
+                "browse_products": [viewed, viewed],
+                "browse_dwell": [120.0, 300.0],
+                "browse_recency": [2.0, 1.0],
+                "app_categories": [],
+                "app_minutes": [],
+                "user_features": [0.0, 0.0, 0.0],
+            }
+        ],
+        model.config,
+    )
+    prior = model.history_prior(batch)[0]
+    assert prior[viewed] > prior[same_category] > prior[other_category] == 0.0
+    assert prior[0] == 0.0, "the padding column gets no prior"
+    model.eval()
+    with torch.no_grad():
+        with_prior = model(batch)
+        model.history_weights.zero_()
+        model.train().eval()  # drop the cached product table, as any change of weights does in training
+        without = model(batch)
+    for scores, plain in (
+        (with_prior.combined[0], without.combined[0]),
+        (with_prior.logits[0, 1], without.logits[0, 1]),
+    ):
+        assert torch.allclose((scores - plain)[1:], prior[1:], atol=1e-5), "the prior is added to every score"
