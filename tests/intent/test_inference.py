@@ -87,3 +87,35 @@ def test_tasks_are_routed_to_their_queues() -> None:
     router = app.amqp.router
     assert router.route({}, "intent.tasks.predict_intents_task")["queue"].name == "inference"
     assert router.route({}, "intent.tasks.retrain_intent_task")["queue"].name == "training"
+
+
+def test_thousands_of_events_absurd_dwell_and_future_events_are_handled(trained) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from crm.consent import record_consent
+    from crm.models import BehaviorEvent, Consent
+    from intent.features import MAX_BROWSE, customer_inputs, load_events
+
+    customer = CustomerFactory()
+    record_consent(customer, Consent.Purpose.USAGE_DATA, True)
+    now = timezone.now()
+    BehaviorEvent.objects.bulk_create(
+        [
+            BehaviorEvent(
+                customer=customer, kind="browse", product=trained[i % 2], seconds=10**9 if i == 2999 else 30,
+                occurred_at=now - datetime.timedelta(minutes=3000 - i),
+            )
+            for i in range(3000)
+        ]
+        + [BehaviorEvent(customer=customer, kind="browse", product=trained[3], seconds=600,
+                         occurred_at=now + datetime.timedelta(days=30))]
+    )  # fmt: skip
+    loaded = inference.loaded_model()
+    inputs = customer_inputs(customer, loaded.vocab, load_events([customer.pk])[customer.pk], now, True)
+    assert len(inputs.browse_products) == MAX_BROWSE, "only the most recent views are read"
+    assert loaded.vocab.index("products", trained[3].pk) not in inputs.browse_products, "future events are ignored"
+    prediction = predict_intent(customer)
+    assert not prediction.is_fallback and len({i["product_id"] for i in prediction.intents}) == 3
+    assert all(0 <= i["probability"] <= 1 for i in prediction.intents)
