@@ -51,7 +51,7 @@ class TrainingError(Exception):
 class TrainSettings:
     seed: int = 42
     epochs: int = 25
-    patience: int = 5
+    patience: int = 12  # the 300-customer demo validates on ~77 examples: NDCG@3 swings ±0.03 per epoch
     batch_size: int = 128
     learning_rate: float = 2e-3
     weight_decay: float = 1e-4
