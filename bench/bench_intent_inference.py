@@ -69,6 +69,7 @@ def main() -> None:
     def p50_p95(samples: list[float]) -> str:
         return f"p50 {statistics.median(samples):8.1f} ms   p95 {statistics.quantiles(samples, n=20)[18]:8.1f} ms"
 
+    phases = single_call_phases(inference, customers[: args.repeat])
     single = timed(lambda i: inference.predict_intent(customers[i % len(customers)]), args.repeat)
     batch = timed(lambda i: inference.predict_intents(customers), 3)
     # Baseline side by side: the same calls with no active model (cold-start ranking for everyone).
@@ -82,6 +83,38 @@ def main() -> None:
     print(f"single, fallback baseline  {p50_p95(fallback_single)}")
     print(f"batch of {len(customers)}, IntentNet   median {statistics.median(batch):8.0f} ms   (target ≤ 1000 ms)")
     print(f"batch of {len(customers)}, fallback    median {statistics.median(fallback_batch):8.0f} ms")
+    print("one customer, median per phase: " + ", ".join(f"{name} {ms:.2f} ms" for name, ms in phases.items()))
+
+
+def single_call_phases(inference, customers) -> dict[str, float]:
+    """The steps of ``predict_intents`` for one customer, timed one by one (customers the model can judge)."""
+    import datetime
+
+    from crm.models import Consent
+    from intent.features import HISTORY_DAYS, customer_inputs, load_events
+    from intent.models import IntentPrediction
+
+    samples: dict[str, list[float]] = {}
+
+    def step(name, fn, *args):
+        started = time.perf_counter()
+        result = fn(*args)
+        samples.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+        return result
+
+    loaded = inference.loaded_model()
+    for customer in customers:
+        now = inference.timezone.now()
+        ids = [customer.pk]
+        events = step("events", load_events, ids, now - datetime.timedelta(days=HISTORY_DAYS))
+        usage = step("consent", inference.customers_with_consent, ids, Consent.Purpose.USAGE_DATA)
+        demoted = step("feedback", inference.demoted_products_of, ids, now)
+        inputs = step("features", customer_inputs, customer, loaded.vocab, events[customer.pk], now, bool(usage))
+        if inputs.is_cold:
+            continue
+        rows = step("network + top 3", inference._predict_with_model, loaded, [customer], [inputs], demoted)
+        step("store", IntentPrediction.objects.bulk_create, rows)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 if __name__ == "__main__":
