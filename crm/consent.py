@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from crm.models import Consent, Customer, User
+from salescard.db import fetch_all, placeholders
 
 
 def current_consents(customer: Customer) -> dict[str, bool]:
@@ -46,12 +47,16 @@ def record_consent(
 
 
 def customers_with_consent(customer_ids: list[int], purpose: str) -> set[int]:
-    """Of ``customer_ids``, those whose latest decision for ``purpose`` is a grant — one query for a batch."""
+    """Of ``customer_ids``, those whose latest decision for ``purpose`` is a grant — one query for a batch.
+    Hand-written SQL: every intent prediction asks this, and the ORM query costs ~10× its execution."""
+    if not customer_ids:
+        return set()
+    sql = (
+        f"SELECT customer_id, granted FROM {Consent._meta.db_table} "
+        f"WHERE purpose = %s AND customer_id IN ({placeholders(len(customer_ids))}) "
+        "ORDER BY customer_id, decided_at, id"
+    )
     latest: dict[int, bool] = {}
-    for customer_id, granted in (
-        Consent.objects.filter(customer_id__in=customer_ids, purpose=purpose)
-        .order_by("customer_id", "decided_at", "pk")
-        .values_list("customer_id", "granted")
-    ):
-        latest[customer_id] = granted
+    for customer_id, granted in fetch_all(sql, [purpose, *customer_ids]):
+        latest[customer_id] = bool(granted)
     return {customer_id for customer_id, granted in latest.items() if granted}

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from crm.models import Customer, Product
 from intent.models import IntentFeedback
+from salescard.db import fetch_all, placeholders
 
 DEMOTION_DAYS = 30
 NEGATIVE_SIGNALS = (IntentFeedback.Signal.REJECTED, IntentFeedback.Signal.DISSATISFIED)
@@ -37,16 +38,20 @@ def demoted_products(customer: Customer, now: datetime.datetime | None = None) -
 
 
 def demoted_products_of(customer_ids: list[int], now: datetime.datetime | None = None) -> dict[int, set[int]]:
-    """``demoted_products`` for a batch of customers in one query."""
-    since = (now or timezone.now()) - datetime.timedelta(days=DEMOTION_DAYS)
-    latest: dict[tuple[int, int], str] = {}
-    for customer_id, product_id, signal in (
-        IntentFeedback.objects.filter(customer_id__in=customer_ids, created_at__gte=since)
-        .order_by("created_at", "pk")
-        .values_list("customer_id", "product_id", "signal")
-    ):
-        latest[(customer_id, product_id)] = signal
+    """``demoted_products`` for a batch of customers in one query (hand-written SQL: every prediction asks this,
+    and the ORM query costs ~10× its execution)."""
     demoted: dict[int, set[int]] = {customer_id: set() for customer_id in customer_ids}
+    if not customer_ids:
+        return demoted
+    since = (now or timezone.now()) - datetime.timedelta(days=DEMOTION_DAYS)
+    sql = (
+        f"SELECT customer_id, product_id, signal FROM {IntentFeedback._meta.db_table} "
+        f"WHERE created_at >= %s AND customer_id IN ({placeholders(len(customer_ids))}) ORDER BY created_at, id"
+    )
+    params = [connection.ops.adapt_datetimefield_value(since), *customer_ids]
+    latest: dict[tuple[int, int], str] = {}
+    for customer_id, product_id, signal in fetch_all(sql, params):
+        latest[(customer_id, product_id)] = signal
     for (customer_id, product_id), signal in latest.items():
         if signal in NEGATIVE_SIGNALS:
             demoted[customer_id].add(product_id)

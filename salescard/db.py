@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import NotSupportedError
+from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
 from django.db.models import FloatField, Func
 
 
@@ -27,3 +27,18 @@ class EpochSeconds(Func):
         if "template" not in extra:
             raise NotSupportedError(f"EpochSeconds is not implemented for {connection.vendor}")
         return super().as_sql(compiler, connection, **extra)
+
+
+def placeholders(count: int) -> str:
+    """``%s, %s, …`` for an ``IN (…)`` list of ``count`` values in a hand-written query."""
+    if count < 1:
+        raise ValueError("an IN list needs at least one value")
+    return ", ".join(["%s"] * count)
+
+
+def fetch_all(sql: str, params: list | tuple, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+    """Rows of a hand-written query. For small hot-path reads, where building an ORM query costs several times more
+    than running it (about 0.5 ms against 0.06 ms for one customer's consent on SQLite)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

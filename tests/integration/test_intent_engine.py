@@ -26,6 +26,31 @@ def test_event_times_are_read_exactly_on_postgres() -> None:
     assert [r.at for r in rows] == sorted(r.at for r in rows), "oldest first"
 
 
+def test_consent_and_demotion_reads_on_postgres() -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from crm.consent import customers_with_consent, record_consent
+    from crm.models import Consent
+    from intent.feedback import DEMOTION_DAYS, demoted_products_of, record_feedback
+    from tests.factories import ProductFactory
+
+    call_command("seed_demo", customers=3, verbosity=0)
+    first, second = Customer.objects.order_by("pk")[:2]
+    record_consent(first, Consent.Purpose.USAGE_DATA, True)
+    record_consent(second, Consent.Purpose.USAGE_DATA, True)
+    record_consent(second, Consent.Purpose.USAGE_DATA, False)
+    assert first.pk in customers_with_consent([first.pk, second.pk], Consent.Purpose.USAGE_DATA)
+    assert second.pk not in customers_with_consent([first.pk, second.pk], Consent.Purpose.USAGE_DATA)
+    old, recent = ProductFactory(), ProductFactory()
+    stale = record_feedback(first, old, "rejected", "card")
+    stale.created_at = timezone.now() - datetime.timedelta(days=DEMOTION_DAYS + 1)
+    stale.save(update_fields=["created_at"])
+    record_feedback(first, recent, "rejected", "card")
+    assert demoted_products_of([first.pk, second.pk]) == {first.pk: {recent.pk}, second.pk: set()}
+
+
 def test_a_worker_predicts_with_the_model_trained_on_postgres(settings, tmp_path) -> None:
     settings.MODEL_DIR = tmp_path
     call_command("seed_demo", customers=60, verbosity=0)

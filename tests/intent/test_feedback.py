@@ -25,6 +25,28 @@ def test_later_interest_lifts_the_demotion() -> None:
     assert demoted_products(customer) == set()
 
 
+def test_a_rejection_older_than_the_demotion_window_no_longer_counts_and_a_batch_answers_everyone() -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from intent.feedback import DEMOTION_DAYS, demoted_products_of
+
+    customer, other, silent = CustomerFactory(), CustomerFactory(), CustomerFactory()
+    old, recent = ProductFactory(), ProductFactory()
+    stale = record_feedback(customer, old, "rejected", "card")
+    stale.created_at = timezone.now() - datetime.timedelta(days=DEMOTION_DAYS + 1)
+    stale.save(update_fields=["created_at"])
+    record_feedback(customer, recent, "rejected", "card")
+    record_feedback(other, old, "dissatisfied", "call")
+    assert demoted_products_of([customer.pk, other.pk, silent.pk]) == {
+        customer.pk: {recent.pk},
+        other.pk: {old.pk},
+        silent.pk: set(),
+    }
+    assert demoted_products_of([]) == {}
+
+
 def test_every_signal_waits_as_a_training_example() -> None:
     customer, sofa = CustomerFactory(), ProductFactory()
     for signal in ("rejected", "interested", "purchased"):
