@@ -24,6 +24,9 @@ def test_event_times_are_read_exactly_on_postgres() -> None:
     assert len(rows) == len(stored)
     assert sorted(r.at for r in rows) == pytest.approx(sorted(stored.values()), abs=1e-3)
     assert [r.at for r in rows] == sorted(r.at for r in rows), "oldest first"
+    middle = sorted(e.occurred_at for e in customer.events.all())[len(rows) // 2]
+    later = load_events([customer.pk], since=middle)[customer.pk]
+    assert len(later) == sum(1 for at in stored.values() if at >= middle.timestamp() - 1e-6)
 
 
 def test_consent_and_demotion_reads_on_postgres() -> None:
