@@ -91,7 +91,7 @@ def single_call_phases(inference, customers) -> dict[str, float]:
     import datetime
 
     from crm.models import Consent
-    from intent.features import HISTORY_DAYS, customer_inputs, load_events
+    from intent.features import HISTORY_DAYS, INPUT_KINDS, customer_inputs, load_events
     from intent.models import IntentPrediction
 
     samples: dict[str, list[float]] = {}
@@ -106,7 +106,7 @@ def single_call_phases(inference, customers) -> dict[str, float]:
     for customer in customers:
         now = inference.timezone.now()
         ids = [customer.pk]
-        events = step("events", load_events, ids, now - datetime.timedelta(days=HISTORY_DAYS))
+        events = step("events", load_events, ids, now - datetime.timedelta(days=HISTORY_DAYS), INPUT_KINDS)
         usage = step("consent", inference.customers_with_consent, ids, Consent.Purpose.USAGE_DATA)
         demoted = step("feedback", inference.demoted_products_of, ids, now)
         inputs = step("features", customer_inputs, customer, loaded.vocab, events[customer.pk], now, bool(usage))

@@ -43,6 +43,7 @@ BROWSE_KINDS = (
 )
 INCOME_ORDER = [band for band in Customer.IncomeBand.values if band]
 POSITIVE_FEEDBACK = (IntentFeedback.Signal.PURCHASED, IntentFeedback.Signal.INTERESTED)
+INPUT_KINDS = (*BROWSE_KINDS, BehaviorEvent.Kind.APP_USAGE)  # what customer_inputs reads
 TARGET_KINDS = (BehaviorEvent.Kind.TRANSACTION, BehaviorEvent.Kind.PRODUCT_CLICK, BehaviorEvent.Kind.LINK_CLICK)
 
 
@@ -144,8 +145,11 @@ class EventRow(NamedTuple):
     minutes: int | None
 
 
-def load_events(customer_ids: list[int], since: datetime.datetime | None = None) -> dict[int, list[EventRow]]:
-    """The customers' events (optionally only those at or after ``since``), grouped by customer, oldest first.
+def load_events(
+    customer_ids: list[int], since: datetime.datetime | None = None, kinds: tuple[str, ...] | None = None
+) -> dict[int, list[EventRow]]:
+    """The customers' events (optionally only those at or after ``since`` and of ``kinds``), grouped by customer,
+    oldest first.
 
     Hand-written SQL read straight from the cursor: Django's per-row converters cost more than everything else
     here for a batch of tens of thousands of events, and building the ORM query costs more than running it for
@@ -160,6 +164,9 @@ def load_events(customer_ids: list[int], since: datetime.datetime | None = None)
     if since is not None:
         where.append("occurred_at >= %s")
         params.append(connections[DEFAULT_DB_ALIAS].ops.adapt_datetimefield_value(since))
+    if kinds:
+        where.append(f"kind IN ({placeholders(len(kinds))})")
+        params.extend(str(kind) for kind in kinds)
     # The id breaks ties: the same inputs every time, whatever the database's plan.
     sql = (
         f"SELECT {', '.join(columns)} FROM {BehaviorEvent._meta.db_table} "

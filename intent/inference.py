@@ -24,7 +24,7 @@ from django.utils import timezone
 from crm.consent import customers_with_consent
 from crm.models import Consent, Customer, Product
 from intent.fallback import fallback_ranking, purchase_counts
-from intent.features import HISTORY_DAYS, Vocabulary, catalogue_arrays, customer_inputs, load_events
+from intent.features import HISTORY_DAYS, INPUT_KINDS, Vocabulary, catalogue_arrays, customer_inputs, load_events
 from intent.feedback import demoted_products_of
 from intent.level import assess_level
 from intent.model_store import ModelFileError, active_version, verify_file
@@ -114,7 +114,8 @@ def predict_intents(customers: list[Customer]) -> list[IntentPrediction]:
         return []
     now = timezone.now()
     loaded = loaded_model()
-    events = load_events([c.pk for c in customers], since=now - datetime.timedelta(days=HISTORY_DAYS))
+    since = now - datetime.timedelta(days=HISTORY_DAYS)
+    events = load_events([c.pk for c in customers], since=since, kinds=INPUT_KINDS)
     consenting = customers_with_consent([c.pk for c in customers], Consent.Purpose.USAGE_DATA)
     demoted = demoted_products_of([c.pk for c in customers], now)
     rows: list[IntentPrediction] = []

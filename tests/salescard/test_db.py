@@ -35,3 +35,4 @@ def test_events_read_with_exact_epoch_times_oldest_first_and_since() -> None:
     recent = load_events([customer.pk, other.pk], since=now - datetime.timedelta(days=5))
     assert len(recent[customer.pk]) == 2 and len(recent[other.pk]) == 1
     assert load_events([]) == {}
+    assert load_events([customer.pk], kinds=(BehaviorEvent.Kind.BROWSE,)) == {}
