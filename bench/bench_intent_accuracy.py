@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from demo_database import set_up_demo_database  # noqa: E402
 
 
 def main() -> None:
@@ -26,28 +25,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42, help="seed of the demo data and of training")
     parser.add_argument("--no-ablation", action="store_true", help="skip the run without the history prior")
     args = parser.parse_args()
-    tmp = tempfile.mkdtemp(prefix="salescard-bench-")
-    os.environ.update(
-        {
-            "ENV_FILE": "",
-            "DEBUG": "false",
-            "SECRET_KEY": "bench-" + "x" * 60,
-            "ALLOWED_HOSTS": "localhost",
-            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-            "MEDIA_ROOT": f"{tmp}/media",
-            "MODEL_DIR": f"{tmp}/models",
-            "DJANGO_SETTINGS_MODULE": "salescard.settings",
-        }
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    set_up_demo_database(args.customers, seed=args.seed)
     from intent.training import TrainSettings, train_intent
 
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", customers=args.customers, seed=args.seed, verbosity=0)
     runs = [("IntentNet (product defaults)", TrainSettings(seed=args.seed))]
     if not args.no_ablation:
         runs.append(("IntentNet without history prior", TrainSettings(seed=args.seed, history_prior=False)))

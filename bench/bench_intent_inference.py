@@ -11,15 +11,14 @@ Run: .venv/bin/python bench/bench_intent_inference.py [--customers 1000] [--repe
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from demo_database import set_up_demo_database  # noqa: E402
 
 
 def main() -> None:
@@ -27,33 +26,13 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
-    tmp = tempfile.mkdtemp(prefix="salescard-bench-")
-    os.environ.update(
-        {
-            "ENV_FILE": "",
-            # As in production: with DEBUG on, Django keeps every query in memory and that alone costs ~1 ms here.
-            "DEBUG": "false",
-            "SECRET_KEY": "bench-" + "x" * 60,
-            "ALLOWED_HOSTS": "localhost",
-            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-            "MEDIA_ROOT": f"{tmp}/media",
-            "MODEL_DIR": f"{tmp}/models",
-            "DJANGO_SETTINGS_MODULE": "salescard.settings",
-        }
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    set_up_demo_database(args.customers)
     from crm.models import Customer
     from intent import inference
     from intent.model_store import model_path
     from intent.models import IntentModelVersion
     from intent.training import TrainSettings, train_intent
 
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", customers=args.customers, verbosity=0)
     version = train_intent(TrainSettings(epochs=2, patience=2), progress=False).version
     customers = list(Customer.objects.order_by("pk"))
 
