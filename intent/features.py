@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import connection
 
 from crm.consent import customers_with_consent
 from crm.models import BehaviorEvent, Consent, Customer, Product
@@ -157,13 +157,13 @@ def load_events(
     """
     if not customer_ids:
         return {}
-    vendor = connections[DEFAULT_DB_ALIAS].vendor
+    vendor = connection.vendor
     columns = ["customer_id", "kind", epoch_seconds_sql("occurred_at", vendor), "product_id", "seconds",
                "app_category", "minutes"]  # fmt: skip
     where, params = [f"customer_id IN ({placeholders(len(customer_ids))})"], list(customer_ids)
     if since is not None:
         where.append("occurred_at >= %s")
-        params.append(connections[DEFAULT_DB_ALIAS].ops.adapt_datetimefield_value(since))
+        params.append(connection.ops.adapt_datetimefield_value(since))
     if kinds:
         where.append(f"kind IN ({placeholders(len(kinds))})")
         params.extend(str(kind) for kind in kinds)
@@ -173,7 +173,7 @@ def load_events(
         f"WHERE {' AND '.join(where)} ORDER BY occurred_at, id"
     )
     grouped: dict[int, list[EventRow]] = defaultdict(list)
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(5000):
             for row in rows:

@@ -115,9 +115,10 @@ def predict_intents(customers: list[Customer]) -> list[IntentPrediction]:
     now = timezone.now()
     loaded = loaded_model()
     since = now - datetime.timedelta(days=HISTORY_DAYS)
-    events = load_events([c.pk for c in customers], since=since, kinds=INPUT_KINDS)
-    consenting = customers_with_consent([c.pk for c in customers], Consent.Purpose.USAGE_DATA)
-    demoted = demoted_products_of([c.pk for c in customers], now)
+    ids = [c.pk for c in customers]
+    events = load_events(ids, since=since, kinds=INPUT_KINDS)
+    consenting = customers_with_consent(ids, Consent.Purpose.USAGE_DATA)
+    demoted = demoted_products_of(ids, now)
     rows: list[IntentPrediction] = []
     model_customers, model_inputs = [], []
     cold: list[tuple[Customer, list[str]]] = []

@@ -451,9 +451,8 @@ class IntentNet(nn.Module):
         weight = torch.log1p(batch.browse_dwell.clamp(min=0)) * batch.browse_mask
         product = torch.zeros(size, rows, dtype=weight.dtype, device=weight.device)
         product.scatter_add_(1, batch.browse_products, weight)
-        categories = int(self.product_category.max()) + 1 if rows else 1
-        category = torch.zeros(size, categories, dtype=weight.dtype, device=weight.device)
-        category.scatter_add_(1, self.product_category[batch.browse_products], weight * (batch.browse_products > 0))
+        category = torch.zeros(size, self.config.n_categories + 1, dtype=weight.dtype, device=weight.device)
+        category.scatter_add_(1, self.product_category[batch.browse_products], weight)
         by_product = category[:, self.product_category]
         by_product[:, 0] = 0.0
         return self.history_weights[0] * torch.log1p(product) + self.history_weights[1] * torch.log1p(by_product)
