@@ -10,6 +10,7 @@ under MODEL_DIR/intent/ and recorded as an ``IntentModelVersion``.
 from __future__ import annotations
 
 import copy
+import datetime
 import random
 import time
 from collections import Counter
@@ -228,10 +229,21 @@ def _train(options: TrainSettings, started: float, progress: bool, activate: boo
     return TrainingResult(version=version, metrics=metrics, examples=details["examples"], seconds=seconds)
 
 
+def free_version_name(now: datetime.datetime) -> str:
+    """``intent-YYYYmmdd-HHMMSS``, with ``-2``, ``-3``… when a version of that second exists already (two trainings
+    can finish within one second)."""
+    base = now.strftime("intent-%Y%m%d-%H%M%S")
+    name, count = base, 1
+    while IntentModelVersion.objects.filter(version=name).exists():
+        count += 1
+        name = f"{base}-{count}"
+    return name
+
+
 def _save(
     model: IntentNet, vocab: Vocabulary, metrics: dict, details: dict, activate: bool | None
 ) -> IntentModelVersion:
-    name = timezone.now().strftime("intent-%Y%m%d-%H%M%S")
+    name = free_version_name(timezone.now())
     directory = Path(settings.MODEL_DIR) / "intent"
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.pt"

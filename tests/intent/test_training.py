@@ -41,3 +41,14 @@ def test_no_history_is_a_clear_error_and_writes_nothing(model_dir) -> None:
     with pytest.raises(CommandError, match="Not enough purchase or click history"):
         call_command("train_intent", "--no-progress")
     assert IntentModelVersion.objects.count() == 0
+
+
+def test_versions_finishing_in_the_same_second_get_distinct_names() -> None:
+    import datetime
+
+    from intent.training import free_version_name
+
+    moment = datetime.datetime(2026, 11, 23, 12, 0, 0)
+    first = free_version_name(moment)
+    IntentModelVersion.objects.create(version=first, path="intent/a.pt", sha256="0" * 64, config={}, metrics={})
+    assert first == "intent-20261123-120000" and free_version_name(moment) == "intent-20261123-120000-2"
