@@ -1,1 +1,461 @@
-"""Models of the ``dialogue`` app (filled by its own issue)."""
+"""Data of the conversation engine (SPEC S11–S16, X1): word lists, scoring settings, the knowledge base
+(FAQs and answer templates), emotion-model versions, conversations, their analysed messages and hand-offs.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import Customer, Product, ProductCategory
+
+EMOTIONS = ("excited", "joyful", "angry", "calm", "low", "lost")
+
+
+class Emotion(models.TextChoices):
+    """The six emotions of SPEC S11."""
+
+    EXCITED = "excited", _("Excited")
+    JOYFUL = "joyful", _("Joyful")
+    ANGRY = "angry", _("Angry")
+    CALM = "calm", _("Calm")
+    LOW = "low", _("Low")
+    LOST = "lost", _("Lost")
+
+
+class Language(models.TextChoices):
+    """The languages word lists, templates and FAQs are written in (the customer languages)."""
+
+    MANDARIN = "zh-hans", _("Mandarin (Simplified Chinese)")
+    CANTONESE = "yue", _("Cantonese")
+    ENGLISH = "en", _("English")
+
+
+class Reason(models.TextChoices):
+    """Why a customer is dissatisfied (S12): the aspect codes of the ``aspect`` word list."""
+
+    PRICE = "price", _("Price")
+    QUALITY = "quality", _("Quality")
+    SIZE = "size", _("Size")
+    DESIGN = "design", _("Design")
+    COLOUR = "colour", _("Colour")
+    SERVICE = "service", _("Service")
+    DELIVERY = "delivery", _("Delivery")
+    RETURN = "return", _("Return / interest rate")
+    RISK = "risk", _("Risk")
+    TERMS = "terms", _("Terms")
+    PROCESS = "process", _("Procedure")
+    COMFORT = "comfort", _("Comfort")
+
+
+class Situation(models.TextChoices):
+    """What a reply is about, which picks the answer template (S11)."""
+
+    GREETING = "greeting", _("Greeting")
+    THANKS = "thanks", _("Thanks")
+    PRICE_QUESTION = "price_question", _("Price question")
+    PRICE_OBJECTION = "price_objection", _("Price objection")
+    SPEC_QUESTION = "spec_question", _("Specification question")
+    COMPARISON = "comparison", _("Comparison")
+    COMPLAINT = "complaint", _("Complaint")
+    PURCHASE = "purchase", _("Ready to buy")
+    GENERAL = "general", _("Other question")
+    HANDOFF = "handoff", _("Hand-off to the salesperson")
+
+
+class WordEntry(models.Model):
+    """One entry of a manager-editable word list (X1). ``label`` and ``weight`` mean what the kind says."""
+
+    class Kind(models.TextChoices):
+        POSITIVE = "positive", _("Positive (satisfaction A)")
+        NEGATIVE = "negative", _("Negative (satisfaction B)")
+        PURCHASE_INTENT = "purchase_intent", _("Purchase intent (deal rate C)")
+        EXCITED = "excited", _("Excited (S15 first preset words)")
+        DISSATISFIED = "dissatisfied", _("Dissatisfied (S15 second preset words)")
+        EMOTION_KEYWORD = "emotion_keyword", _("Keyword → emotion")
+        REJECT = "reject", _("Reject keyword")
+        INTEREST = "interest", _("Interest keyword")
+        ASPECT = "aspect", _("Aspect → reason")
+        SITUATION = "situation", _("Cue → situation")
+        NEGATOR = "negator", _("Negation word")
+        DEGREE = "degree", _("Degree word")
+
+    LABELLED_KINDS = {Kind.EMOTION_KEYWORD: Emotion, Kind.ASPECT: Reason, Kind.SITUATION: Situation}
+
+    kind = models.CharField(_("list"), max_length=20, choices=Kind.choices, db_index=True)
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.MANDARIN)
+    word = models.CharField(_("word or phrase"), max_length=40)
+    label = models.CharField(
+        _("label"), max_length=20, blank=True, help_text=_("The emotion, reason or situation the word stands for.")
+    )
+    weight = models.FloatField(
+        _("weight"), default=1.0, help_text=_("For degree words the multiplier (0.1–5); otherwise how much it counts.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("word-list entry")
+        verbose_name_plural = _("word lists")
+        ordering = ["kind", "language", "word"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "language", "word"], name="unique_word_per_list"),
+            models.CheckConstraint(condition=Q(weight__gt=0) & Q(weight__lte=5), name="word_weight_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.word}"
+
+    def clean(self) -> None:
+        self.word = (self.word or "").strip()
+        if self.language == Language.ENGLISH:
+            self.word = self.word.lower()
+        if not self.word:
+            raise ValidationError({"word": _("The word must not be empty.")})
+        choices = self.LABELLED_KINDS.get(self.kind)
+        if choices is not None and self.label not in choices.values:
+            raise ValidationError(
+                {
+                    "label": _("For this list the label must be one of: %(codes)s.")
+                    % {"codes": ", ".join(choices.values)}
+                }
+            )
+        if choices is None and self.label:
+            raise ValidationError({"label": _("This list takes no label.")})
+        if not 0 < self.weight <= 5:
+            raise ValidationError({"weight": _("The weight must be greater than 0 and at most 5.")})
+
+
+class ScoringSettings(models.Model):
+    """The one record of scoring knobs managers edit (X1); every change is audited."""
+
+    alpha = models.FloatField(_("α (weight of positive words)"), default=1.0)
+    beta = models.FloatField(_("β (weight of negative words)"), default=-1.0)
+    gamma = models.FloatField(_("γ (deal-rate factor)"), default=2.0)
+    satisfaction_threshold = models.FloatField(
+        _("satisfaction threshold"), default=-0.1, help_text=_("K below this → reason, intent update, hand-off.")
+    )
+    deal_rate_threshold = models.FloatField(
+        _("deal-rate threshold"), default=0.3, help_text=_("P above this → offer the purchase link.")
+    )
+    lexicon_weight = models.FloatField(_("lexicon emotion weight"), default=0.4)
+    model_weight = models.FloatField(_("model emotion weight"), default=0.6)
+    feedback_score_threshold = models.PositiveSmallIntegerField(
+        _("feedback-score threshold"), default=60, help_text=_("V9: feedback scored above this counts as good (0–100).")
+    )
+    analysis_interval_seconds = models.PositiveIntegerField(
+        _("real-time analysis interval (s)"), default=30, help_text=_("B7: how often a live conversation is analysed.")
+    )
+    answer_min_confidence = models.FloatField(
+        _("minimum answer confidence"),
+        default=0.3,
+        help_text=_("Below this retrieval confidence there is no answer and the chat goes to the salesperson."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    AUDITED_FIELDS = (
+        "alpha",
+        "beta",
+        "gamma",
+        "satisfaction_threshold",
+        "deal_rate_threshold",
+        "lexicon_weight",
+        "model_weight",
+        "feedback_score_threshold",
+        "analysis_interval_seconds",
+        "answer_min_confidence",
+    )
+
+    class Meta:
+        verbose_name = _("scoring settings")
+        verbose_name_plural = _("scoring settings")
+
+    def __str__(self) -> str:
+        return str(_("Scoring settings"))
+
+    def clean(self) -> None:
+        errors = settings_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+
+def settings_errors(values: ScoringSettings) -> dict[str, str]:
+    """Why these scoring settings are impossible, by field; empty when they are fine."""
+    errors: dict[str, str] = {}
+    if values.alpha is None or values.alpha <= 0:
+        errors["alpha"] = _("α must be greater than 0: positive words must raise satisfaction.")
+    elif values.alpha > 100:
+        errors["alpha"] = _("α must be at most 100.")
+    if values.beta is None or values.beta >= 0:
+        errors["beta"] = _("β must be less than 0: negative words must lower satisfaction.")
+    elif values.beta < -100:
+        errors["beta"] = _("β must be at least −100.")
+    if values.gamma is None or not 0 < values.gamma <= 100:
+        errors["gamma"] = _("γ must be greater than 0 and at most 100.")
+    if values.satisfaction_threshold is None or not -100 <= values.satisfaction_threshold <= 100:
+        errors["satisfaction_threshold"] = _("The satisfaction threshold must lie between −100 and 100.")
+    if values.deal_rate_threshold is None or not 0 < values.deal_rate_threshold <= 1:
+        errors["deal_rate_threshold"] = _("The deal-rate threshold must be greater than 0 and at most 1.")
+    weights_ok = True
+    for name in ("lexicon_weight", "model_weight"):
+        value = getattr(values, name)
+        if value is None or not 0 <= value <= 1:
+            errors[name] = _("An emotion weight must lie between 0 and 1.")
+            weights_ok = False
+    if weights_ok and abs(values.lexicon_weight + values.model_weight - 1) > 1e-6:
+        errors["model_weight"] = _("The lexicon and model emotion weights must add up to 1.")
+    if values.feedback_score_threshold is None or not 0 <= values.feedback_score_threshold <= 100:
+        errors["feedback_score_threshold"] = _("The feedback-score threshold must lie between 0 and 100.")
+    if values.analysis_interval_seconds is None or not 1 <= values.analysis_interval_seconds <= 3600:
+        errors["analysis_interval_seconds"] = _("The analysis interval must be between 1 and 3600 seconds.")
+    if values.answer_min_confidence is None or not 0 <= values.answer_min_confidence <= 1:
+        errors["answer_min_confidence"] = _("The minimum answer confidence must lie between 0 and 1.")
+    return errors
+
+
+class ScoringSettingsChange(models.Model):
+    """Audit trail of the scoring settings: who changed which value, when, from what to what."""
+
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    field = models.CharField(_("setting"), max_length=40)
+    old_value = models.CharField(_("old value"), max_length=40)
+    new_value = models.CharField(_("new value"), max_length=40)
+
+    class Meta:
+        verbose_name = _("scoring-settings change")
+        verbose_name_plural = _("scoring-settings changes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old_value} → {self.new_value}"
+
+
+class FAQ(models.Model):
+    """A manager-editable question and answer about a product or a category (S11 knowledge base, S9)."""
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, null=True, blank=True, related_name="faqs"
+    )
+    category = models.ForeignKey(
+        ProductCategory,
+        verbose_name=_("category"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="faqs",
+    )
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.MANDARIN)
+    question = models.CharField(_("question"), max_length=200)
+    answer = models.TextField(_("answer"), max_length=2000)
+    popularity = models.PositiveIntegerField(
+        _("popularity"), default=0, help_text=_("How often it is asked; answered questions add to it.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("FAQ")
+        verbose_name_plural = _("FAQs")
+        ordering = ["-popularity", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(product__isnull=False) | Q(category__isnull=False), name="faq_has_product_or_category"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+    def clean(self) -> None:
+        if self.product_id is None and self.category_id is None:
+            raise ValidationError(_("Choose the product or the category the question is about."))
+        if self.product_id and self.category_id and self.product.category_id != self.category_id:
+            raise ValidationError({"category": _("The product belongs to another category.")})
+
+
+class AnswerTemplate(models.Model):
+    """An answer pattern per situation, emotion and language, with slots filled from product specs (S11)."""
+
+    SLOTS = ("product", "price", "price_label", "category", "design", "colour", "size", "spec", "answer", "salesperson")
+
+    situation = models.CharField(_("situation"), max_length=20, choices=Situation.choices)
+    emotion = models.CharField(
+        _("emotion"), max_length=10, choices=Emotion.choices, blank=True, help_text=_("Empty: any emotion.")
+    )
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.MANDARIN)
+    text = models.CharField(_("text"), max_length=500)
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer template")
+        verbose_name_plural = _("answer templates")
+        ordering = ["language", "situation", "emotion", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def clean(self) -> None:
+        from dialogue.answers import template_slot_errors
+
+        problem = template_slot_errors(self.text, self.situation)
+        if problem:
+            raise ValidationError({"text": problem})
+
+
+class EmotionModelVersion(models.Model):
+    """A trained text emotion model saved under MODEL_DIR (S16); one version is active at a time."""
+
+    version = models.CharField(_("version"), max_length=40, unique=True)
+    path = models.CharField(_("file under MODEL_DIR"), max_length=300)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    metrics = models.JSONField(_("held-out metrics"), default=dict)
+    training = models.JSONField(_("training details"), default=dict)
+    is_active = models.BooleanField(_("active"), default=False)
+    created_at = models.DateTimeField(_("trained at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("emotion model version")
+        verbose_name_plural = _("emotion model versions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_emotion_model")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}{' ✓' if self.is_active else ''}"
+
+
+class Conversation(models.Model):
+    """A chat between a customer and the bot or the salesperson (S11–S14), with its hand-off state (S13)."""
+
+    class State(models.TextChoices):
+        BOT = "bot", _("Bot answers")
+        WAITING = "waiting", _("Waiting for the salesperson")
+        SALESPERSON = "salesperson", _("Salesperson answers")
+        CLOSED = "closed", _("Closed")
+
+    class Channel(models.TextChoices):
+        CARD = "card", _("Smart card")
+        TERMINAL = "terminal", _("Sales terminal")
+        CALL = "call", _("Call")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="conversations"
+    )
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversations",
+    )
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("intended product"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversations",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.CARD)
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.MANDARIN)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.BOT, db_index=True)
+    greeting = models.TextField(_("greeting"), blank=True)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Message(models.Model):
+    """One message of a conversation; a customer's message carries its analysis (S11–S16)."""
+
+    class Sender(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        BOT = "bot", _("Bot")
+        SALESPERSON = "salesperson", _("Salesperson")
+        SYSTEM = "system", _("System")
+
+    conversation = models.ForeignKey(
+        Conversation, verbose_name=_("conversation"), on_delete=models.CASCADE, related_name="messages"
+    )
+    sender = models.CharField(_("sender"), max_length=12, choices=Sender.choices)
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices, blank=True)
+    emotion = models.CharField(_("emotion"), max_length=10, choices=Emotion.choices, blank=True)
+    emotion_scores = models.JSONField(_("emotion scores"), default=dict, blank=True)
+    polarity = models.FloatField(_("polarity (probability positive)"), null=True, blank=True)
+    satisfaction = models.FloatField(_("satisfaction K"), null=True, blank=True)
+    deal_rate = models.FloatField(_("deal rate P"), null=True, blank=True)
+    reasons = models.JSONField(_("dissatisfaction reasons"), default=list, blank=True)
+    situation = models.CharField(_("situation"), max_length=20, choices=Situation.choices, blank=True)
+    answer_confidence = models.FloatField(_("answer confidence"), null=True, blank=True)
+    faq = models.ForeignKey(
+        FAQ, verbose_name=_("answered by FAQ"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actions = models.JSONField(_("actions"), default=list, blank=True)
+    analysis = models.JSONField(_("analysis details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["conversation", "pk"]
+        indexes = [models.Index(fields=["conversation", "sender"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_sender_display()}: {self.text[:40]}"
+
+
+class HandOff(models.Model):
+    """S13: the chat passed to the salesperson, with the push message and where it was delivered."""
+
+    class Reason(models.TextChoices):
+        LOW_SATISFACTION = "low_satisfaction", _("Satisfaction below the threshold")
+        NO_ANSWER = "no_answer", _("No answer could be found")
+        REQUESTED = "requested", _("The customer asked for a person")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the salesperson")
+        ACCEPTED = "accepted", _("Taken by the salesperson")
+        RELEASED = "released", _("Given back to the bot")
+        CLOSED = "closed", _("Closed")
+
+    conversation = models.ForeignKey(
+        Conversation, verbose_name=_("conversation"), on_delete=models.CASCADE, related_name="handoffs"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    push_message = models.JSONField(_("push message"), default=dict)
+    deliveries = models.JSONField(_("deliveries"), default=dict, blank=True, help_text=_("Channel → result."))
+    created_at = models.DateTimeField(_("handed off at"), auto_now_add=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("taken by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    accepted_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hand-off")
+        verbose_name_plural = _("hand-offs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.conversation} · {self.get_reason_display()}"

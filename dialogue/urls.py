@@ -2,5 +2,11 @@
 
 from __future__ import annotations
 
+from rest_framework.routers import DefaultRouter
+
+from dialogue.api import ConversationViewSet
+
 app_name = "dialogue"
-urlpatterns: list = []
+router = DefaultRouter()
+router.register("conversations", ConversationViewSet, basename="conversation")
+urlpatterns = router.urls

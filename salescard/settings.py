@@ -248,6 +248,8 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "intent.tasks.predict_intents_task": {"queue": "inference"},
     "intent.tasks.retrain_intent_task": {"queue": "training"},
+    "dialogue.tasks.deliver_handoff_task": {"queue": "default"},
+    "dialogue.tasks.retrain_emotion_task": {"queue": "training"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -261,6 +263,22 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # longest task (training) so that a running task is not handed to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- Hand-off notifications (SPEC S13) ---------------------------------------------------------------
+# In-app push to the salesperson's terminal always; e-mail through Django's e-mail backend (console by
+# default: set EMAIL_URL, e.g. smtp+tls://user:password@host:587, for real mail); SMS through a pluggable
+# backend (``dialogue.sms.ConsoleSmsBackend`` prints the text; plug in a gateway by dotted path).
+HANDOFF_CHANNELS: list[str] = _read("HANDOFF_CHANNELS", _list, ["inapp", "email", "sms"])
+_email = env.email_url_config(_read("EMAIL_URL", str, "consolemail://"))
+EMAIL_BACKEND: str = _email["EMAIL_BACKEND"]
+EMAIL_HOST: str = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT: int = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER: str = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD: str = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS: bool = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL: bool = bool(_email.get("EMAIL_USE_SSL"))
+DEFAULT_FROM_EMAIL: str = _read("DEFAULT_FROM_EMAIL", str, "SalesCard <noreply@salescard.example>")
+SMS_BACKEND: str = _read("SMS_BACKEND", str, "dialogue.sms.ConsoleSmsBackend")
 
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -27,6 +27,16 @@ def _fresh_intent_config() -> None:
     inference.forget_loaded_model()  # each test loads the model its database activates
 
 
+@pytest.fixture(autouse=True)
+def _fresh_dialogue_config() -> None:
+    # Word lists, the knowledge base and the emotion model are cached per process, like the intent engine's.
+    from dialogue import config, emotion, knowledge
+
+    config.invalidate_config()
+    knowledge.invalidate_knowledge_base()
+    emotion.forget_loaded_model()
+
+
 @pytest.fixture
 def english():
     """Messages in English for assertions (the product defaults to Simplified Chinese)."""

@@ -75,3 +75,14 @@ class BehaviorEventFactory(factory.django.DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     kind = models.BehaviorEvent.Kind.CARD_OPEN
     occurred_at = factory.LazyFunction(timezone.now)
+
+
+class FAQFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "dialogue.FAQ"
+
+    category = factory.SubFactory(ProductCategoryFactory)
+    language = "zh-hans"
+    question = "沙发可以拆洗吗？"
+    answer = "可以，沙发套采用拉链设计，可拆下来机洗。"
+    popularity = 10

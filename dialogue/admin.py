@@ -1,0 +1,299 @@
+"""Admin of the conversation engine (SPEC X1, S11–S16): word lists with CSV import and export, the audited
+scoring settings, answer templates, FAQs, emotion-model versions and a conversation browser that shows each
+message with its emotion, satisfaction K and deal rate P."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from dialogue.config import invalidate_config
+from dialogue.emotion_store import ModelFileError, activate_version
+from dialogue.knowledge import invalidate_knowledge_base
+from dialogue.models import (
+    FAQ,
+    AnswerTemplate,
+    Conversation,
+    EmotionModelVersion,
+    HandOff,
+    Message,
+    ScoringSettings,
+    ScoringSettingsChange,
+    WordEntry,
+)
+from dialogue.word_lists import export_csv, import_csv
+
+
+class ConfigAdmin(admin.ModelAdmin):
+    """Configuration tables: a change takes effect at once in this process (others within seconds)."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        invalidate_config()
+        invalidate_knowledge_base()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        invalidate_config()
+        invalidate_knowledge_base()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        invalidate_config()
+        invalidate_knowledge_base()
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file (kind,language,word,label,weight)"))
+
+
+@admin.register(WordEntry)
+class WordEntryAdmin(ConfigAdmin):
+    list_display = ["word", "kind", "language", "label", "weight", "is_active", "updated_at"]
+    list_editable = ["is_active"]
+    list_filter = ["kind", "language", "is_active", "label"]
+    search_fields = ["word"]
+    actions = ["export_selected"]
+    change_list_template = "admin/dialogue/wordentry/change_list.html"
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="dialogue_wordentry_import"),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description=_("Export the selected entries as CSV"))
+    def export_selected(self, request: HttpRequest, queryset) -> HttpResponse:
+        response = HttpResponse(export_csv(queryset.order_by("kind", "language", "word")), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="word-lists.csv"'
+        return response
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            return redirect("admin:dialogue_wordentry_changelist")
+        form = ImportForm(request.POST or None, request.FILES or None)
+        errors: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            report = import_csv(form.cleaned_data["file"].read())
+            if report.ok:
+                self.message_user(
+                    request,
+                    _("Imported: %(created)d new, %(updated)d updated.")
+                    % {"created": report.created, "updated": report.updated},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:dialogue_wordentry_changelist")
+            errors = report.errors
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "errors": errors[:50],
+            "more_errors": max(0, len(errors) - 50),
+            "title": _("Import word lists"),
+        }
+        return render(request, "admin/dialogue/wordentry/import.html", context)
+
+
+@admin.register(ScoringSettings)
+class ScoringSettingsAdmin(ConfigAdmin):
+    list_display = [
+        "__str__",
+        "alpha",
+        "beta",
+        "gamma",
+        "satisfaction_threshold",
+        "deal_rate_threshold",
+        "lexicon_weight",
+        "model_weight",
+        "updated_at",
+        "updated_by",
+    ]
+    readonly_fields = ["updated_at", "updated_by", "history"]
+    fieldsets = [
+        (_("Satisfaction (S12)"), {"fields": ["alpha", "beta", "satisfaction_threshold"]}),
+        (_("Deal rate (S14)"), {"fields": ["gamma", "deal_rate_threshold"]}),
+        (_("Emotion (V5)"), {"fields": ["lexicon_weight", "model_weight"]}),
+        (_("Answers"), {"fields": ["answer_min_confidence"]}),
+        (
+            _("Feedback and live analysis (V9, B7)"),
+            {"fields": ["feedback_score_threshold", "analysis_interval_seconds"]},
+        ),
+        (_("Audit"), {"fields": ["updated_at", "updated_by", "history"]}),
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and not ScoringSettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description=_("changes"))
+    def history(self, record: ScoringSettings) -> str:
+        changes = ScoringSettingsChange.objects.select_related("changed_by")[:20]
+        return (
+            "\n".join(
+                f"{c.changed_at:%Y-%m-%d %H:%M} {c.changed_by or '—'}: {c.field} {c.old_value} → {c.new_value}"
+                for c in changes
+            )
+            or "—"
+        )
+
+    def save_model(self, request, obj, form, change) -> None:
+        with transaction.atomic():
+            before = ScoringSettings.objects.filter(pk=obj.pk).first() if change else None
+            obj.updated_by = request.user
+            super().save_model(request, obj, form, change)
+            for name in ScoringSettings.AUDITED_FIELDS:
+                old = getattr(before, name) if before else ""
+                new = getattr(obj, name)
+                if before is None or old != new:
+                    ScoringSettingsChange.objects.create(
+                        changed_by=request.user, field=name, old_value=str(old), new_value=str(new)
+                    )
+
+
+@admin.register(ScoringSettingsChange)
+class ScoringSettingsChangeAdmin(admin.ModelAdmin):
+    list_display = ["changed_at", "changed_by", "field", "old_value", "new_value"]
+    list_filter = ["field"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AnswerTemplate)
+class AnswerTemplateAdmin(ConfigAdmin):
+    list_display = ["text", "situation", "emotion", "language", "is_active"]
+    list_filter = ["language", "situation", "emotion", "is_active"]
+    search_fields = ["text"]
+
+
+@admin.register(FAQ)
+class FAQAdmin(ConfigAdmin):
+    list_display = ["question", "product", "category", "language", "popularity", "is_active"]
+    list_filter = ["language", "is_active", "category"]
+    search_fields = ["question", "answer"]
+    autocomplete_fields = ["product", "category"]
+
+
+@admin.register(EmotionModelVersion)
+class EmotionModelVersionAdmin(admin.ModelAdmin):
+    list_display = ["version", "is_active", "binary_accuracy", "six_class_macro_f1", "created_at"]
+    readonly_fields = ["version", "path", "sha256", "metrics", "training", "is_active", "created_at"]
+    actions = ["activate"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("binary accuracy"))
+    def binary_accuracy(self, version: EmotionModelVersion) -> str:
+        value = (version.metrics.get("binary") or {}).get("accuracy")
+        return "—" if value is None else f"{value:.3f}"
+
+    @admin.display(description=_("six-class macro-F1"))
+    def six_class_macro_f1(self, version: EmotionModelVersion) -> str:
+        value = (version.metrics.get("six_class") or {}).get("macro_f1")
+        return "—" if value is None else f"{value:.3f}"
+
+    @admin.action(description=_("Activate the selected version (also used to roll back)"))
+    def activate(self, request: HttpRequest, queryset) -> None:
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one version to activate."), messages.ERROR)
+            return
+        try:
+            version = activate_version(queryset.get())
+        except ModelFileError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(request, _("Version %(v)s is now active.") % {"v": version.version}, messages.SUCCESS)
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "sender", "text", "emotion", "satisfaction", "deal_rate", "situation", "reasons", "actions"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class HandOffInline(admin.TabularInline):
+    model = HandOff
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "reason", "detail", "status", "accepted_by", "deliveries"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Conversation)
+class ConversationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "customer", "salesperson", "product", "channel", "state", "updated_at"]
+    list_filter = ["state", "channel", "language"]
+    search_fields = ["customer__name", "messages__text"]
+    list_select_related = ["customer", "salesperson", "product"]
+    fields = ["customer", "salesperson", "product", "channel", "language", "state", "greeting", "started_at"]
+    readonly_fields = fields  # states change through the hand-off state machine, not by hand
+    inlines = [MessageInline, HandOffInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, _duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset.distinct(), False
+
+
+@admin.register(HandOff)
+class HandOffAdmin(admin.ModelAdmin):
+    list_display = ["conversation", "reason", "status", "created_at", "accepted_by"]
+    list_filter = ["reason", "status"]
+    readonly_fields = [
+        "conversation",
+        "reason",
+        "detail",
+        "status",
+        "push_message",
+        "deliveries",
+        "created_at",
+        "accepted_by",
+        "accepted_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    """Every analysed message, filterable by emotion and situation (read-only: messages are a record)."""
+
+    list_display = ["created_at", "conversation", "sender", "text", "emotion", "satisfaction", "deal_rate", "situation"]
+    list_filter = ["sender", "emotion", "situation", "language"]
+    search_fields = ["text"]
+    list_select_related = ["conversation__customer"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

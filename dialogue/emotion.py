@@ -1,0 +1,156 @@
+"""A reply's emotion (SPEC S11, S15, S16, V3, V5): the lexicon rule, the trained model, and their blend.
+
+- **Lexicon (S15, V3).** S15's rule reads excited words → excited, dissatisfied words → dissatisfied, neither →
+  calm. On the six emotions of S11 dissatisfied is counted as angry; the keyword→emotion dictionary (继续说 →
+  joyful, 不要说了 → angry) adds its emotions. The lexicon's six scores are the matched weights, normalised.
+- **Model (S16).** The active trained emotion model (``EmotionModelVersion``), loaded once per process; a newly
+  activated version is noticed within ``RECHECK_SECONDS``. It gives six scores and the probability that the
+  reply is positive.
+- **Blend (V5).** scores = w_lexicon · lexicon + w_model · model (editable weights, default 0.4 / 0.6). Without an
+  active model the lexicon decides alone and the result says so. Polarity blends the model's probability with
+  the lexicon's balance of positive and negative words by the same weights.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from dialogue import lexicon
+from dialogue.config import ScoringValues
+from dialogue.lexicon import Match
+from dialogue.models import EMOTIONS, EmotionModelVersion
+
+logger = logging.getLogger(__name__)
+
+RECHECK_SECONDS = 5.0
+S15_EXCITED, S15_DISSATISFIED, S15_CALM = "excited", "dissatisfied", "calm"
+
+
+@dataclass(frozen=True)
+class EmotionResult:
+    label: str  # one of EMOTIONS
+    scores: dict[str, float]  # the six emotions, summing to 1
+    polarity: float  # probability that the reply is positive
+    lexicon_rule: str  # S15: excited, dissatisfied or calm
+    lexicon_scores: dict[str, float]
+    model_scores: dict[str, float] | None = None  # None when no model is active
+    model_version: str = ""
+    keywords: tuple[str, ...] = field(default=())
+
+
+def lexicon_rule(matches: Sequence[Match]) -> str:
+    """S15: excited words → excited; dissatisfied words → dissatisfied; neither → calm (ties: dissatisfied)."""
+    excited = sum(m.weight for m in lexicon.of_kind(matches, lexicon.EXCITED))
+    dissatisfied = sum(m.weight for m in lexicon.of_kind(matches, lexicon.DISSATISFIED))
+    if not excited and not dissatisfied:
+        return S15_CALM
+    return S15_EXCITED if excited > dissatisfied else S15_DISSATISFIED
+
+
+def lexicon_scores(matches: Sequence[Match]) -> dict[str, float]:
+    weights = dict.fromkeys(EMOTIONS, 0.0)
+    for match in matches:
+        if match.kind == lexicon.EXCITED:
+            weights["excited"] += match.weight
+        elif match.kind == lexicon.DISSATISFIED:
+            weights["angry"] += match.weight
+        elif match.kind == lexicon.EMOTION_KEYWORD and match.label in weights:
+            weights[match.label] += match.weight
+    total = sum(weights.values())
+    if not total:
+        return {emotion: 1.0 if emotion == "calm" else 0.0 for emotion in EMOTIONS}
+    return {emotion: weight / total for emotion, weight in weights.items()}
+
+
+def lexicon_polarity(matches: Sequence[Match]) -> float:
+    """0.5 without evidence; otherwise the positive share of the positive and negative weight."""
+    positive = sum(m.weight for m in lexicon.of_kind(matches, lexicon.POSITIVE))
+    negative = sum(m.weight for m in matches if m.kind in (lexicon.NEGATIVE, lexicon.DISSATISFIED))
+    if not positive and not negative:
+        return 0.5
+    return positive / (positive + negative)
+
+
+def blend(
+    matches: Sequence[Match], model_output: tuple[dict[str, float], float] | None, cfg: ScoringValues, version: str = ""
+) -> EmotionResult:
+    lex = lexicon_scores(matches)
+    lex_polarity = lexicon_polarity(matches)
+    if model_output is None:
+        scores, polarity = lex, lex_polarity
+    else:
+        model_scores, model_positive = model_output
+        scores = {e: cfg.lexicon_weight * lex[e] + cfg.model_weight * model_scores.get(e, 0.0) for e in EMOTIONS}
+        polarity = cfg.lexicon_weight * lex_polarity + cfg.model_weight * model_positive
+    label = max(EMOTIONS, key=lambda e: scores[e])
+    keywords = tuple(
+        m.word for m in matches if m.kind in (lexicon.EXCITED, lexicon.DISSATISFIED, lexicon.EMOTION_KEYWORD)
+    )
+    return EmotionResult(
+        label=label,
+        scores={e: round(v, 4) for e, v in scores.items()},
+        polarity=round(polarity, 4),
+        lexicon_rule=lexicon_rule(matches),
+        lexicon_scores={e: round(v, 4) for e, v in lex.items()},
+        model_scores=None if model_output is None else {e: round(v, 4) for e, v in model_output[0].items()},
+        model_version=version,
+        keywords=keywords,
+    )
+
+
+def detect_emotion(text: str, matches: Sequence[Match], cfg: ScoringValues) -> EmotionResult:
+    loaded = loaded_emotion_model()
+    if loaded is None:
+        return blend(matches, None, cfg)
+    prediction = loaded.predictor.predict([text])[0]
+    return blend(matches, (prediction.scores, prediction.positive), cfg, loaded.version)
+
+
+# --- The active model, once per process -----------------------------------------------------------------
+
+
+@dataclass
+class LoadedEmotionModel:
+    version: str
+    version_pk: int
+    predictor: object  # dialogue.emotion_nn.EmotionPredictor
+
+
+_lock = threading.Lock()
+_loaded: LoadedEmotionModel | None = None
+_checked_at = 0.0
+
+
+def loaded_emotion_model() -> LoadedEmotionModel | None:
+    global _loaded, _checked_at
+    now = time.monotonic()
+    if now - _checked_at < RECHECK_SECONDS:
+        return _loaded
+    _checked_at = now
+    version = EmotionModelVersion.objects.filter(is_active=True).only("pk", "version", "path", "sha256").first()
+    with _lock:
+        if version is None:
+            _loaded = None
+            return None
+        if _loaded is not None and _loaded.version_pk == version.pk:
+            return _loaded
+        from dialogue.emotion_store import ModelFileError, load_predictor
+
+        try:
+            predictor = load_predictor(version)
+        except ModelFileError as error:  # a refused file must not take the conversation down: lexicon only
+            logger.error("Emotion model %s refused: %s", version.version, error)
+            _loaded = None
+            return None
+        _loaded = LoadedEmotionModel(version.version, version.pk, predictor)
+        return _loaded
+
+
+def forget_loaded_model() -> None:
+    global _loaded, _checked_at
+    with _lock:
+        _loaded, _checked_at = None, 0.0

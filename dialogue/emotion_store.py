@@ -1,0 +1,84 @@
+"""Where trained emotion models live (SPEC S16): files under ``MODEL_DIR/emotion/``, recorded by
+``EmotionModelVersion`` rows, activated only after their SHA-256 checks out (as the intent models are).
+
+The public training data is not on a user's machine, so the repository ships the model trained here
+(``dialogue/trained/emotion.pt`` with its metrics in ``emotion.json``); ``install_shipped_model`` copies it into
+MODEL_DIR and activates it when no version is active — what ``make run`` does on a fresh machine.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from dialogue.models import EmotionModelVersion
+from intent.model_store import ModelFileError, file_sha256, verify_file
+
+__all__ = ["ModelFileError", "activate_version", "install_shipped_model", "load_predictor", "register_model_file"]
+
+SHIPPED_MODEL = Path(__file__).resolve().parent / "trained" / "emotion.pt"
+SHIPPED_METRICS = SHIPPED_MODEL.with_suffix(".json")
+
+
+def activate_version(version: EmotionModelVersion) -> EmotionModelVersion:
+    """Make ``version`` the one active emotion model (also how a rollback is done)."""
+    verify_file(version)
+    load_predictor(version)  # refuse a file that does not load before it goes live
+    with transaction.atomic():
+        EmotionModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
+        version.is_active = True
+        version.save(update_fields=["is_active"])
+        transaction.on_commit(_forget_in_this_process)
+    return version
+
+
+def _forget_in_this_process() -> None:
+    from dialogue.emotion import forget_loaded_model
+
+    forget_loaded_model()
+
+
+def active_version() -> EmotionModelVersion | None:
+    return EmotionModelVersion.objects.filter(is_active=True).first()
+
+
+def load_predictor(version: EmotionModelVersion):  # noqa: ANN201 - returns dialogue.emotion_nn.EmotionPredictor
+    from dialogue.emotion_training import load_model
+
+    path = verify_file(version)
+    try:
+        return load_model(path)
+    except (ValueError, KeyError, RuntimeError, OSError) as error:
+        raise ModelFileError(f"Emotion model {version.version} cannot be loaded: {error}") from error
+
+
+def register_model_file(source: Path, version_name: str, metrics: dict, training: dict) -> EmotionModelVersion:
+    """Copy a trained model file under MODEL_DIR and record it (inactive)."""
+    relative = Path("emotion") / f"{version_name}.pt"
+    target = Path(settings.MODEL_DIR) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.resolve() != target.resolve():
+        shutil.copyfile(source, target)
+    return EmotionModelVersion.objects.create(
+        version=version_name, path=str(relative), sha256=file_sha256(target), metrics=metrics, training=training
+    )
+
+
+def install_shipped_model() -> EmotionModelVersion | None:
+    """Install and activate the model shipped in the repository, unless a version is active already."""
+    current = active_version()
+    if current is not None:
+        return None
+    if not SHIPPED_MODEL.is_file():
+        raise ModelFileError(f"The shipped emotion model is missing: {SHIPPED_MODEL}")
+    info = json.loads(SHIPPED_METRICS.read_text(encoding="utf-8")) if SHIPPED_METRICS.is_file() else {}
+    name = info.get("version", "shipped")
+    existing = EmotionModelVersion.objects.filter(version=name).first()
+    version = existing or register_model_file(
+        SHIPPED_MODEL, name, info.get("metrics", {}), {**info.get("training", {}), "source": "shipped"}
+    )
+    return activate_version(version)

@@ -1,0 +1,145 @@
+"""Who answers the customer (SPEC S13): the conversation's state machine and the hand-off record.
+
+    bot ──hand_off──▶ waiting ──accept──▶ salesperson ──release──▶ bot
+     └──────────────────┴──────────close─────┴──────────▶ closed ──reopen──▶ bot
+
+A hand-off stores the push message the salesperson receives (greeting, the chat so far, the customer's intent,
+who the customer is, and why) and is delivered after commit through ``dialogue.notify``. A conversation
+waiting for its salesperson gets no second hand-off.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.models import User
+from dialogue.models import Conversation, HandOff, Message
+
+State = Conversation.State
+
+ALLOWED = {
+    State.BOT: {State.WAITING, State.CLOSED},
+    State.WAITING: {State.SALESPERSON, State.BOT, State.CLOSED},
+    State.SALESPERSON: {State.BOT, State.CLOSED},
+    State.CLOSED: {State.BOT},
+}
+CHAT_LINES = 20
+
+
+class TransitionRefusedError(ValueError):
+    """The conversation cannot move to that state from where it is."""
+
+
+def move(conversation: Conversation, to: str) -> None:
+    """Change the state (caller holds the transaction), refusing moves the state machine does not allow."""
+    if to == conversation.state:
+        return
+    if to not in ALLOWED[State(conversation.state)]:
+        raise TransitionRefusedError(
+            _("A conversation in state “%(from)s” cannot move to “%(to)s”.")
+            % {"from": State(conversation.state).label, "to": State(to).label}
+        )
+    conversation.state = to
+    conversation.save(update_fields=["state", "updated_at"])
+
+
+def hand_off(conversation: Conversation, reason: str, detail: str = "") -> HandOff:
+    """Pass the chat to the salesperson; the push goes out after commit. Idempotent while one is pending."""
+    from dialogue.tasks import deliver_handoff_task
+
+    with transaction.atomic():
+        pending = conversation.handoffs.filter(status=HandOff.Status.PENDING).first()
+        if pending is not None:
+            return pending
+        move(conversation, State.WAITING)
+        handoff = HandOff.objects.create(
+            conversation=conversation,
+            reason=reason,
+            detail=detail[:300],
+            push_message=build_push_message(conversation, reason, detail),
+        )
+    transaction.on_commit(lambda: deliver_handoff_task.delay(handoff.pk))
+    return handoff
+
+
+def accept_handoff(handoff: HandOff, user: User) -> HandOff:
+    with transaction.atomic():
+        handoff = HandOff.objects.select_for_update().select_related("conversation").get(pk=handoff.pk)
+        if handoff.status != HandOff.Status.PENDING:
+            raise TransitionRefusedError(_("This hand-off was already taken or closed."))
+        move(handoff.conversation, State.SALESPERSON)
+        handoff.status, handoff.accepted_by, handoff.accepted_at = HandOff.Status.ACCEPTED, user, timezone.now()
+        handoff.save(update_fields=["status", "accepted_by", "accepted_at"])
+    return handoff
+
+
+def release_to_bot(conversation: Conversation) -> None:
+    """The salesperson is done; the bot answers again."""
+    with transaction.atomic():
+        move(conversation, State.BOT)
+        conversation.handoffs.filter(status__in=[HandOff.Status.PENDING, HandOff.Status.ACCEPTED]).update(
+            status=HandOff.Status.RELEASED
+        )
+
+
+def close_conversation(conversation: Conversation) -> None:
+    with transaction.atomic():
+        move(conversation, State.CLOSED)
+        conversation.handoffs.filter(status__in=[HandOff.Status.PENDING, HandOff.Status.ACCEPTED]).update(
+            status=HandOff.Status.CLOSED
+        )
+
+
+def build_push_message(conversation: Conversation, reason: str, detail: str) -> dict:
+    """S13's push message: greeting, replies, intent and user info, with the reason."""
+    from intent.inference import latest_prediction
+
+    customer = conversation.customer
+    lines = list(
+        conversation.messages.order_by("-pk").values("sender", "text", "emotion", "satisfaction")[:CHAT_LINES]
+    )[::-1]
+    prediction = latest_prediction(customer)
+    intents = []
+    if prediction is not None:
+        intents = [
+            {"product_id": i.get("product_id"), "product": i.get("product", ""), "probability": i.get("probability")}
+            for i in prediction.intents
+        ]
+    reason_label = HandOff.Reason(reason).label
+    title = _("%(customer)s needs you: %(reason)s") % {"customer": customer.name, "reason": reason_label}
+    text_lines = [title, detail] if detail else [title]
+    text_lines += [f"{line['sender']}: {line['text']}" for line in lines[-5:]]
+    return {
+        "title": str(title),
+        "text": "\n".join(str(line) for line in text_lines),
+        "reason": reason,
+        "detail": detail,
+        "conversation_id": conversation.pk,
+        "greeting": conversation.greeting,
+        "replies": lines,
+        "intent": intents,
+        "customer": {
+            "id": customer.pk,
+            "name": customer.name,
+            "language": customer.language,
+            "phone": customer.phone,
+            "company": customer.company,
+            "job_title": customer.job_title,
+        },
+        "product": conversation.product.name if conversation.product_id else "",
+    }
+
+
+def salesperson_reply(conversation: Conversation, user: User, text: str) -> Message:
+    """The salesperson writes to the customer; a waiting conversation becomes theirs."""
+    with transaction.atomic():
+        if conversation.state == State.WAITING:
+            pending = conversation.handoffs.filter(status=HandOff.Status.PENDING).first()
+            if pending is not None:
+                accept_handoff(pending, user)
+                conversation.refresh_from_db()
+        if conversation.state == State.BOT:
+            move(conversation, State.SALESPERSON)
+        return Message.objects.create(conversation=conversation, sender=Message.Sender.SALESPERSON, text=text)

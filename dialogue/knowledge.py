@@ -1,0 +1,289 @@
+"""The product knowledge base and its retrieval (SPEC S11 answers, S9 "guess what you want to ask").
+
+Documents are the manager-editable FAQs (per product or category), every product's specs and description,
+and the published cases. They are indexed with BM25 (the ``bm25s`` library) over jieba search-mode tokens;
+the index is built once per process and rebuilt when an FAQ, product or case changes (a cheap fingerprint is
+checked at most every ``RECHECK_SECONDS``).
+
+BM25 scores are not comparable between queries, so the **confidence** of a hit is the share of the query's
+IDF mass that the document covers: 1.0 when every informative query word occurs in it, 0 when none does.
+A question about the weather covers nothing in a furniture knowledge base and gets no answer.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import bm25s
+import numpy as np
+from django.db.models import Count, Max
+
+from crm.models import Case, Product
+from dialogue.models import FAQ
+from dialogue.text import _jieba, to_simplified
+
+RECHECK_SECONDS = 5.0
+
+# Function words that say nothing about what is asked.
+STOPWORDS = frozenset(
+    "的 了 吗 呢 吧 啊 呀 哦 嗯 么 我 你 您 他 她 它 我们 你们 这 那 这个 那个 是 有 在 和 与 也 都 就 还 "
+    "可以 能 会 要 想 请问 请 一下 一个 什么 怎么 怎样 如何 多少 哪 哪个 哪些 为什么 吗? 嘛 啦 咯 喔 "
+    "个 些 点 一点 现在 然后 如果 可能 问 问下 知道 告诉 给 对 把 被 让 从 到 上 下 里 中 "
+    "a an the is are was were be do does did i you we it this that what how which can could would "
+    "please to of for in on and or me my your about tell there any".split()
+)
+
+SPEC_LABELS: dict[str, tuple[str, str]] = {
+    "material": ("材质", "material"),
+    "warranty": ("质保", "warranty"),
+    "delivery": ("配送", "delivery"),
+    "seats": ("座位数", "seats"),
+    "features": ("功能", "features"),
+    "modules": ("模块数", "modules"),
+    "removable_cover": ("可拆洗", "removable cover"),
+    "mattress_included": ("含床垫", "mattress included"),
+    "storage": ("储物", "storage"),
+    "guard_rail": ("护栏", "guard rail"),
+    "age": ("适用年龄", "age"),
+    "lighting": ("照明", "lighting"),
+    "flicker": ("频闪", "flicker"),
+    "control": ("控制方式", "control"),
+    "bulbs": ("光源", "bulbs"),
+    "install": ("安装", "installation"),
+    "items": ("包含", "items"),
+    "cri": ("显色指数", "CRI"),
+    "sum_insured": ("保额", "sum insured"),
+    "payment_term": ("缴费期", "payment term"),
+    "coverage": ("保障范围", "coverage"),
+    "covers": ("保障内容", "covers"),
+    "waiting_period": ("等待期", "waiting period"),
+    "entry_age": ("投保年龄", "entry age"),
+    "deductible": ("免赔额", "deductible"),
+    "renewal": ("续保", "renewal"),
+    "hospitals": ("医院范围", "hospitals"),
+    "direct_billing": ("直付", "direct billing"),
+    "health_notice": ("健康告知", "health notice"),
+    "payout": ("给付", "payout"),
+    "guaranteed_growth": ("保证增长", "guaranteed growth"),
+    "medical": ("医疗", "medical"),
+    "rescue": ("救援", "rescue"),
+    "annual_rate": ("年利率", "annual rate"),
+    "expected_rate": ("业绩比较基准", "expected return"),
+    "seven_day_yield": ("七日年化", "7-day yield"),
+    "deposit_insurance": ("存款保险", "deposit insurance"),
+    "transferable": ("可转让", "transferable"),
+    "risk_level": ("风险等级", "risk level"),
+    "fee": ("费用", "fee"),
+    "annual_fee": ("年费", "annual fee"),
+    "perks": ("权益", "perks"),
+    "credit_limit": ("额度", "credit limit"),
+    "down_payment": ("首付", "down payment"),
+    "disbursement": ("放款", "disbursement"),
+    "eligibility": ("申请条件", "eligibility"),
+    "approval": ("审批", "approval"),
+    "price_unit": ("计价单位", "price unit"),
+}
+HIDDEN_SPECS = frozenset({"price_label"})
+
+
+@dataclass(frozen=True)
+class Doc:
+    kind: str  # faq, spec, description, case
+    title: str  # the question, spec name, product or case title
+    text: str  # what an answer says
+    product_id: int | None
+    category_id: int | None
+    language: str  # "" for language-neutral documents (specs)
+    faq_id: int | None = None
+    popularity: int = 0
+    spec_key: str = ""  # for a spec document: which spec (material, size …)
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc: Doc
+    score: float
+    confidence: float
+
+
+def search_tokens(text: str) -> list[str]:
+    """jieba search-mode tokens (words and their sub-words), lower-case, without stopwords or punctuation."""
+    tokens = []
+    for token in _jieba().lcut_for_search(to_simplified(text.lower())):
+        token = token.strip()
+        if token and token not in STOPWORDS and any(char.isalnum() for char in token):
+            tokens.append(token)
+    return tokens
+
+
+def spec_label(key: str, language: str) -> str:
+    zh, en = SPEC_LABELS.get(key, (key, key.replace("_", " ")))
+    return en if language == "en" else zh
+
+
+def spec_value(value: object, language: str) -> str:
+    if isinstance(value, bool):
+        if language == "en":
+            return "yes" if value else "no"
+        return "是" if value else "否"
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def format_price(price: Decimal | None) -> str:
+    if price is None:
+        return ""
+    return f"{price:,.0f}" if price == price.to_integral_value() else f"{price:,.2f}"
+
+
+class KnowledgeBase:
+    """BM25 over every document; ``search`` limits hits to the products and categories in scope."""
+
+    def __init__(self, docs: Sequence[Doc]) -> None:
+        self.docs = list(docs)
+        corpus = [search_tokens(f"{doc.title} {doc.text}") for doc in self.docs]
+        self._doc_terms = [frozenset(tokens) for tokens in corpus]
+        self._retriever = bm25s.BM25()
+        self._retriever.index(corpus or [["-"]], show_progress=False)
+        frequency: dict[str, int] = {}
+        for terms in self._doc_terms:
+            for term in terms:
+                frequency[term] = frequency.get(term, 0) + 1
+        total = max(len(self.docs), 1)
+        self._idf = {term: float(np.log(1 + (total - n + 0.5) / (n + 0.5))) for term, n in frequency.items()}
+        self._unknown_idf = float(np.log(1 + (total - 1 + 0.5) / 1.5))
+
+    def search(
+        self,
+        query: str,
+        *,
+        products: Iterable[int] = (),
+        categories: Iterable[int] = (),
+        languages: Iterable[str] = ("zh-hans",),
+        kinds: Iterable[str] = ("faq", "spec", "description", "case"),
+        exclude_faqs: Iterable[int] = (),
+        limit: int = 5,
+    ) -> list[Hit]:
+        terms = list(dict.fromkeys(search_tokens(query)))
+        if not terms or not self.docs:
+            return []
+        scores = self._retriever.get_scores(terms)
+        allowed = self._mask(set(products), set(categories), {*languages, ""}, set(kinds), set(exclude_faqs))
+        weights = [self._idf.get(term, self._unknown_idf) for term in terms]
+        mass = sum(weights) or 1.0
+        order = np.argsort(-np.where(allowed, scores, -1.0))
+        hits: list[Hit] = []
+        for index in order[: limit * 3]:
+            if not allowed[index] or scores[index] <= 0:
+                break
+            covered = sum(w for term, w in zip(terms, weights, strict=True) if term in self._doc_terms[index])
+            hits.append(Hit(self.docs[index], float(scores[index]), round(covered / mass, 4)))
+        hits.sort(key=lambda hit: (-hit.confidence, -hit.score))
+        return hits[:limit]
+
+    def _mask(
+        self, products: set[int], categories: set[int], languages: set[str], kinds: set[str], exclude: set[int]
+    ) -> np.ndarray:
+        scoped = bool(products or categories)
+        return np.array(
+            [
+                doc.kind in kinds
+                and doc.language in languages
+                and (doc.faq_id is None or doc.faq_id not in exclude)
+                and (
+                    not scoped
+                    or doc.product_id in products
+                    or (doc.product_id is None and doc.category_id in categories)
+                )
+                for doc in self.docs
+            ],
+            dtype=bool,
+        )
+
+    def faqs(self, *, products: Iterable[int], categories: Iterable[int], languages: Iterable[str]) -> list[Doc]:
+        products, categories, languages = set(products), set(categories), set(languages)
+        return [
+            doc
+            for doc in self.docs
+            if doc.kind == "faq"
+            and doc.language in languages
+            and (doc.product_id in products or (doc.product_id is None and doc.category_id in categories))
+        ]
+
+
+def build_documents() -> list[Doc]:
+    docs: list[Doc] = []
+    for faq in FAQ.objects.filter(is_active=True).select_related("product"):
+        category_id = faq.category_id or (faq.product.category_id if faq.product else None)
+        docs.append(
+            Doc("faq", faq.question, faq.answer, faq.product_id, category_id, faq.language, faq.pk, faq.popularity)
+        )
+    for product in Product.objects.filter(is_active=True).select_related("category"):
+        if product.description:
+            docs.append(
+                Doc("description", product.name, product.description, product.pk, product.category_id, "zh-hans")
+            )
+        for key, value in (product.specs or {}).items():
+            if key in HIDDEN_SPECS:
+                continue
+            zh, en = SPEC_LABELS.get(key, (key, key.replace("_", " ")))
+            text = spec_value(value, "zh-hans")
+            docs.append(_spec_doc(product, f"{zh} {en}", text, key))
+        for key, value in (("size", product.size), ("colour", product.colour), ("design", product.design)):
+            if value:
+                docs.append(_spec_doc(product, ATTRIBUTE_WORDS[key], value, key))
+    for case in Case.objects.filter(is_published=True):
+        docs.append(Doc("case", case.title, case.summary, case.product_id, case.category_id, "zh-hans"))
+    return docs
+
+
+ATTRIBUTE_WORDS = {
+    "size": "尺寸 规格 大小 多大 期限 size",
+    "colour": "颜色 色 colour color",
+    "design": "款式 风格 设计 design style",
+}
+
+
+def _spec_doc(product: Product, words: str, value: str, key: str) -> Doc:
+    return Doc("spec", f"{product.name} {words}", value, product.pk, product.category_id, "", spec_key=key)
+
+
+_lock = threading.Lock()
+_cached: tuple[float, tuple, KnowledgeBase] | None = None
+
+
+def get_knowledge_base() -> KnowledgeBase:
+    global _cached
+    with _lock:
+        cached = _cached
+    now = time.monotonic()
+    if cached and now - cached[0] < RECHECK_SECONDS:
+        return cached[2]
+    fingerprint = _fingerprint()
+    if cached and cached[1] == fingerprint:
+        with _lock:
+            _cached = (now, fingerprint, cached[2])
+        return cached[2]
+    base = KnowledgeBase(build_documents())
+    with _lock:
+        _cached = (now, fingerprint, base)
+    return base
+
+
+def invalidate_knowledge_base() -> None:
+    global _cached
+    with _lock:
+        _cached = None
+
+
+def _fingerprint() -> tuple:
+    parts = []
+    for model in (FAQ, Product, Case):
+        row = model.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
+        parts.extend((row["n"], row["latest"]))
+    return tuple(parts)
