@@ -45,8 +45,8 @@ def main() -> None:
     import numpy as np
     from scipy.stats import spearmanr
 
-    from dialogue import lexicon
     from dialogue.lexicon import Entry, WordLists
+    from dialogue.scoring import polarity_shares
     from dialogue.seeding import word_list_rows
     from dialogue.text import prepare
 
@@ -60,12 +60,12 @@ def main() -> None:
         )
         prepared = prepare(text)
         matches = words.match(prepared.normalised)
-        tokens = max(len(prepared.tokens), 1)
-        positive.append(sum(m.weight for m in lexicon.of_kind(matches, lexicon.POSITIVE)) / tokens)
-        negative.append(sum(m.weight for m in lexicon.of_kind(matches, lexicon.NEGATIVE)) / tokens)
+        a, b = polarity_shares(len(prepared.tokens), matches)
+        positive.append(a)
+        negative.append(b)
         human.append(float(np.mean([a["quality"]["S"] for a in dialogue["annotations"]])))
         texts.append(prepared.normalised)
-    human_a, pos, neg = np.array(human), np.minimum(np.array(positive), 1), np.minimum(np.array(negative), 1)
+    human_a, pos, neg = np.array(human), np.array(positive), np.array(negative)
     print(f"{len(dialogues)} dialogues; annotators' mean S: {human_a.mean():.3f} (sd {human_a.std():.3f})")
     print(f"dialogues with a positive word: {(pos > 0).mean():.1%}, with a negative word: {(neg > 0).mean():.1%}")
     print("\n|β|/α   Spearman ρ(K, mean S)")
@@ -89,6 +89,9 @@ def main() -> None:
 
     best_threshold = max(candidates, key=lambda t: balanced_accuracy(t, slice(0, half)))
     held_out = balanced_accuracy(best_threshold, slice(half, None))
+    print("\nthreshold   balanced accuracy (held-out half)")
+    for threshold in sorted({best_threshold, 0.0, -0.02, -0.05, -0.1, -0.2}, reverse=True):
+        print(f"K < {threshold:6.3f}   {balanced_accuracy(threshold, slice(half, None)):.3f}")
     print(f"\nbest |β|/α = {best_ratio}; dissatisfied dialogues (mean S < 0): {dissatisfied.mean():.1%}")
     print(f"threshold K < {best_threshold}: balanced accuracy {held_out:.3f} on the held-out half")
     figures = {

@@ -34,6 +34,9 @@ SITUATION_PRIORITY = (
 )
 NEEDS_RETRIEVAL = frozenset({Situation.SPEC_QUESTION, Situation.COMPARISON, Situation.GENERAL})
 MAY_CITE = frozenset({Situation.PRICE_OBJECTION, Situation.COMPLAINT, Situation.PRICE_QUESTION})
+# A comparison rarely repeats the FAQ's wording ("和真皮的比哪个好" vs "…有什么区别"): its question is searched
+# together with the words comparison FAQs are written with.
+QUERY_EXPANSION = {Situation.COMPARISON: " 区别 对比 比较 difference compare"}
 DEFAULT_PRICE_LABEL = {"zh-hans": "价格", "yue": "價錢", "en": "price"}
 PRODUCT_PLACEHOLDER = {"zh-hans": "这款产品", "yue": "呢款產品", "en": "this product"}
 
@@ -143,7 +146,13 @@ def _best_hit(
     categories = {product.category_id} if product else set()
     if situation == Situation.COMPARISON:
         products |= set(category_products)
-    hits = knowledge.search(query, products=products, categories=categories, languages=search_languages(language))
+    hits = knowledge.search(
+        query,
+        expansion=QUERY_EXPANSION.get(situation, ""),
+        products=products,
+        categories=categories,
+        languages=search_languages(language),
+    )
     return hits[0] if hits else None
 
 

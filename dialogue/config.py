@@ -27,7 +27,7 @@ class ScoringValues:
     alpha: float = 1.0
     beta: float = -1.0
     gamma: float = 2.0
-    satisfaction_threshold: float = -0.1
+    satisfaction_threshold: float = 0.0
     deal_rate_threshold: float = 0.3
     lexicon_weight: float = 0.4
     model_weight: float = 0.6

@@ -162,6 +162,7 @@ class KnowledgeBase:
         self,
         query: str,
         *,
+        expansion: str = "",
         products: Iterable[int] = (),
         categories: Iterable[int] = (),
         languages: Iterable[str] = ("zh-hans",),
@@ -172,7 +173,8 @@ class KnowledgeBase:
         terms = list(dict.fromkeys(search_tokens(query)))
         if not terms or not self.docs:
             return []
-        scores = self._retriever.get_scores(terms)
+        # Expansion words help ranking but not confidence: the customer did not say them.
+        scores = self._retriever.get_scores(list(dict.fromkeys([*terms, *search_tokens(expansion)])))
         allowed = self._mask(set(products), set(categories), {*languages, ""}, set(kinds), set(exclude_faqs))
         weights = [self._idf.get(term, self._unknown_idf) for term in terms]
         mass = sum(weights) or 1.0

@@ -136,7 +136,7 @@ class ScoringSettings(models.Model):
     beta = models.FloatField(_("β (weight of negative words)"), default=-1.0)
     gamma = models.FloatField(_("γ (deal-rate factor)"), default=2.0)
     satisfaction_threshold = models.FloatField(
-        _("satisfaction threshold"), default=-0.1, help_text=_("K below this → reason, intent update, hand-off.")
+        _("satisfaction threshold"), default=0.0, help_text=_("K below this → reason, intent update, hand-off.")
     )
     deal_rate_threshold = models.FloatField(
         _("deal-rate threshold"), default=0.3, help_text=_("P above this → offer the purchase link.")

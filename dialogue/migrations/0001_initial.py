@@ -144,7 +144,7 @@ class Migration(migrations.Migration):
                 ('alpha', models.FloatField(default=1.0, verbose_name='α (weight of positive words)')),
                 ('beta', models.FloatField(default=-1.0, verbose_name='β (weight of negative words)')),
                 ('gamma', models.FloatField(default=2.0, verbose_name='γ (deal-rate factor)')),
-                ('satisfaction_threshold', models.FloatField(default=-0.1, help_text='K below this → reason, intent update, hand-off.', verbose_name='satisfaction threshold')),
+                ('satisfaction_threshold', models.FloatField(default=0.0, help_text='K below this → reason, intent update, hand-off.', verbose_name='satisfaction threshold')),
                 ('deal_rate_threshold', models.FloatField(default=0.3, help_text='P above this → offer the purchase link.', verbose_name='deal-rate threshold')),
                 ('lexicon_weight', models.FloatField(default=0.4, verbose_name='lexicon emotion weight')),
                 ('model_weight', models.FloatField(default=0.6, verbose_name='model emotion weight')),
