@@ -34,6 +34,8 @@ prepare:
 	$(MANAGE) seed_demo --if-empty
 	$(MANAGE) train_personality --if-missing
 	$(MANAGE) train_intent --if-missing
+	$(MANAGE) seed_faqs --if-empty
+	$(MANAGE) install_emotion_model
 	$(MANAGE) ensure_demo_manager
 
 setup-dev: $(VENV)/.dev

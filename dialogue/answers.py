@@ -9,6 +9,7 @@ question whose best hit covers less of it than the minimum confidence gets no an
 
 from __future__ import annotations
 
+import re
 import string
 import zlib
 from collections.abc import Iterable, Sequence
@@ -20,6 +21,7 @@ from dialogue.config import ScoringValues, TemplateRow
 from dialogue.knowledge import Doc, Hit, KnowledgeBase, format_price, search_tokens, spec_label, spec_value
 from dialogue.lexicon import Match
 from dialogue.models import AnswerTemplate, Situation
+from dialogue.text import to_hong_kong
 
 # When cues of several situations appear, the first in this order decides.
 SITUATION_PRIORITY = (
@@ -32,6 +34,7 @@ SITUATION_PRIORITY = (
     Situation.THANKS,
     Situation.GREETING,
 )
+_SPACES = re.compile(r" {2,}")
 NEEDS_RETRIEVAL = frozenset({Situation.SPEC_QUESTION, Situation.COMPARISON, Situation.GENERAL})
 MAY_CITE = frozenset({Situation.PRICE_OBJECTION, Situation.COMPLAINT, Situation.PRICE_QUESTION})
 # A comparison rarely repeats the FAQ's wording ("和真皮的比哪个好" vs "…有什么区别"): its question is searched
@@ -110,16 +113,16 @@ def compose_answer(
         return Answer(None, situation, hit.confidence if hit else 0.0)
     cited = hit if confident and (situation in NEEDS_RETRIEVAL or situation in MAY_CITE) else None
     cited_text = _hit_text(cited, language) if cited else ""
-    template = choose_template(templates, situation, emotion, language, rotation)
     slots = product_slots(product, language, cited.doc if cited else None)
     slots.update(answer=cited_text, salesperson=salesperson)
+    template = choose_template(templates, situation, emotion, language, rotation, slots)
     text = fill(template, slots) if template else cited_text
     if cited and "{answer}" not in (template or "") and cited_text not in text:
         text = f"{text} {cited_text}".strip()
     if not text:
         return Answer(None, situation, 0.0)
     return Answer(
-        text=text,
+        text=in_script(text, language),
         situation=situation,
         confidence=cited.confidence if cited else 1.0,
         faq_id=cited.doc.faq_id if cited else None,
@@ -128,8 +131,15 @@ def compose_answer(
 
 
 def handoff_text(templates: Sequence[TemplateRow], emotion: str, language: str, salesperson: str, rotation: int) -> str:
-    template = choose_template(templates, Situation.HANDOFF, emotion, language, rotation)
-    return fill(template, {"salesperson": salesperson}) if template else ""
+    slots = {"salesperson": salesperson}
+    template = choose_template(templates, Situation.HANDOFF, emotion, language, rotation, slots)
+    return in_script(fill(template, slots), language) if template else ""
+
+
+def in_script(text: str, language: str) -> str:
+    """Cantonese answers in Hong Kong Traditional characters, also where a product name or a Mandarin FAQ
+    filled a slot; other languages as written."""
+    return to_hong_kong(text) if language == "yue" else text
 
 
 def _best_hit(
@@ -167,12 +177,20 @@ def _hit_text(hit: Hit, language: str) -> str:
 
 
 def choose_template(
-    templates: Sequence[TemplateRow], situation: str, emotion: str, language: str, rotation: int = 0
+    templates: Sequence[TemplateRow],
+    situation: str,
+    emotion: str,
+    language: str,
+    rotation: int = 0,
+    slots: dict[str, str] | None = None,
 ) -> str | None:
     """The emotion's own template when there is one, else an any-emotion one; Mandarin when the language
-    has none. ``rotation`` varies the choice among equals, so the bot does not repeat itself."""
+    has none. Templates whose slots would stay empty (a price without a product) give way to others.
+    ``rotation`` varies the choice among equals, so the bot does not repeat itself."""
     for lang in dict.fromkeys((language, "zh-hans")):
         rows = [t for t in templates if t.situation == situation and t.language == lang]
+        if slots is not None:
+            rows = [t for t in rows if _fillable(t.text, slots)] or rows
         for candidates in ([t for t in rows if t.emotion == emotion], [t for t in rows if not t.emotion]):
             if candidates:
                 return candidates[rotation % len(candidates)].text
@@ -202,13 +220,18 @@ def product_slots(product: ProductFacts | None, language: str, spec_doc: Doc | N
     }
 
 
+def _fillable(template: str, slots: dict[str, str]) -> bool:
+    names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    return all(slots.get(name) for name in names if name != "answer")
+
+
 class _Slots(dict):
     def __missing__(self, key: str) -> str:
         return ""
 
 
 def fill(template: str, slots: dict[str, str]) -> str:
-    return string.Formatter().vformat(template, (), _Slots(slots)).strip()
+    return _SPACES.sub(" ", string.Formatter().vformat(template, (), _Slots(slots))).strip()
 
 
 def template_slot_errors(text: str, situation: str) -> str | None:
@@ -257,4 +280,6 @@ def suggest_questions(
         score = doc.popularity / top_popularity + relevance + specific
         ranked.append((score, zlib.crc32(doc.title.encode()), doc))
     ranked.sort(key=lambda item: (-item[0], item[1]))
-    return [Suggestion(doc.faq_id, doc.title) for _, _, doc in ranked[:limit] if doc.faq_id is not None]
+    return [
+        Suggestion(doc.faq_id, in_script(doc.title, language)) for _, _, doc in ranked[:limit] if doc.faq_id is not None
+    ]

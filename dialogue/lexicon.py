@@ -5,6 +5,9 @@ scanned once, whatever the number of entries. The text must already be normalise
 see ``dialogue.text``), and Chinese lists of both Mandarin and Cantonese apply to every Chinese reply.
 
 How a match is read:
+- **Neutral words** (贵宾, 贵公司, 不要紧) use up their characters: nothing inside them counts.
+- **A-not-A questions** (靠不靠谱, 要不要, 买唔买) ask rather than negate: that 不 is neither a negator nor the
+  start of a rejection.
 - **Overlaps.** Lists are grouped by what they measure (polarity, intent, emotion, aspect, situation); inside a
   group the longest entry wins where two overlap, so 不满意 (negative) beats the 满意 (positive) inside it, and
   怎么买 counts once, not as 怎么买 + 买. An intent word inside a keyword→emotion phrase (不要 in 不要说了,
@@ -38,6 +41,7 @@ ASPECT = "aspect"
 SITUATION = "situation"
 NEGATOR = "negator"
 DEGREE = "degree"
+NEUTRAL = "neutral"
 _BLOCKER = "_blocker"
 
 _GROUP = {
@@ -53,6 +57,7 @@ _GROUP = {
     SITUATION: "situation",
     NEGATOR: "modifier",
     DEGREE: "modifier",
+    NEUTRAL: "neutral",
     _BLOCKER: "modifier",
 }
 _NEGATED_KIND = {
@@ -82,7 +87,19 @@ NOT_NEGATIONS = (
     "没准",
     "非常",
     "不得不",
+    "别家",
+    "别的",
+    "别人",
+    "区别",
+    "分别",
+    "特别",
+    "差别",
+    "级别",
+    "类别",
+    "没想到",
 )
+# "A-not-A" questions (靠不靠谱, 要不要, 有冇, 买唔买) ask; they neither negate nor reject.
+A_NOT_A_NEGATORS = frozenset("不没唔冇")
 # Conjunctions end the reach of a negation: in 不贵但不满意 the first 不 does not touch 满意.
 CLAUSE_BREAKS = ("但", "但是", "可是", "却", "而且", "就是", "只是", "but", "however", "although")
 MAX_FILLERS = 2
@@ -142,7 +159,9 @@ class WordLists:
 
     def match(self, text: str) -> list[Match]:
         """Every counted match in ``text`` (normalised), in reading order."""
-        hits = self._hits(text)
+        questions = _a_not_a_positions(text)
+        # Neither the 不 of 要不要 nor the word after it (靠谱 in 靠不靠谱) counts: the customer is asking.
+        hits = [h for h in self._hits(text) if h.start not in questions and h.start - 1 not in questions]
         content, modifiers = _resolve_overlaps(hits)
         matches: list[Match] = []
         for hit in content:
@@ -162,6 +181,15 @@ class WordLists:
                 continue
             hits.extend(_Hit(start, end, entry) for entry in entries)
         return hits
+
+
+def _a_not_a_positions(text: str) -> set[int]:
+    """Where a negation character sits between two copies of the same character (要不要, 有冇有)."""
+    return {
+        i
+        for i in range(1, len(text) - 1)
+        if text[i] in A_NOT_A_NEGATORS and text[i - 1] == text[i + 1] and _WORD_CHAR.match(text[i - 1])
+    }
 
 
 def _is_ascii_word(word: str) -> bool:
@@ -194,6 +222,10 @@ def _resolve_overlaps(hits: list[_Hit]) -> tuple[list[_Hit], list[_Hit]]:
         if not any(p.start <= h.start and h.end <= p.end and (p.end - p.start) > (h.end - h.start) for p in phrases)
     ]
     modifiers = chosen.pop("modifier", [])
+    masks = chosen.pop("neutral", [])
+    if masks:
+        for group, group_hits in chosen.items():
+            chosen[group] = [h for h in group_hits if not any(m.start <= h.start and h.end <= m.end for m in masks)]
     content = [hit for group_hits in chosen.values() for hit in group_hits]
     return content, modifiers
 
@@ -245,8 +277,13 @@ def _skip_filler(text: str, position: int) -> int:
     return position - 1
 
 
+NEGATED_AWAY_SITUATIONS = frozenset({"price_objection", "complaint"})  # 不贵, 不是要投诉
+
+
 def _apply(hit: _Hit, negated: bool, degree: float) -> Match | None:
     entry = hit.entry
+    if negated and entry.kind == SITUATION and entry.label in NEGATED_AWAY_SITUATIONS:
+        return None
     if not negated:
         return Match(entry.kind, entry.word, hit.start, hit.end, entry.label, entry.weight * degree)
     if entry.kind not in _NEGATED_KIND:

@@ -82,6 +82,7 @@ class WordEntry(models.Model):
         SITUATION = "situation", _("Cue → situation")
         NEGATOR = "negator", _("Negation word")
         DEGREE = "degree", _("Degree word")
+        NEUTRAL = "neutral", _("Neutral (nothing inside it counts)")
 
     LABELLED_KINDS = {Kind.EMOTION_KEYWORD: Emotion, Kind.ASPECT: Reason, Kind.SITUATION: Situation}
 

@@ -82,6 +82,18 @@ def to_simplified(text: str) -> str:
     return _to_simplified(text)
 
 
+def to_hong_kong(text: str) -> str:
+    """Simplified (or mixed) text in Hong Kong Traditional characters, for Cantonese answers."""
+    return _opencc_hk().convert(text)
+
+
+@functools.cache
+def _opencc_hk():  # noqa: ANN202 - opencc has no type information
+    import opencc
+
+    return opencc.OpenCC("s2hk")
+
+
 def _to_simplified(text: str) -> str:
     return _opencc().convert(text)
 

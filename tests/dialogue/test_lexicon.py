@@ -103,3 +103,29 @@ def test_english_words_match_whole_words_with_negation(words):
 
 def test_an_empty_list_matches_nothing():
     assert WordLists([]).match("我很满意") == []
+
+
+def test_a_not_a_questions_neither_negate_nor_reject():
+    words = WordLists(
+        [Entry("reject", "不要"), Entry("positive", "靠谱"), Entry("negator", "不"), Entry("negator", "唔")]
+    )
+    assert words.match(prepare("要不要考虑一下").normalised) == []
+    assert words.match(prepare("这家靠不靠谱？").normalised) == []
+
+
+def test_neutral_words_mask_what_is_inside_them():
+    words = WordLists([Entry("negative", "贵"), Entry("neutral", "贵宾"), Entry("neutral", "贵公司")])
+    assert words.match(prepare("贵宾室在哪里，贵公司地址是？").normalised) == []
+    assert [m.kind for m in words.match(prepare("太贵了").normalised)] == ["negative"]
+
+
+def test_other_words_beginning_with_a_negation_character_negate_nothing():
+    words = WordLists([Entry("positive", "质量好"), Entry("negator", "别"), Entry("negator", "没")])
+    assert [m.negated for m in words.match(prepare("别家的质量好").normalised)] == [False]
+    assert [m.negated for m in words.match(prepare("没想到质量好").normalised)] == [False]
+
+
+def test_a_negated_price_objection_is_no_objection():
+    words = WordLists([Entry("situation", "太贵", "price_objection"), Entry("negator", "不")])
+    assert words.match(prepare("不太贵").normalised) == []
+    assert [m.label for m in words.match(prepare("太贵了").normalised)] == ["price_objection"]
