@@ -42,8 +42,15 @@ def main() -> None:
         print(f"skipped: {path} is not here (the public data lives outside the project)")
         return
 
+    import django
     import numpy as np
     from scipy.stats import spearmanr
+
+    # Only the scoring code is used (no database), but it lives in a Django app.
+    os.environ.setdefault("ENV_FILE", "")
+    os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salescard.settings")
+    django.setup()
 
     from dialogue.lexicon import Entry, WordLists
     from dialogue.scoring import polarity_shares

@@ -25,7 +25,7 @@ class ScoringValues:
     """A plain, immutable copy of the scoring settings (safe to share between threads)."""
 
     alpha: float = 1.0
-    beta: float = -1.0
+    beta: float = -2.0
     gamma: float = 2.0
     satisfaction_threshold: float = 0.0
     deal_rate_threshold: float = 0.3

@@ -134,7 +134,7 @@ class ScoringSettings(models.Model):
     """The one record of scoring knobs managers edit (X1); every change is audited."""
 
     alpha = models.FloatField(_("α (weight of positive words)"), default=1.0)
-    beta = models.FloatField(_("β (weight of negative words)"), default=-1.0)
+    beta = models.FloatField(_("β (weight of negative words)"), default=-2.0)
     gamma = models.FloatField(_("γ (deal-rate factor)"), default=2.0)
     satisfaction_threshold = models.FloatField(
         _("satisfaction threshold"), default=0.0, help_text=_("K below this → reason, intent update, hand-off.")

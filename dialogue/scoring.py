@@ -2,8 +2,9 @@
 
 K = α·A + β·B, where A and B are the shares of positive and negative words among the reply's jieba tokens
 (a degree word scales a word's count: 非常满意 counts 2, 有点贵 0.6); with α > 0 and β < 0, K > 0 leans
-satisfied. The dissatisfied list of S15 counts as negative as well: on the STC-3 helpdesk dialogues that lifts
-the rank correlation of K with the annotators' satisfaction from 0.26 to 0.36 (``bench/bench_satisfaction.py``).
+satisfied. The dissatisfied list of S15 counts as negative as well: on the STC-3 helpdesk dialogues that lifted
+the rank correlation of K with the annotators' satisfaction from 0.26 to 0.36 (``bench/bench_satisfaction.py``,
+which also chose the defaults α = 1, β = −2 and the threshold K < 0).
 When K falls below the threshold the reasons are read from the aspects the reply names (价格 → price,
 送货 → delivery), nearest to a negative word first, and from the intended product's own attributes (its
 colour, design or size named in the reply).

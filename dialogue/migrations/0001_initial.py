@@ -142,7 +142,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('alpha', models.FloatField(default=1.0, verbose_name='α (weight of positive words)')),
-                ('beta', models.FloatField(default=-1.0, verbose_name='β (weight of negative words)')),
+                ('beta', models.FloatField(default=-2.0, verbose_name='β (weight of negative words)')),
                 ('gamma', models.FloatField(default=2.0, verbose_name='γ (deal-rate factor)')),
                 ('satisfaction_threshold', models.FloatField(default=0.0, help_text='K below this → reason, intent update, hand-off.', verbose_name='satisfaction threshold')),
                 ('deal_rate_threshold', models.FloatField(default=0.3, help_text='P above this → offer the purchase link.', verbose_name='deal-rate threshold')),

@@ -55,10 +55,10 @@ def test_impossible_settings_are_refused_with_a_clear_message(manager_client, en
 
 def test_a_settings_change_is_audited_and_takes_effect_at_once(manager_client, manager):
     get_scoring()  # cached before the change
-    response = post_settings(manager_client, alpha=1.5, beta=-2.0)
+    response = post_settings(manager_client, alpha=1.5, beta=-3.0)
     assert response.status_code == 302
     changes = {c.field: (c.old_value, c.new_value, c.changed_by) for c in ScoringSettingsChange.objects.all()}
-    assert changes == {"alpha": ("1.0", "1.5", manager), "beta": ("-1.0", "-2.0", manager)}
+    assert changes == {"alpha": ("1.0", "1.5", manager), "beta": ("-2.0", "-3.0", manager)}
     assert get_scoring().alpha == 1.5
     assert scoring_record().updated_by == manager
 

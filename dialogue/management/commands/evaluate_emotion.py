@@ -35,7 +35,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(texts)} rows ({positives} positive, {len(texts) - positives} negative) from {path}")
         self.stdout.write(f"{'reader':<40} {'accuracy':>9} {'macro-F1':>9} {'sentences/s':>12}")
         for result in results:
-            self.stdout.write(
-                f"{result.name:<40} {result.accuracy:>9.4f} {result.macro_f1:>9.4f} {result.sentences_per_second:>12,.0f}"
-            )
+            speed = result.sentences_per_second
+            self.stdout.write(f"{result.name:<40} {result.accuracy:>9.4f} {result.macro_f1:>9.4f} {speed:>12,.0f}")
         self.stdout.write(json.dumps({"rows": len(texts), "results": [asdict(r) for r in results]}, ensure_ascii=False))
