@@ -12,7 +12,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
 from dialogue.lexicon import Entry, WordLists
 from dialogue.models import AnswerTemplate, ScoringSettings, WordEntry
@@ -94,10 +94,11 @@ def scoring_record() -> ScoringSettings:
 
 
 def _fingerprint() -> tuple:
-    words = WordEntry.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
-    templates = AnswerTemplate.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
+    active = Count("id", filter=Q(is_active=True))
+    words = WordEntry.objects.aggregate(n=Count("id"), on=active, latest=Max("updated_at"))
+    templates = AnswerTemplate.objects.aggregate(n=Count("id"), on=active, latest=Max("updated_at"))
     scoring = ScoringSettings.objects.aggregate(latest=Max("updated_at"))
-    return (words["n"], words["latest"], templates["n"], templates["latest"], scoring["latest"])
+    return (*words.values(), *templates.values(), scoring["latest"])
 
 
 def _load() -> EngineConfig:

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 import bm25s
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
 from crm.models import Case, Product
 from dialogue.models import FAQ
@@ -284,8 +284,8 @@ def invalidate_knowledge_base() -> None:
 
 
 def _fingerprint() -> tuple:
-    parts = []
-    for model in (FAQ, Product, Case):
-        row = model.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
-        parts.extend((row["n"], row["latest"]))
+    parts: list = []
+    for model, flag in ((FAQ, "is_active"), (Product, "is_active"), (Case, "is_published")):
+        shown = Count("id", filter=Q(**{flag: True}))
+        parts.extend(model.objects.aggregate(n=Count("id"), on=shown, latest=Max("updated_at")).values())
     return tuple(parts)
