@@ -1,5 +1,5 @@
 """Celery tasks of the conversation engine: thin wrappers around functions that also run inline.
-Queues (``CELERY_TASK_ROUTES``): ``deliver_handoff_task`` → ``default``, ``retrain_emotion_task`` → ``training``."""
+Queue (``CELERY_TASK_ROUTES``): ``deliver_handoff_task`` → ``default``."""
 
 from __future__ import annotations
 

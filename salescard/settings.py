@@ -249,7 +249,6 @@ CELERY_TASK_ROUTES = {
     "intent.tasks.predict_intents_task": {"queue": "inference"},
     "intent.tasks.retrain_intent_task": {"queue": "training"},
     "dialogue.tasks.deliver_handoff_task": {"queue": "default"},
-    "dialogue.tasks.retrain_emotion_task": {"queue": "training"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -9,7 +9,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from dialogue.analysis import analyze_reply, start_conversation
-from dialogue.models import Conversation, HandOff, Message
+from dialogue.models import AnswerTemplate, Conversation, HandOff, Message, ScoringSettings, WordEntry
+from dialogue.seeding import seed_defaults
 from tests.factories import CustomerFactory, FAQFactory, ProductCategoryFactory, ProductFactory, UserFactory
 from tests.servers import celery_worker
 
@@ -18,6 +19,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def conversation():
+    # Transactional tests empty the tables between tests; put back what the data migration seeded.
+    seed_defaults(WordEntry, AnswerTemplate, ScoringSettings)
     salesperson = UserFactory(role="sales", username="sales-int", email="sales-int@example.cn")
     category = ProductCategoryFactory(code="sofa-int", name="沙发")
     product = ProductFactory(category=category, specs={"material": "科技布"})
