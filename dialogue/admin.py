@@ -199,12 +199,12 @@ class EmotionModelVersionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("binary accuracy"))
     def binary_accuracy(self, version: EmotionModelVersion) -> str:
-        value = (version.metrics.get("binary") or {}).get("accuracy")
+        value = ((version.metrics.get("binary") or {}).get("model") or {}).get("accuracy")
         return "—" if value is None else f"{value:.3f}"
 
     @admin.display(description=_("six-class macro-F1"))
     def six_class_macro_f1(self, version: EmotionModelVersion) -> str:
-        value = (version.metrics.get("six_class") or {}).get("macro_f1")
+        value = (version.metrics.get("six_class_smp2020_usual") or {}).get("macro_f1")
         return "—" if value is None else f"{value:.3f}"
 
     @admin.action(description=_("Activate the selected version (also used to roll back)"))

@@ -141,7 +141,7 @@ def loaded_emotion_model() -> LoadedEmotionModel | None:
         from dialogue.emotion_store import ModelFileError, load_predictor
 
         try:
-            predictor = load_predictor(version)
+            predictor = load_predictor(version).predictor()
         except ModelFileError as error:  # a refused file must not take the conversation down: lexicon only
             logger.error("Emotion model %s refused: %s", version.version, error)
             _loaded = None

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from dialogue.emotion_training import TrainedEmotionModel, load_model
 from dialogue.models import EmotionModelVersion
 from intent.model_store import ModelFileError, file_sha256, verify_file
 
@@ -46,9 +47,8 @@ def active_version() -> EmotionModelVersion | None:
     return EmotionModelVersion.objects.filter(is_active=True).first()
 
 
-def load_predictor(version: EmotionModelVersion):  # noqa: ANN201 - returns dialogue.emotion_nn.EmotionPredictor
-    from dialogue.emotion_training import load_model
-
+def load_predictor(version: EmotionModelVersion) -> TrainedEmotionModel:
+    """The version's model, after its checksum is verified; ``.predictor()`` gives the batched predictor."""
     path = verify_file(version)
     try:
         return load_model(path)

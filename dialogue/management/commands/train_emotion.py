@@ -1,0 +1,63 @@
+"""``manage.py train_emotion [--data DIR] [--seed N] [--epochs N] [--max-rows N]``: retrain the emotion model on
+the public data (progress bar), print its held-out figures next to snownlp and the active model, and activate it
+only when it beats the active one (SPEC S16)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from dialogue.emotion_data import EmotionDataMissing
+from dialogue.emotion_retraining import retrain_emotion
+from dialogue.emotion_training import DEFAULT_SEED
+
+
+class Command(BaseCommand):
+    help = "Retrain the emotion model; activate it only when it beats the active one."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--data", default=str(Path(settings.BASE_DIR).parent / "shared" / "data"))
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+        parser.add_argument("--epochs", type=int, default=None)
+        parser.add_argument("--max-rows", type=int, default=None, help="Cap each source file (quick runs).")
+        parser.add_argument("--no-snownlp", action="store_true", help="Skip the (slow) snownlp baseline.")
+
+    def handle(self, *args, **options) -> None:
+        try:
+            result = retrain_emotion(
+                options["data"],
+                seed=options["seed"],
+                epochs=options["epochs"],
+                max_rows=options["max_rows"],
+                snownlp_baseline=not options["no_snownlp"],
+            )
+        except EmotionDataMissing as error:
+            raise CommandError(str(error)) from error
+        metrics = result.metrics
+        binary = metrics["binary"]
+        six = metrics["six_class_smp2020_usual"]
+        self.stdout.write(f"version {result.version.version}: held-out review polarity ({binary['model']['n']} rows)")
+        self.stdout.write(f"  {'reader':<24} {'accuracy':>9} {'macro-F1':>9}")
+        readers = [("this model", binary["model"])]
+        if "snownlp" in binary:
+            readers.append(("snownlp", binary["snownlp"]))
+        if result.previous:
+            readers.append((f"active ({result.previous['version']})", result.previous["binary"]["model"]))
+        for name, scores in readers:
+            self.stdout.write(f"  {name:<24} {scores['accuracy']:>9.4f} {scores['macro_f1']:>9.4f}")
+        self.stdout.write(
+            f"six emotions (SMP2020 general test half): accuracy {six['accuracy']:.4f}, macro-F1 {six['macro_f1']:.4f}"
+        )
+        for emotion, scores in six["per_class"].items():
+            self.stdout.write(f"  {emotion:<8} F1 {scores['f1']:.4f}  (n={scores['support']})")
+        verdict = "activated" if result.activated else "kept inactive: the active model is at least as good"
+        self.stdout.write(verdict)
+        self.stdout.write(
+            json.dumps(
+                {"version": result.version.version, "activated": result.activated, "metrics": metrics},
+                ensure_ascii=False,
+            )
+        )
