@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -43,11 +44,14 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=300)
     args = parser.parse_args()
+    os.environ.setdefault("EMAIL_URL", "dummymail://")  # hand-off mails are not the subject here
+    os.environ.setdefault("HANDOFF_CHANNELS", "inapp")
     set_up_demo_database(args.customers)
-    import torch
     from django.core.management import call_command
 
-    torch.set_num_threads(2)
+    from salescard.torch_threads import limit_torch_threads_for_requests
+
+    limit_torch_threads_for_requests()  # as in the web process that serves the card and the terminal
     call_command("seed_faqs", verbosity=0)
     call_command("install_emotion_model", verbosity=0)
     from crm.models import Customer, Product
@@ -80,7 +84,7 @@ def main() -> None:
     EmotionModelVersion.objects.update(is_active=False)
     emotion.forget_loaded_model()
     lexicon_only = run(args.repeat)
-    print(f"analyze_reply over {args.repeat} replies, {len(conversations)} conversations (SQLite, 2 threads)")
+    print(f"analyze_reply over {args.repeat} replies, {len(conversations)} conversations (SQLite, web torch threads)")
     print(f"  with the emotion model  {describe(with_model)}   (target p50 ≤ 10 ms)")
     print(f"  lexicon only (baseline) {describe(lexicon_only)}")
     print(

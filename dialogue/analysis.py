@@ -91,7 +91,8 @@ def start_conversation(
 def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
     """Analyse one customer message and answer it; raises ``ReplyRefusedError`` for empty or over-long text."""
     text = validate_reply(text)
-    conversation.refresh_from_db(fields=["state", "product"])  # the caller's copy may predate a hand-off
+    # The caller's copy may predate a hand-off; one query brings the state, the product and the salesperson.
+    conversation = Conversation.objects.select_related("product__category", "salesperson").get(pk=conversation.pk)
     config = get_config()
     cfg = config.scoring
     prepared = prepare(text, conversation.language)
@@ -118,7 +119,7 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
             cfg=cfg,
             salesperson=salesperson,
             rotation=len(history.asked),
-            category_products=_category_products(product),
+            category_products=_category_products(product) if situation == "comparison" else (),
         )
     handoff_reason = None
     if bot_answers and satisfaction.below_threshold:
@@ -131,9 +132,15 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
         actions.append({"type": "offer_purchase_link", "product_id": product.id, "url": product.purchase_url})
     if not bot_answers:
         actions.append({"type": "forward_to_salesperson"})
+    if product is not None:
+        actions += [{"type": "update_intent", "signal": signal, "product_id": product.id} for signal in signals]
 
     with transaction.atomic():
-        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        conversation = (
+            Conversation.objects.select_for_update(of=("self",))
+            .select_related("customer", "product__category", "salesperson")
+            .get(pk=conversation.pk)
+        )
         if conversation.state == State.CLOSED:
             move(conversation, State.BOT)
         message = Message.objects.create(
@@ -149,6 +156,7 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
             reasons=list(satisfaction.reasons),
             situation=situation,
             answer_confidence=answer.confidence if answer else None,
+            actions=actions,
             analysis=_details(emotion, satisfaction, deal, matches),
         )
         answer_message = None
@@ -169,6 +177,7 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
             detail = _handoff_detail(satisfaction, answer)
             handoff = hand_off(conversation, handoff_reason, detail)
             actions.append({"type": "hand_off", "reason": handoff_reason, "handoff_id": handoff.pk})
+            Message.objects.filter(pk=message.pk).update(actions=actions)
             note = handoff_text(config.templates, emotion.label, prepared.language, salesperson, len(history.asked))
             if note:
                 answer_message = Message.objects.create(
@@ -178,12 +187,10 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
                     language=prepared.language,
                     situation="handoff",
                 )
-        if product is not None and conversation.product_id:
+        if product is not None:
             source = FEEDBACK_SOURCE.get(conversation.channel, IntentFeedback.Source.CARD)
             for signal in signals:
                 record_feedback(conversation.customer, conversation.product, signal, source, note=text[:300])
-                actions.append({"type": "update_intent", "signal": signal, "product_id": product.id})
-        Message.objects.filter(pk=message.pk).update(actions=actions)
         Conversation.objects.filter(pk=conversation.pk).update(updated_at=message.created_at)
 
     answered = history.answered_faqs | ({answer.faq_id} if answer and answer.faq_id else set())

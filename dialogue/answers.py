@@ -35,6 +35,7 @@ SITUATION_PRIORITY = (
     Situation.GREETING,
 )
 _SPACES = re.compile(r" {2,}")
+RECENT_QUESTIONS = 20  # suggestions avoid and follow what the customer asked lately
 NEEDS_RETRIEVAL = frozenset({Situation.SPEC_QUESTION, Situation.COMPARISON, Situation.GENERAL})
 MAY_CITE = frozenset({Situation.PRICE_OBJECTION, Situation.COMPLAINT, Situation.PRICE_QUESTION})
 # A comparison rarely repeats the FAQ's wording ("和真皮的比哪个好" vs "…有什么区别"): its question is searched
@@ -265,14 +266,14 @@ def suggest_questions(
     if len(faqs) < 3 and language != "zh-hans":
         faqs += knowledge.faqs(products={product.id}, categories={product.category_id}, languages=("zh-hans",))
     answered = set(answered_faqs)
-    asked_terms = [set(search_tokens(text)) for text in asked]
+    asked_terms = [set(search_tokens(text)) for text in asked[-RECENT_QUESTIONS:]]
     chat_terms = set().union(*asked_terms) if asked_terms else set()
     top_popularity = max((doc.popularity for doc in faqs), default=0) or 1
     ranked: list[tuple[float, int, Doc]] = []
     for doc in faqs:
         if doc.faq_id in answered:
             continue
-        terms = set(search_tokens(doc.title))
+        terms = knowledge.title_terms.get(id(doc)) or frozenset(search_tokens(doc.title))
         if terms and any(len(terms & asked_set) / len(terms) >= 0.8 for asked_set in asked_terms):
             continue
         relevance = len(terms & chat_terms) / len(terms) if terms else 0.0

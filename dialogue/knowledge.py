@@ -148,6 +148,7 @@ class KnowledgeBase:
         self.docs = list(docs)
         corpus = [search_tokens(f"{doc.title} {doc.text}") for doc in self.docs]
         self._doc_terms = [frozenset(tokens) for tokens in corpus]
+        self.title_terms = {id(doc): frozenset(search_tokens(doc.title)) for doc in self.docs if doc.kind == "faq"}
         self._retriever = bm25s.BM25()
         self._retriever.index(corpus or [["-"]], show_progress=False)
         frequency: dict[str, int] = {}

@@ -16,6 +16,9 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from salescard.routing import websocket_urlpatterns  # noqa: E402
 from salescard.socket_auth import SocketAuthMiddlewareStack  # noqa: E402
+from salescard.torch_threads import limit_torch_threads_for_requests  # noqa: E402
+
+limit_torch_threads_for_requests()
 
 application = ProtocolTypeRouter(
     {

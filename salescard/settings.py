@@ -263,6 +263,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
 CELERY_TIMEZONE = TIME_ZONE
 
+# torch threads in a web process (see salescard/torch_threads.py); workers and commands keep torch's default.
+WEB_TORCH_THREADS: int = _read("WEB_TORCH_THREADS", _positive_int, 1)
+
 # --- Hand-off notifications (SPEC S13) ---------------------------------------------------------------
 # In-app push to the salesperson's terminal always; e-mail through Django's e-mail backend (console by
 # default: set EMAIL_URL, e.g. smtp+tls://user:password@host:587, for real mail); SMS through a pluggable
