@@ -16,7 +16,14 @@ Design, and why:
   that head's loss.
 * **Hashing instead of an n-gram vocabulary.** Bi/tri-grams are hashed from code points with fixed integer
   arithmetic (not Python's salted ``hash``), so the file stores no n-gram strings and the buckets bound its size
-  (float16 weights keep it under 5 MB).
+  (2**17 buckets of 12 float16 numbers: about 3.1 MB of the ≈ 4.0 MB file).
+* **Plain averaging in the bag.** A TF-IDF-weighted bag (``tfidf=True``, the low-rank twin of a TF-IDF logistic
+  regression) learns faster but memorises the reviews within two epochs, and scored lower on validation; it is
+  kept as an option.
+
+A word on accuracy: the review data caps every model tried here near 0.90 binary accuracy (TF-IDF logistic
+regression 0.89–0.905, this network 0.89–0.90; many food-delivery errors are label noise such as "难吃,难吃" marked
+positive). Reaching BERT's ≈ 0.94 on the hotel reviews would take pretrained knowledge this model does not have.
 """
 
 from __future__ import annotations
@@ -55,7 +62,7 @@ class EmotionNetConfig:
     hidden: int = 64
     dropout: float = 0.3
     max_chars: int = 256
-    tfidf: bool = True
+    tfidf: bool = False
 
     def to_dict(self) -> dict:
         data = asdict(self)

