@@ -8,16 +8,15 @@ at most every ``RECHECK_SECONDS``; it rebuilds only when the fingerprint moved. 
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q
 
 from dialogue.lexicon import Entry, WordLists
 from dialogue.models import AnswerTemplate, ScoringSettings, WordEntry
+from dialogue.table_cache import TableCache
 
-RECHECK_SECONDS = 5.0
+RECHECK_SECONDS = 5.0  # how often a process looks for changed lists, templates or settings
 
 
 @dataclass(frozen=True)
@@ -55,26 +54,8 @@ class EngineConfig:
     templates: tuple[TemplateRow, ...]
 
 
-_lock = threading.Lock()
-_cached: tuple[float, tuple, EngineConfig] | None = None
-
-
 def get_config() -> EngineConfig:
-    global _cached
-    with _lock:
-        cached = _cached
-    now = time.monotonic()
-    if cached and now - cached[0] < RECHECK_SECONDS:
-        return cached[2]
-    fingerprint = _fingerprint()
-    if cached and cached[1] == fingerprint:
-        with _lock:
-            _cached = (now, fingerprint, cached[2])
-        return cached[2]
-    config = _load()
-    with _lock:
-        _cached = (now, fingerprint, config)
-    return config
+    return CACHE.get()
 
 
 def get_scoring() -> ScoringValues:
@@ -82,9 +63,7 @@ def get_scoring() -> ScoringValues:
 
 
 def invalidate_config() -> None:
-    global _cached
-    with _lock:
-        _cached = None
+    CACHE.invalidate()
 
 
 def scoring_record() -> ScoringSettings:
@@ -120,3 +99,6 @@ def _load() -> EngineConfig:
         scoring=ScoringValues.from_record(record) if record else ScoringValues(),
         templates=templates,
     )
+
+
+CACHE = TableCache(_load, _fingerprint, RECHECK_SECONDS)

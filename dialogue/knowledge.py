@@ -12,8 +12,6 @@ A question about the weather covers nothing in a furniture knowledge base and ge
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,6 +22,7 @@ from django.db.models import Count, Max, Q
 
 from crm.models import Case, Product
 from dialogue.models import FAQ
+from dialogue.table_cache import TableCache
 from dialogue.text import _jieba, to_simplified
 
 RECHECK_SECONDS = 5.0
@@ -256,32 +255,12 @@ def _spec_doc(product: Product, words: str, value: str, key: str) -> Doc:
     return Doc("spec", f"{product.name} {words}", value, product.pk, product.category_id, "", spec_key=key)
 
 
-_lock = threading.Lock()
-_cached: tuple[float, tuple, KnowledgeBase] | None = None
-
-
 def get_knowledge_base() -> KnowledgeBase:
-    global _cached
-    with _lock:
-        cached = _cached
-    now = time.monotonic()
-    if cached and now - cached[0] < RECHECK_SECONDS:
-        return cached[2]
-    fingerprint = _fingerprint()
-    if cached and cached[1] == fingerprint:
-        with _lock:
-            _cached = (now, fingerprint, cached[2])
-        return cached[2]
-    base = KnowledgeBase(build_documents())
-    with _lock:
-        _cached = (now, fingerprint, base)
-    return base
+    return CACHE.get()
 
 
 def invalidate_knowledge_base() -> None:
-    global _cached
-    with _lock:
-        _cached = None
+    CACHE.invalidate()
 
 
 def _fingerprint() -> tuple:
@@ -290,3 +269,6 @@ def _fingerprint() -> tuple:
         shown = Count("id", filter=Q(**{flag: True}))
         parts.extend(model.objects.aggregate(n=Count("id"), on=shown, latest=Max("updated_at")).values())
     return tuple(parts)
+
+
+CACHE: TableCache[KnowledgeBase] = TableCache(lambda: KnowledgeBase(build_documents()), _fingerprint, RECHECK_SECONDS)

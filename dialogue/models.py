@@ -26,12 +26,7 @@ class Emotion(models.TextChoices):
     LOST = "lost", _("Lost")
 
 
-class Language(models.TextChoices):
-    """The languages word lists, templates and FAQs are written in (the customer languages)."""
-
-    MANDARIN = "zh-hans", _("Mandarin (Simplified Chinese)")
-    CANTONESE = "yue", _("Cantonese")
-    ENGLISH = "en", _("English")
+Language = Customer.Language  # word lists, templates and FAQs are written in the customers' languages
 
 
 class Reason(models.TextChoices):

@@ -1,0 +1,41 @@
+"""A value built from database tables, kept once per process and rebuilt only when the tables change.
+
+Building the engine's configuration (a word-list automaton) or its knowledge base (a BM25 index) is worth doing
+once per change, not per message. Each cache checks a cheap fingerprint of its tables (row counts, active rows,
+latest change) at most every ``recheck_seconds`` and rebuilds when it moved; ``invalidate()`` forces a rebuild
+in this process at once (the admin calls it after a change).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class TableCache(Generic[T]):
+    def __init__(self, build: Callable[[], T], fingerprint: Callable[[], tuple], recheck_seconds: float) -> None:
+        self._build = build
+        self._fingerprint = fingerprint
+        self.recheck_seconds = recheck_seconds
+        self._lock = threading.Lock()
+        self._cached: tuple[float, tuple, T] | None = None
+
+    def get(self) -> T:
+        with self._lock:
+            cached = self._cached
+        now = time.monotonic()
+        if cached and now - cached[0] < self.recheck_seconds:
+            return cached[2]
+        fingerprint = self._fingerprint()
+        value = cached[2] if cached and cached[1] == fingerprint else self._build()
+        with self._lock:
+            self._cached = (now, fingerprint, value)
+        return value
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._cached = None
