@@ -30,7 +30,7 @@ from dialogue.config import get_config
 from dialogue.emotion import EmotionResult, detect_emotion
 from dialogue.handoff import hand_off, move
 from dialogue.knowledge import get_knowledge_base
-from dialogue.models import FAQ, Conversation, HandOff, Message
+from dialogue.models import FAQ, Conversation, HandOff, Message, Situation
 from dialogue.scoring import DealRate, ProductAttributes, Satisfaction, score_deal_rate, score_satisfaction
 from dialogue.text import prepare, validate_reply
 from intent.feedback import record_feedback
@@ -107,7 +107,7 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
     bot_answers = conversation.state in (State.BOT, State.CLOSED)
     salesperson = _salesperson_name(conversation)
     answer: Answer | None = None
-    if bot_answers:
+    if bot_answers and situation != Situation.HUMAN:
         answer = compose_answer(
             query=prepared.normalised,
             situation=situation,
@@ -122,7 +122,9 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
             category_products=_category_products(product) if situation == "comparison" else (),
         )
     handoff_reason = None
-    if bot_answers and satisfaction.below_threshold:
+    if bot_answers and situation == Situation.HUMAN:
+        handoff_reason = HandOff.Reason.REQUESTED
+    elif bot_answers and satisfaction.below_threshold:
         handoff_reason = HandOff.Reason.LOW_SATISFACTION
     elif bot_answers and answer is not None and answer.text is None:
         handoff_reason = HandOff.Reason.NO_ANSWER
@@ -300,7 +302,7 @@ def _handoff_detail(satisfaction: Satisfaction, answer: Answer | None) -> str:
         return f"K={satisfaction.score:.2f}; reasons: {reasons}; words: {'、'.join(satisfaction.reason_words)}"
     if answer is not None:
         return f"no answer (confidence {answer.confidence:.2f}, situation {answer.situation})"
-    return ""
+    return "the customer asked for a person"
 
 
 def _matched_words(matches: list[lexicon.Match]) -> dict[str, list[str]]:

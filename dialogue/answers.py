@@ -25,6 +25,7 @@ from dialogue.text import to_hong_kong
 
 # When cues of several situations appear, the first in this order decides.
 SITUATION_PRIORITY = (
+    Situation.HUMAN,
     Situation.COMPLAINT,
     Situation.PRICE_OBJECTION,
     Situation.COMPARISON,
@@ -151,7 +152,7 @@ def _best_hit(
     knowledge: KnowledgeBase,
     category_products: Iterable[int],
 ) -> Hit | None:
-    if situation in (Situation.GREETING, Situation.THANKS, Situation.PURCHASE):
+    if situation in (Situation.GREETING, Situation.THANKS, Situation.PURCHASE, Situation.HUMAN):
         return None
     products = {product.id} if product else set()
     categories = {product.category_id} if product else set()

@@ -58,6 +58,7 @@ class Situation(models.TextChoices):
     COMPLAINT = "complaint", _("Complaint")
     PURCHASE = "purchase", _("Ready to buy")
     GENERAL = "general", _("Other question")
+    HUMAN = "human", _("Asks for a person")
     HANDOFF = "handoff", _("Hand-off to the salesperson")
 
 

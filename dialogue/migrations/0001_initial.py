@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             name='AnswerTemplate',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('situation', models.CharField(choices=[('greeting', 'Greeting'), ('thanks', 'Thanks'), ('price_question', 'Price question'), ('price_objection', 'Price objection'), ('spec_question', 'Specification question'), ('comparison', 'Comparison'), ('complaint', 'Complaint'), ('purchase', 'Ready to buy'), ('general', 'Other question'), ('handoff', 'Hand-off to the salesperson')], max_length=20, verbose_name='situation')),
+                ('situation', models.CharField(choices=[('greeting', 'Greeting'), ('thanks', 'Thanks'), ('price_question', 'Price question'), ('price_objection', 'Price objection'), ('spec_question', 'Specification question'), ('comparison', 'Comparison'), ('complaint', 'Complaint'), ('purchase', 'Ready to buy'), ('general', 'Other question'), ('human', 'Asks for a person'), ('handoff', 'Hand-off to the salesperson')], max_length=20, verbose_name='situation')),
                 ('emotion', models.CharField(blank=True, choices=[('excited', 'Excited'), ('joyful', 'Joyful'), ('angry', 'Angry'), ('calm', 'Calm'), ('low', 'Low'), ('lost', 'Lost')], help_text='Empty: any emotion.', max_length=10, verbose_name='emotion')),
                 ('language', models.CharField(choices=[('zh-hans', 'Mandarin (Simplified Chinese)'), ('yue', 'Cantonese'), ('en', 'English')], default='zh-hans', max_length=10, verbose_name='language')),
                 ('text', models.CharField(max_length=500, verbose_name='text')),
@@ -124,7 +124,7 @@ class Migration(migrations.Migration):
                 ('satisfaction', models.FloatField(blank=True, null=True, verbose_name='satisfaction K')),
                 ('deal_rate', models.FloatField(blank=True, null=True, verbose_name='deal rate P')),
                 ('reasons', models.JSONField(blank=True, default=list, verbose_name='dissatisfaction reasons')),
-                ('situation', models.CharField(blank=True, choices=[('greeting', 'Greeting'), ('thanks', 'Thanks'), ('price_question', 'Price question'), ('price_objection', 'Price objection'), ('spec_question', 'Specification question'), ('comparison', 'Comparison'), ('complaint', 'Complaint'), ('purchase', 'Ready to buy'), ('general', 'Other question'), ('handoff', 'Hand-off to the salesperson')], max_length=20, verbose_name='situation')),
+                ('situation', models.CharField(blank=True, choices=[('greeting', 'Greeting'), ('thanks', 'Thanks'), ('price_question', 'Price question'), ('price_objection', 'Price objection'), ('spec_question', 'Specification question'), ('comparison', 'Comparison'), ('complaint', 'Complaint'), ('purchase', 'Ready to buy'), ('general', 'Other question'), ('human', 'Asks for a person'), ('handoff', 'Hand-off to the salesperson')], max_length=20, verbose_name='situation')),
                 ('answer_confidence', models.FloatField(blank=True, null=True, verbose_name='answer confidence')),
                 ('actions', models.JSONField(blank=True, default=list, verbose_name='actions')),
                 ('analysis', models.JSONField(blank=True, default=dict, verbose_name='analysis details')),

@@ -165,3 +165,11 @@ def test_mixed_chinese_and_english_is_analysed(conversation):
     result = analyze_reply(conversation, "这个sofa的material是什么？质量good吗")
     assert result.emotion.label in EMOTIONS
     assert result.message_id
+
+
+@pytest.mark.parametrize("text", ["我要转人工", "让销售联系我吧", "I want to talk to someone"])
+def test_asking_for_a_person_hands_off_at_once(conversation, text):
+    result = analyze_reply(conversation, text)
+    assert result.situation == "human"
+    assert {"type": "hand_off", "reason": "requested", "handoff_id": result.handoff_id} in result.actions
+    assert HandOff.objects.get(pk=result.handoff_id).reason == HandOff.Reason.REQUESTED

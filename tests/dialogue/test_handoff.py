@@ -76,3 +76,19 @@ def test_push_message_carries_greeting_replies_intent_and_customer(conversation)
     assert push["customer"]["id"] == conversation.customer_id
     assert push["product"] == conversation.product.name
     assert "intent" in push
+
+
+def test_a_chat_nobody_owns_is_delivered_to_the_managers(conversation, manager, django_capture_on_commit_callbacks):
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    Conversation.objects.filter(pk=conversation.pk).update(salesperson=None)
+    conversation.refresh_from_db()
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(f"sales.{manager.pk}", channel)
+    with django_capture_on_commit_callbacks(execute=True):
+        handoff = hand_off(conversation, HandOff.Reason.REQUESTED)
+    assert async_to_sync(layer.receive)(channel)["handoff_id"] == handoff.pk
+    handoff.refresh_from_db()
+    assert handoff.deliveries["inapp"] == "pushed"
