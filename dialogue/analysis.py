@@ -34,6 +34,7 @@ from dialogue.models import FAQ, Conversation, HandOff, Message, Situation
 from dialogue.scoring import DealRate, ProductAttributes, Satisfaction, score_deal_rate, score_satisfaction
 from dialogue.text import prepare, validate_reply
 from intent.feedback import record_feedback
+from intent.tasks import predict_intents_task
 from intent.models import IntentFeedback
 
 State = Conversation.State
@@ -189,10 +190,13 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
                     language=prepared.language,
                     situation="handoff",
                 )
-        if product is not None:
+        if product is not None and signals:
             source = FEEDBACK_SOURCE.get(conversation.channel, IntentFeedback.Source.CARD)
             for signal in signals:
                 record_feedback(conversation.customer, conversation.product, signal, source, note=text[:300])
+            # S12: the intent is updated from the feedback, the profile and the browsing history.
+            customer_id = conversation.customer_id
+            transaction.on_commit(lambda: predict_intents_task.delay([customer_id]))
         Conversation.objects.filter(pk=conversation.pk).update(updated_at=message.created_at)
 
     answered = history.answered_faqs | ({answer.faq_id} if answer and answer.faq_id else set())

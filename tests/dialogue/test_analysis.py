@@ -173,3 +173,12 @@ def test_asking_for_a_person_hands_off_at_once(conversation, text):
     assert result.situation == "human"
     assert {"type": "hand_off", "reason": "requested", "handoff_id": result.handoff_id} in result.actions
     assert HandOff.objects.get(pk=result.handoff_id).reason == HandOff.Reason.REQUESTED
+
+
+def test_dissatisfaction_updates_the_intent_prediction(conversation, django_capture_on_commit_callbacks):
+    from intent.models import IntentPrediction
+
+    before = IntentPrediction.objects.filter(customer=conversation.customer).count()
+    with django_capture_on_commit_callbacks(execute=True):
+        analyze_reply(conversation, "太贵了，我不满意")
+    assert IntentPrediction.objects.filter(customer=conversation.customer).count() == before + 1
