@@ -34,8 +34,8 @@ from dialogue.models import FAQ, Conversation, HandOff, Message, Situation
 from dialogue.scoring import DealRate, ProductAttributes, Satisfaction, score_deal_rate, score_satisfaction
 from dialogue.text import prepare, validate_reply
 from intent.feedback import record_feedback
-from intent.tasks import predict_intents_task
 from intent.models import IntentFeedback
+from intent.tasks import predict_intents_task
 
 State = Conversation.State
 FEEDBACK_SOURCE = {
