@@ -1,12 +1,13 @@
-"""Admin of the project package: pipeline probes (operations)."""
+"""Admin of the project package: smart cards with their share links and events, and pipeline probes."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from salescard.models import PipelineProbe
+from salescard.cards import new_token, revoke_link
+from salescard.models import CardEvent, CardLink, PipelineProbe, SmartCard
 
 
 @admin.register(PipelineProbe)
@@ -24,3 +25,48 @@ class PipelineProbeAdmin(admin.ModelAdmin):
     @admin.display(description=_("latency (ms)"))
     def latency(self, probe: PipelineProbe) -> str:
         return "—" if probe.latency_ms is None else f"{probe.latency_ms:.0f}"
+
+
+@admin.register(SmartCard)
+class SmartCardAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "salesperson", "company", "title", "theme", "updated_at"]
+    search_fields = ["display_name", "company", "salesperson__username"]
+    autocomplete_fields = ["salesperson"]
+
+
+@admin.register(CardLink)
+class CardLinkAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "created_at", "expires_at", "revoked_at", "live"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["customer__name", "card__display_name"]
+    autocomplete_fields = ["card", "customer"]
+    readonly_fields = ["token", "created_at", "revoked_at"]
+    actions = ["revoke"]
+
+    @admin.display(description=_("live"), boolean=True)
+    def live(self, link: CardLink) -> bool:
+        return link.is_live()
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not obj.token:
+            obj.token = new_token()
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Revoke the selected links"))
+    def revoke(self, request: HttpRequest, queryset) -> None:
+        for link in queryset:
+            revoke_link(link)
+        self.message_user(request, _("Revoked."), messages.SUCCESS)
+
+
+@admin.register(CardEvent)
+class CardEventAdmin(admin.ModelAdmin):
+    list_display = ["occurred_at", "kind", "detail", "link", "customer"]
+    list_filter = ["kind"]
+    readonly_fields = ["link", "customer", "kind", "detail", "occurred_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

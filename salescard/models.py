@@ -1,11 +1,15 @@
-"""Models of the project package. The smart card's own models (SmartCard, CardLink, CardEvent) arrive
-with the card issue; here lives the operations record of pipeline probes."""
+"""Models of the project package: the smart card (SmartCard, CardLink, CardEvent; SPEC S1, S8–S10, X3) and the
+operations record of pipeline probes."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from crm.models import Customer, phone_validator
 
 
 class PipelineProbe(models.Model):
@@ -44,3 +48,112 @@ class PipelineProbe(models.Model):
         if not self.completed_at:
             return None
         return (self.completed_at - self.requested_at).total_seconds() * 1000
+
+
+class SmartCard(models.Model):
+    """A salesperson's business card (S8 region 2) with the 3D face shown in region 1."""
+
+    class Theme(models.TextChoices):
+        CLASSIC = "classic", _("Classic blue")
+        WARM = "warm", _("Warm")
+        DARK = "dark", _("Dark")
+
+    salesperson = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("salesperson"), on_delete=models.CASCADE, related_name="card"
+    )
+    display_name = models.CharField(_("name on the card"), max_length=100)
+    title = models.CharField(_("job title"), max_length=100, blank=True)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[phone_validator])
+    email = models.EmailField(_("e-mail"), blank=True)
+    im_id = models.CharField(_("IM id"), max_length=100, blank=True)
+    bio = models.TextField(_("introduction"), max_length=1000, blank=True)
+    site_url = models.URLField(_("official site"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="cards/photos/", blank=True)
+    avatar_model = models.FileField(
+        _("3D model (glTF/GLB)"),
+        upload_to="cards/models/",
+        blank=True,
+        help_text=_("A .glb or .gltf file of at most 10 MB; empty: the default head."),
+    )
+    theme = models.CharField(_("theme"), max_length=10, choices=Theme.choices, default=Theme.CLASSIC)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("smart card")
+        verbose_name_plural = _("smart cards")
+
+    def __str__(self) -> str:
+        return f"{self.display_name} · {self.company}" if self.company else self.display_name
+
+    def clean(self) -> None:
+        from salescard.avatar_models import validate_avatar_model
+
+        if self.avatar_model and not getattr(self.avatar_model, "_committed", True):
+            validate_avatar_model(self.avatar_model)
+
+
+class CardLink(models.Model):
+    """A share link of a card: one per customer (personal), or generic for unknown visitors (S1, X3)."""
+
+    card = models.ForeignKey(SmartCard, verbose_name=_("card"), on_delete=models.CASCADE, related_name="links")
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="card_links",
+        help_text=_("Empty: a generic link; a visitor becomes a lead after agreeing to the consent notice."),
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("card link")
+        verbose_name_plural = _("card links")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["card", "customer"],
+                condition=Q(revoked_at__isnull=True, customer__isnull=False),
+                name="one_live_link_per_customer_and_card",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.card} → {self.customer or _('any visitor')}"
+
+    def is_live(self, now=None) -> bool:  # noqa: ANN001 - a datetime
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class CardEvent(models.Model):
+    """What happened on a card (S9): stored here and mirrored as the customer's behaviour event (P5)."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Opened")
+        TAB_VIEWED = "tab_viewed", _("Tab viewed")
+        SHARED = "shared", _("Shared")
+        CONTACT_SAVED = "contact_saved", _("Contact saved")
+        PURCHASE_CLICKED = "purchase_clicked", _("Purchase link clicked")
+
+    link = models.ForeignKey(CardLink, verbose_name=_("link"), on_delete=models.CASCADE, related_name="events")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    detail = models.CharField(_("detail"), max_length=200, blank=True, help_text=_("The tab, or the product."))
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("card event")
+        verbose_name_plural = _("card events")
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["link", "-occurred_at"], name="card_event_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.occurred_at:%Y-%m-%d %H:%M}"

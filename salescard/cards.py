@@ -1,0 +1,93 @@
+"""Card links and card events (SPEC S1, S9, P5, X3).
+
+A personal link belongs to one customer; a generic link serves unknown visitors (who become leads after the
+consent notice, with the card page). Tokens are 32 random URL-safe bytes, so they are unguessable and fit in a
+channel-group name. A revoked or expired link is gone (410), an unknown token is not found (404).
+Every card event is also written as the customer's behaviour event, so the profile timeline (P5) and the intent
+engine see card activity.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from crm.models import BehaviorEvent, Customer
+from salescard.models import CardEvent, CardLink, SmartCard
+
+BEHAVIOUR_OF = {
+    CardEvent.Kind.OPENED: BehaviorEvent.Kind.CARD_OPEN,
+    CardEvent.Kind.TAB_VIEWED: BehaviorEvent.Kind.TAB_VIEW,
+    CardEvent.Kind.SHARED: BehaviorEvent.Kind.SHARE,
+    CardEvent.Kind.CONTACT_SAVED: BehaviorEvent.Kind.LINK_CLICK,
+    CardEvent.Kind.PURCHASE_CLICKED: BehaviorEvent.Kind.PRODUCT_CLICK,
+}
+
+
+class LinkNotFoundError(LookupError):
+    """No card link has this token."""
+
+
+class LinkGoneError(LookupError):
+    """The link existed but was revoked or has expired."""
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def issue_link(
+    card: SmartCard, customer: Customer | None = None, *, valid_for: datetime.timedelta | None = None
+) -> CardLink:
+    """The customer's live personal link for this card (created when there is none), or a new generic link."""
+    expires_at = timezone.now() + valid_for if valid_for else None
+    with transaction.atomic():
+        if customer is not None:
+            live = (
+                CardLink.objects.select_for_update()
+                .filter(card=card, customer=customer, revoked_at__isnull=True)
+                .first()
+            )
+            if live is not None and live.is_live():
+                return live
+            if live is not None:  # expired: retire it so the new one is the customer's only live link
+                live.revoked_at = timezone.now()
+                live.save(update_fields=["revoked_at"])
+        return CardLink.objects.create(card=card, customer=customer, token=new_token(), expires_at=expires_at)
+
+
+def resolve_link(token: str) -> CardLink:
+    link = CardLink.objects.select_related("card__salesperson", "customer").filter(token=token).first()
+    if link is None:
+        raise LinkNotFoundError(token)
+    if not link.is_live():
+        raise LinkGoneError(token)
+    return link
+
+
+def revoke_link(link: CardLink) -> None:
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+
+
+def record_card_event(
+    link: CardLink, kind: str, *, detail: str = "", customer: Customer | None = None, product_id: int | None = None
+) -> CardEvent:
+    """Store a card event and, when the visitor is a known customer, the matching behaviour event."""
+    customer = customer or link.customer
+    with transaction.atomic():
+        event = CardEvent.objects.create(link=link, customer=customer, kind=kind, detail=detail[:200])
+        if customer is not None:
+            BehaviorEvent.objects.create(
+                customer=customer,
+                staff=link.card.salesperson,
+                kind=BEHAVIOUR_OF[CardEvent.Kind(kind)],
+                occurred_at=event.occurred_at,
+                product_id=product_id,
+                target=f"card:{kind}:{detail}"[:300],
+            )
+    return event
