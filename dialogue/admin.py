@@ -27,25 +27,13 @@ from dialogue.models import (
     WordEntry,
 )
 from dialogue.word_lists import export_csv, import_csv
+from intent.admin import ConfigAdmin as IntentConfigAdmin
 
 
-class ConfigAdmin(admin.ModelAdmin):
-    """Configuration tables: a change takes effect at once in this process (others within seconds)."""
+class ConfigAdmin(IntentConfigAdmin):
+    """The engine's configuration tables: word lists and settings, templates, and the knowledge base."""
 
-    def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        invalidate_config()
-        invalidate_knowledge_base()
-
-    def delete_model(self, request, obj) -> None:
-        super().delete_model(request, obj)
-        invalidate_config()
-        invalidate_knowledge_base()
-
-    def delete_queryset(self, request, queryset) -> None:
-        super().delete_queryset(request, queryset)
-        invalidate_config()
-        invalidate_knowledge_base()
+    invalidators = (invalidate_config, invalidate_knowledge_base)
 
 
 class ImportForm(forms.Form):

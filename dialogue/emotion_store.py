@@ -13,11 +13,10 @@ import shutil
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 
 from dialogue.emotion_training import TrainedEmotionModel, load_model
 from dialogue.models import EmotionModelVersion
-from intent.model_store import ModelFileError, file_sha256, verify_file
+from intent.model_store import ModelFileError, activate_file_version, file_sha256, verify_file
 
 __all__ = ["ModelFileError", "activate_version", "install_shipped_model", "load_predictor", "register_model_file"]
 
@@ -27,14 +26,8 @@ SHIPPED_METRICS = SHIPPED_MODEL.with_suffix(".json")
 
 def activate_version(version: EmotionModelVersion) -> EmotionModelVersion:
     """Make ``version`` the one active emotion model (also how a rollback is done)."""
-    verify_file(version)
     load_predictor(version)  # refuse a file that does not load before it goes live
-    with transaction.atomic():
-        EmotionModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
-        version.is_active = True
-        version.save(update_fields=["is_active"])
-        transaction.on_commit(_forget_in_this_process)
-    return version
+    return activate_file_version(version, _forget_in_this_process)
 
 
 def _forget_in_this_process() -> None:

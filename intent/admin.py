@@ -3,6 +3,8 @@ personality types with their trait database, communication types, greeting templ
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -26,23 +28,31 @@ from intent.models import (
 
 
 class ConfigAdmin(admin.ModelAdmin):
-    """Configuration tables: a change takes effect at once in this process (others within 30 s)."""
+    """Configuration tables: a change takes effect at once in this process (others within 30 s).
+    ``invalidators`` drop the cached copies built from these tables; other apps' configuration admins reuse
+    this class with their own."""
+
+    invalidators: tuple[Callable[[], None], ...] = (invalidate_config,)
+
+    def _invalidate(self) -> None:
+        for invalidate in self.invalidators:
+            invalidate()
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        invalidate_config()
+        self._invalidate()
 
     def delete_model(self, request, obj) -> None:
         super().delete_model(request, obj)
-        invalidate_config()
+        self._invalidate()
 
     def delete_queryset(self, request, queryset) -> None:
         super().delete_queryset(request, queryset)
-        invalidate_config()
+        self._invalidate()
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        invalidate_config()
+        self._invalidate()
 
 
 @admin.register(LevelCriterion)

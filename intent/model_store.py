@@ -7,12 +7,16 @@ missing or corrupt file with a message saying which, so a bad file never becomes
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 
 from intent.models import IntentModelVersion
+
+VersionRow = TypeVar("VersionRow", bound=models.Model)  # a row with path, sha256, version and is_active
 
 
 class ModelFileError(Exception):
@@ -44,12 +48,18 @@ def verify_file(version: IntentModelVersion) -> Path:
 
 def activate_version(version: IntentModelVersion) -> IntentModelVersion:
     """Make ``version`` the one active model (also how a rollback is done)."""
+    return activate_file_version(version, _forget_in_this_process)
+
+
+def activate_file_version(version: VersionRow, forget_loaded: Callable[[], None]) -> VersionRow:
+    """Verify ``version``'s file, make it the one active row of its model class, and let this process drop its
+    loaded model after commit (``forget_loaded``). Serves every model kept as files with version rows."""
     verify_file(version)
     with transaction.atomic():
-        IntentModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
+        type(version).objects.filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
         version.is_active = True
         version.save(update_fields=["is_active"])
-        transaction.on_commit(_forget_in_this_process)
+        transaction.on_commit(forget_loaded)
     return version
 
 
