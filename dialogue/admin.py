@@ -13,7 +13,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.config import invalidate_config
-from dialogue.emotion_store import ModelFileError, activate_version
+from dialogue.emotion_store import activate_version
 from dialogue.knowledge import invalidate_knowledge_base
 from dialogue.models import (
     FAQ,
@@ -27,6 +27,7 @@ from dialogue.models import (
     WordEntry,
 )
 from dialogue.word_lists import export_csv, import_csv
+from intent.admin import ActivateVersionAction
 from intent.admin import ConfigAdmin as IntentConfigAdmin
 
 
@@ -177,7 +178,8 @@ class FAQAdmin(ConfigAdmin):
 
 
 @admin.register(EmotionModelVersion)
-class EmotionModelVersionAdmin(admin.ModelAdmin):
+class EmotionModelVersionAdmin(ActivateVersionAction, admin.ModelAdmin):
+    activate_function = staticmethod(activate_version)
     list_display = ["version", "is_active", "binary_accuracy", "six_class_macro_f1", "created_at"]
     readonly_fields = ["version", "path", "sha256", "metrics", "training", "is_active", "created_at"]
     actions = ["activate"]
@@ -194,18 +196,6 @@ class EmotionModelVersionAdmin(admin.ModelAdmin):
     def six_class_macro_f1(self, version: EmotionModelVersion) -> str:
         value = (version.metrics.get("six_class_smp2020_usual") or {}).get("macro_f1")
         return "—" if value is None else f"{value:.3f}"
-
-    @admin.action(description=_("Activate the selected version (also used to roll back)"))
-    def activate(self, request: HttpRequest, queryset) -> None:
-        if queryset.count() != 1:
-            self.message_user(request, _("Select exactly one version to activate."), messages.ERROR)
-            return
-        try:
-            version = activate_version(queryset.get())
-        except ModelFileError as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return
-        self.message_user(request, _("Version %(v)s is now active.") % {"v": version.version}, messages.SUCCESS)
 
 
 class MessageInline(admin.TabularInline):

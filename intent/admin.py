@@ -138,8 +138,27 @@ class PortraitAdmin(admin.ModelAdmin):
         return False
 
 
+class ActivateVersionAction:
+    """The admin action that activates one model version (or rolls back to it); ``activate_function`` checks
+    the file and refuses a bad one with a message. Shared by every model kept as files with version rows."""
+
+    activate_function: Callable = staticmethod(activate_version)
+
+    @admin.action(description=_("Activate the selected version (also used to roll back)"))
+    def activate(self, request: HttpRequest, queryset) -> None:
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one version to activate."), messages.ERROR)
+            return
+        try:
+            version = self.activate_function(queryset.get())
+        except ModelFileError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(request, _("Version %(v)s is now active.") % {"v": version.version}, messages.SUCCESS)
+
+
 @admin.register(IntentModelVersion)
-class IntentModelVersionAdmin(admin.ModelAdmin):
+class IntentModelVersionAdmin(ActivateVersionAction, admin.ModelAdmin):
     list_display = ["version", "is_active", "created_at", "hr_at_1", "hr_at_3", "ndcg_at_3", "mrr"]
     readonly_fields = [f.name for f in IntentModelVersion._meta.fields]
     actions = ["activate"]
@@ -166,18 +185,6 @@ class IntentModelVersionAdmin(admin.ModelAdmin):
     @admin.display(description="MRR")
     def mrr(self, version: IntentModelVersion) -> str:
         return self._metric(version, "mrr")
-
-    @admin.action(description=_("Activate the selected version (also used to roll back)"))
-    def activate(self, request: HttpRequest, queryset) -> None:
-        if queryset.count() != 1:
-            self.message_user(request, _("Select exactly one version to activate."), messages.ERROR)
-            return
-        try:
-            version = activate_version(queryset.get())
-        except ModelFileError as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return
-        self.message_user(request, _("Version %(v)s is now active.") % {"v": version.version}, messages.SUCCESS)
 
 
 @admin.register(IntentPrediction)

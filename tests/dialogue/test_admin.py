@@ -118,3 +118,22 @@ def test_conversation_browser_shows_emotion_k_and_p_with_escaped_text(manager_cl
     message = conversation.messages.filter(sender="customer").get()
     assert str(message.satisfaction) in page
     assert str(message.deal_rate) in page
+
+
+def test_admin_activates_an_emotion_version_and_refuses_a_corrupt_one(manager_client, settings, tmp_path, english):
+    from pathlib import Path
+
+    from dialogue.emotion_store import SHIPPED_MODEL, install_shipped_model, register_model_file
+    from dialogue.models import EmotionModelVersion
+
+    settings.MODEL_DIR = tmp_path
+    shipped = install_shipped_model()
+    other = register_model_file(SHIPPED_MODEL, "emotion-other", {}, {})
+    url = reverse("admin:dialogue_emotionmodelversion_changelist")
+    manager_client.post(url, {"action": "activate", "_selected_action": [other.pk]})
+    assert EmotionModelVersion.objects.get(is_active=True) == other
+    path = Path(settings.MODEL_DIR) / shipped.path
+    path.write_bytes(b"not a model")
+    response = manager_client.post(url, {"action": "activate", "_selected_action": [shipped.pk]}, follow=True)
+    assert "checksum" in response.content.decode()
+    assert EmotionModelVersion.objects.get(is_active=True) == other
