@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format run-distributed setup prepare setup-dev messages clean
+.PHONY: run test lint format run-distributed setup prepare setup-dev messages clean vendor
 
 # --- Set-up (virtual environment with the pinned requirements) -----------------------------------
 $(BIN)/python:
@@ -24,7 +24,15 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 .env:
 	cp .env.example .env
 
-setup: $(VENV)/.runtime .env
+# The pages' front-end: three.js bundled with the avatar code by esbuild (npm packages from package-lock.json).
+VENDOR := static/vendor/salescard/avatar.js
+$(VENDOR): package.json package-lock.json frontend/avatar.js
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+
+vendor: $(VENDOR)
+
+setup: $(VENV)/.runtime .env $(VENDOR)
 	$(MAKE) --no-print-directory prepare
 
 # Database, static files, demo data and first models for whichever database the environment names.
@@ -37,17 +45,19 @@ prepare:
 	$(MANAGE) seed_faqs --if-empty
 	$(MANAGE) install_emotion_model
 	$(MANAGE) ensure_demo_manager
+	$(MANAGE) ensure_demo_cards --base-url http://$(HOST):$(PORT)
 
 setup-dev: $(VENV)/.dev
 
 # --- The embedded default: one Daphne process, SQLite, in-memory channel layer, eager Celery -------
 run: setup
+	scripts/system-deps.sh espeak
 	@echo "SalesCard on http://$(HOST):$(PORT)/admin/"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) salescard.asgi:application
 
 # --- Tests: lint, unit + e2e on the embedded default, then integration on real PostgreSQL + Redis --
-test: setup-dev
-	scripts/system-deps.sh redis postgresql chromium
+test: setup-dev $(VENDOR)
+	scripts/system-deps.sh redis postgresql chromium espeak
 	scripts/run-tests.sh
 
 lint: setup-dev
@@ -59,7 +69,7 @@ format: setup-dev
 	$(BIN)/ruff format .
 
 # --- Distributed: Daphne + one Celery worker per queue against REDIS_URL / DATABASE_URL ------------
-run-distributed: $(VENV)/.runtime .env
+run-distributed: $(VENV)/.runtime .env $(VENDOR)
 	@test -n "$$REDIS_URL" || grep -q '^REDIS_URL=.\+' .env || { echo "Set REDIS_URL (and DATABASE_URL) first"; exit 1; }
 	$(MAKE) --no-print-directory prepare
 	$(BIN)/celery -A salescard worker -Q default,inference -c 2 -n inference@%h -l info & \
@@ -73,4 +83,4 @@ messages: setup-dev
 	$(MANAGE) compilemessages -l zh_Hans --ignore=.venv
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache node_modules static/vendor

@@ -224,6 +224,19 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
     )
 
 
+def current_suggestions(conversation: Conversation) -> list[Suggestion]:
+    """The "guess what you want to ask" questions for a conversation as it stands (e.g. when a card opens)."""
+    history = _history(conversation)
+    product = conversation.product if conversation.product_id else None
+    return suggest_questions(
+        knowledge=get_knowledge_base(),
+        product=product_facts(product),
+        language=conversation.language,
+        asked=history.asked,
+        answered_faqs=history.answered_faqs,
+    )
+
+
 def product_facts(product: Product | None) -> ProductFacts | None:
     if product is None:
         return None

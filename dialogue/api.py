@@ -1,9 +1,11 @@
 """Thin REST API of the conversation engine for the sales terminal (SPEC S11–S14): open a conversation,
-analyse a customer's message, answer as the salesperson, take, release or close a hand-off.
+analyse a customer's message, answer as the salesperson, take, release or close a hand-off. Every change is pushed
+live after commit (``dialogue.live``), so the customer's card and the terminals see it at once.
 Staff see only conversations of customers they may see (``crm.access``)."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -22,6 +24,7 @@ from dialogue.handoff import (
     release_to_bot,
     salesperson_reply,
 )
+from dialogue.live import publish_messages, publish_state
 from dialogue.models import Conversation, HandOff, Message
 from dialogue.text import MAX_REPLY_CHARS, ReplyRefusedError, validate_reply
 
@@ -108,6 +111,10 @@ class ConversationViewSet(
         serializer = TextSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         analysis = analyze_reply(conversation, serializer.validated_data["text"])
+        ids = [analysis.message_id] + ([analysis.answer_message_id] if analysis.answer_message_id else [])
+        transaction.on_commit(lambda: publish_messages(conversation.pk, ids))
+        if analysis.handoff_id:
+            transaction.on_commit(lambda: publish_state(conversation.pk))
         return Response(analysis.as_dict())
 
     @extend_schema(request=TextSerializer, responses=MessageSerializer)
@@ -117,9 +124,16 @@ class ConversationViewSet(
         conversation = self.get_object()
         serializer = TextSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return self._transition(
-            lambda: MessageSerializer(salesperson_reply(conversation, request.user, serializer.validated_data["text"]))
-        )
+        state = conversation.state
+
+        def reply() -> MessageSerializer:
+            message = salesperson_reply(conversation, request.user, serializer.validated_data["text"])
+            transaction.on_commit(lambda: publish_messages(conversation.pk, [message.pk]))
+            if state != Conversation.State.SALESPERSON:
+                transaction.on_commit(lambda: publish_state(conversation.pk))
+            return MessageSerializer(message)
+
+        return self._transition(reply)
 
     @extend_schema(request=None, responses=ConversationSerializer)
     @action(detail=True, methods=["post"])
@@ -143,6 +157,7 @@ class ConversationViewSet(
         return self._transition(lambda: self._fresh(conversation, close_conversation(conversation)))
 
     def _fresh(self, conversation: Conversation, _result: object) -> ConversationSerializer:
+        transaction.on_commit(lambda: publish_state(conversation.pk))
         conversation.refresh_from_db()
         return ConversationSerializer(conversation, context={"request": self.request})
 

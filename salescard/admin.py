@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from salescard.cards import new_token, revoke_link
-from salescard.models import CardEvent, CardLink, PipelineProbe, SmartCard
+from salescard.models import CardEvent, CardLink, CardVisit, PipelineProbe, SmartCard
 
 
 @admin.register(PipelineProbe)
@@ -64,6 +64,20 @@ class CardEventAdmin(admin.ModelAdmin):
     list_display = ["occurred_at", "kind", "detail", "link", "customer"]
     list_filter = ["kind"]
     readonly_fields = ["link", "customer", "kind", "detail", "occurred_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(CardVisit)
+class CardVisitAdmin(admin.ModelAdmin):
+    list_display = ["customer", "link", "opened_at", "language", "product", "intent_is_fallback", "intent_was_inferred"]
+    list_filter = ["language", "intent_is_fallback", "intent_was_inferred", "usage_consent"]
+    search_fields = ["customer__name", "greeting"]
+    readonly_fields = [f.name for f in CardVisit._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

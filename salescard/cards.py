@@ -91,3 +91,24 @@ def record_card_event(
                 target=f"card:{kind}:{detail}"[:300],
             )
     return event
+
+
+def create_lead(link: CardLink, *, name: str, phone: str = "", usage_consent: bool = False) -> CardLink:
+    """A visitor of a generic link agreed to the consent notice: they become the salesperson's lead.
+
+    Agreeing records the contact consent (the salesperson may follow up); usage data is a separate, optional
+    consent. Returns the lead's personal link, which the page moves to.
+    """
+    from crm.consent import record_consent
+    from crm.models import Consent
+
+    if link.customer_id is not None:
+        raise ValueError("Only a generic link creates leads.")
+    with transaction.atomic():
+        customer = Customer.objects.create(
+            name=name, phone=phone, owner=link.card.salesperson, source=Customer.Source.CARD
+        )
+        note = f"card link {link.pk}"
+        record_consent(customer, Consent.Purpose.CONTACT, True, Consent.Source.CARD, note=note)
+        record_consent(customer, Consent.Purpose.USAGE_DATA, usage_consent, Consent.Source.CARD, note=note)
+        return issue_link(link.card, customer)

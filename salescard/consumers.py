@@ -1,4 +1,7 @@
-"""The operations socket ``/ws/ops/``: managers watch pipeline probes complete in real time.
+"""Sockets of the project package: the card chat ``/ws/card/<token>/``, the sales terminal ``/ws/sales/`` and
+the operations socket ``/ws/ops/`` (managers watch pipeline probes complete in real time).
+
+Ops socket:
 
 Frames from the client: ``{"action": "probe", "queues": ["inference", …]}`` (queues optional).
 Frames to the client: ``{"type": "probes.requested", "probes": […]}``, ``{"type": "probe.completed",
@@ -12,12 +15,48 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from dialogue.live import MANAGERS_GROUP, group_for_conversation
+from dialogue.notify import group_for_salesperson
+from salescard.card_chat import (
+    MAX_FRAME_CHARS,
+    ChatRefusedError,
+    customer_says,
+    customer_view,
+    missed_messages,
+    open_session,
+)
+from salescard.cards import LinkGoneError, LinkNotFoundError
 from salescard.notify import OPS_GROUP
 from salescard.pipeline import ALL_QUEUES, describe_probe, request_probes
-from salescard.socket_auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, refuse
+from salescard.socket_auth import CLOSE_FORBIDDEN, CLOSE_GONE, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED, refuse
+from salescard.terminal import can_use_terminal, watchable_messages
 
 
-class OpsConsumer(AsyncJsonWebsocketConsumer):
+class JsonFramesConsumer(AsyncJsonWebsocketConsumer):
+    """Shared frame handling: oversized or binary frames and malformed JSON get an error frame."""
+
+    max_frame_chars = MAX_FRAME_CHARS
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs) -> None:
+        if text_data is None:
+            await self.send_error("Send text frames of JSON.")
+            return
+        if len(text_data) > self.max_frame_chars:
+            await self.send_error(f"The frame is too large: at most {self.max_frame_chars} characters.")
+            return
+        await super().receive(text_data=text_data, **kwargs)
+
+    async def decode_json(self, text_data: str) -> Any:
+        try:
+            return await super().decode_json(text_data)
+        except ValueError:
+            return None
+
+    async def send_error(self, message: str) -> None:
+        await self.send_json({"type": "error", "message": message})
+
+
+class OpsConsumer(JsonFramesConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -43,14 +82,144 @@ class OpsConsumer(AsyncJsonWebsocketConsumer):
         probes = await database_sync_to_async(request_probes)(self.scope["user"], queues)
         await self.send_json({"type": "probes.requested", "probes": [describe_probe(p) for p in probes]})
 
-    async def decode_json(self, text_data: str) -> Any:
-        try:
-            return await super().decode_json(text_data)
-        except ValueError:
-            return None
-
-    async def send_error(self, message: str) -> None:
-        await self.send_json({"type": "error", "message": message})
-
     async def probe_completed(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "probe.completed", "probe": event["probe"]})
+
+
+class CardChatConsumer(JsonFramesConsumer):
+    """``/ws/card/<token>/``: the customer's chat on the card (S9, S11–S14). The link's token is the credential.
+
+    Client frames: ``{"action": "resume", "after": <last message id>}`` (sent on every (re)connect) and
+    ``{"action": "say", "text": "…"}``. Server frames: ``ready``, ``message``, ``state``, ``suggestions``, ``error``.
+    Close codes: 4404 unknown link, 4410 revoked or expired link.
+    """
+
+    async def connect(self) -> None:
+        token = self.scope["url_route"]["kwargs"]["token"]
+        try:
+            self.session = await database_sync_to_async(open_session)(token)
+        except LinkNotFoundError:
+            await refuse(self, CLOSE_NOT_FOUND)
+            return
+        except LinkGoneError:
+            await refuse(self, CLOSE_GONE)
+            return
+        self.group = group_for_conversation(self.session.conversation_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "ready", "state": self.session.state})
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs) -> None:
+        action = content.get("action") if isinstance(content, dict) else None
+        if action == "resume":
+            after = content.get("after", 0)
+            if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+                await self.send_error("after must be the id of the last message you have (0 for none).")
+                return
+            for message in await database_sync_to_async(missed_messages)(self.session, after):
+                await self.send_json({"type": "message", "message": message})
+        elif action == "say":
+            try:
+                analysis = await database_sync_to_async(customer_says)(self.session, content.get("text"))
+            except ChatRefusedError as error:
+                await self.send_error(str(error))
+                return
+            suggestions = [{"faq_id": s.faq_id, "question": s.question} for s in analysis.suggestions]
+            await self.send_json({"type": "suggestions", "suggestions": suggestions})
+        else:
+            await self.send_error(
+                'Unknown frame: send {"action": "say", "text": "…"} or {"action": "resume", "after": 0}.'
+            )
+
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "message", "message": customer_view(self.session, event["message"])})
+
+    async def chat_state(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "state", "state": event["state"], "salesperson": event["salesperson"]})
+
+    async def chat_extra(self, event: dict[str, Any]) -> None:
+        """Staff-only details; the card shows nothing of them."""
+
+
+class SalesConsumer(JsonFramesConsumer):
+    """``/ws/sales/``: the salesperson's terminal (S13). Signed-in salespeople and managers only.
+
+    It joins the inbox groups (``sales.<user_id>``, and ``sales.managers`` for managers). Client frames:
+    ``{"action": "watch", "conversation": <id>, "after": <last message id>}`` to follow one conversation live
+    (missed messages first) and ``{"action": "unwatch"}``. Server frames: ``handoff``, ``conversation``,
+    ``message`` (with the analysis), ``state``, ``error``.
+    """
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await refuse(self, CLOSE_UNAUTHENTICATED)
+            return
+        if not can_use_terminal(user):
+            await refuse(self, CLOSE_FORBIDDEN)
+            return
+        self.groups_joined = [group_for_salesperson(user.pk)] + ([MANAGERS_GROUP] if user.is_manager else [])
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.watching: str | None = None
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "groups_joined", []) + ([self.watching] if getattr(self, "watching", None) else []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs) -> None:
+        action = content.get("action") if isinstance(content, dict) else None
+        if action == "watch":
+            conversation_id, after = content.get("conversation"), content.get("after", 0)
+            if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in (conversation_id, after)):
+                await self.send_error("conversation and after must be ids (numbers).")
+                return
+            missed = await database_sync_to_async(watchable_messages)(self.scope["user"], conversation_id, after)
+            if missed is None:
+                await self.send_error("No such conversation among yours.")
+                return
+            await self._unwatch()
+            self.watching = group_for_conversation(conversation_id)
+            await self.channel_layer.group_add(self.watching, self.channel_name)
+            for message in missed:
+                await self.send_json({"type": "message", "conversation_id": conversation_id, "message": message})
+        elif action == "unwatch":
+            await self._unwatch()
+        else:
+            await self.send_error(
+                'Unknown frame: send {"action": "watch", "conversation": <id>} or {"action": "unwatch"}.'
+            )
+
+    async def _unwatch(self) -> None:
+        if self.watching:
+            await self.channel_layer.group_discard(self.watching, self.channel_name)
+            self.watching = None
+
+    async def handoff_created(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "handoff", "handoff_id": event["handoff_id"], "push": event["push"]})
+
+    async def conversation_updated(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "conversation", "conversation": event["conversation"]})
+
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        await self.send_json(
+            {"type": "message", "conversation_id": event["conversation_id"], "message": event["message"]}
+        )
+
+    async def chat_state(self, event: dict[str, Any]) -> None:
+        await self.send_json(
+            {
+                "type": "state",
+                "conversation_id": event["conversation_id"],
+                "state": event["state"],
+                "salesperson": event["salesperson"],
+            }
+        )
+
+    async def chat_extra(self, event: dict[str, Any]) -> None:
+        """Nothing extra for the terminal yet: the analysis travels with each message."""

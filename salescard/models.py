@@ -157,3 +157,44 @@ class CardEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class CardVisit(models.Model):
+    """One opening of a card (S8, S10): the greeting the avatar asked and the intent it was chosen from."""
+
+    link = models.ForeignKey(CardLink, verbose_name=_("link"), on_delete=models.CASCADE, related_name="visits")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="card_visits"
+    )
+    conversation = models.ForeignKey(
+        "dialogue.Conversation",
+        verbose_name=_("conversation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="card_visits",
+    )
+    greeting = models.TextField(_("greeting"))
+    language = models.CharField(_("language"), max_length=10, choices=Customer.Language.choices)
+    product = models.ForeignKey(
+        "crm.Product", verbose_name=_("greeted product"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    intents = models.JSONField(_("intent snapshot"), default=list, help_text=_("The ranking the greeting came from."))
+    intent_is_fallback = models.BooleanField(_("fallback ranking"), default=False)
+    intent_was_inferred = models.BooleanField(
+        _("inferred on opening"), default=False, help_text=_("No fresh stored prediction; one was made inline.")
+    )
+    usage_consent = models.BooleanField(_("usage data consented"), default=False)
+    personality = models.CharField(_("personality"), max_length=20, blank=True)
+    communication_type = models.CharField(_("communication type"), max_length=50, blank=True)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("card visit")
+        verbose_name_plural = _("card visits")
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["link", "-opened_at"], name="card_visit_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.opened_at:%Y-%m-%d %H:%M}"

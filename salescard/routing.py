@@ -8,10 +8,12 @@ import branch.routing
 import crm.routing
 import dialogue.routing
 import intent.routing
-from salescard.consumers import OpsConsumer
+from salescard.consumers import CardChatConsumer, OpsConsumer, SalesConsumer
 
 websocket_urlpatterns = [
     path("ws/ops/", OpsConsumer.as_asgi()),
+    path("ws/card/<str:token>/", CardChatConsumer.as_asgi()),
+    path("ws/sales/", SalesConsumer.as_asgi()),
     *crm.routing.websocket_urlpatterns,
     *intent.routing.websocket_urlpatterns,
     *dialogue.routing.websocket_urlpatterns,

@@ -84,6 +84,17 @@ def _redis_url(raw: str) -> str:
     return value
 
 
+def _rate(raw: str) -> tuple[int, int]:
+    count, _, seconds = raw.partition("/")
+    try:
+        rate = int(count), int(seconds)
+    except ValueError:
+        raise ValueError("expected N/SECONDS, e.g. 12/60") from None
+    if min(rate) < 1:
+        raise ValueError("both numbers must be at least 1")
+    return rate
+
+
 def _path(raw: str) -> Path:
     if not raw.strip():
         raise ValueError("expected a directory path")
@@ -281,6 +292,17 @@ EMAIL_USE_TLS: bool = bool(_email.get("EMAIL_USE_TLS"))
 EMAIL_USE_SSL: bool = bool(_email.get("EMAIL_USE_SSL"))
 DEFAULT_FROM_EMAIL: str = _read("DEFAULT_FROM_EMAIL", str, "SalesCard <noreply@salescard.example>")
 SMS_BACKEND: str = _read("SMS_BACKEND", str, "dialogue.sms.ConsoleSmsBackend")
+
+# --- The smart card (SPEC S8–S14) -------------------------------------------------------------------
+# Speech engine (dotted path of a salescard.tts.SpeechEngine) and where rendered audio is cached.
+TTS_ENGINE: str = _read("TTS_ENGINE", str, "salescard.tts.EspeakEngine")
+TTS_CACHE_DIR: Path = _read("TTS_CACHE_DIR", _path, DATA_DIR / "tts")
+# A stored intent prediction older than this (hours) is recomputed inline when a card opens.
+CARD_INTENT_MAX_AGE_HOURS: int = _read("CARD_INTENT_MAX_AGE_HOURS", _positive_int, 24)
+# A card chat idle for longer than this (hours) starts a new conversation on the next opening.
+CARD_CONVERSATION_IDLE_HOURS: int = _read("CARD_CONVERSATION_IDLE_HOURS", _positive_int, 12)
+# Chat rate limit per card link: at most N customer messages in a sliding window of S seconds ("N/S").
+CARD_CHAT_RATE: tuple[int, int] = _read("CARD_CHAT_RATE", _rate, (12, 60))
 
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

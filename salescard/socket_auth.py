@@ -44,6 +44,8 @@ def SocketAuthMiddlewareStack(inner):  # noqa: N802 — named like Channels' own
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_GONE = 4410
 
 
 async def refuse(consumer, code: int) -> None:

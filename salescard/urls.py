@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from salescard import views
+from salescard import card_views, terminal_views, views
 
 admin.site.site_header = settings.SITE_TITLE
 admin.site.site_title = settings.SITE_TITLE
@@ -26,6 +27,19 @@ urlpatterns = [
     path("api/branch/", include("branch.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The customer's card: the token is the credential.
+    path("c/<str:token>/", card_views.card_page, name="card"),
+    path("c/<str:token>/events", card_views.card_event, name="card-event"),
+    path("c/<str:token>/consent", card_views.card_consent, name="card-consent"),
+    path("c/<str:token>/contact.vcf", card_views.card_vcard, name="card-vcard"),
+    path("c/<str:token>/qr.svg", card_views.card_qr, name="card-qr"),
+    path("speech/<str:token>.wav", card_views.card_speech, name="card-speech"),
+    # The sales terminal.
+    path("sales/", terminal_views.sales_inbox, name="sales-inbox"),
+    path("sales/login/", terminal_views.SalesLoginView.as_view(), name="sales-login"),
+    path("sales/logout/", LogoutView.as_view(next_page="sales-login"), name="sales-logout"),
+    path("sales/conversations/<int:conversation_id>/", terminal_views.sales_conversation, name="sales-conversation"),
+    path("sales/share/", terminal_views.sales_share, name="sales-share"),
     path("", views.home, name="home"),
 ]
 if settings.DEBUG:

@@ -28,5 +28,5 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    # Until the card and terminal pages exist, staff start in the admin.
-    return redirect("admin:index")
+    # Salespeople start in the terminal; managers can go on to the admin from there.
+    return redirect("sales-inbox")

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Install the Debian packages a command needs, only when they are missing.
-# Usage: scripts/system-deps.sh redis postgresql chromium
+# Usage: scripts/system-deps.sh redis postgresql chromium espeak
 set -euo pipefail
 
 # Chromium comes with a CJK font so that pages in Chinese render (and screenshot) as text, not boxes.
-declare -A PACKAGE=( [redis]=redis-server [postgresql]=postgresql [chromium]="chromium fonts-wqy-microhei" )
+declare -A PACKAGE=( [redis]=redis-server [postgresql]=postgresql [chromium]="chromium fonts-wqy-microhei" [espeak]=espeak-ng )
 have() {
   case "$1" in
     redis) command -v redis-server >/dev/null ;;
     postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 ;;
     chromium) command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi wqy ;;
+    espeak) command -v espeak-ng >/dev/null ;;
     *) echo "unknown dependency $1" >&2; exit 2 ;;
   esac
 }

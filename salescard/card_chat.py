@@ -1,0 +1,131 @@
+"""The card's chat (SPEC S9, S11–S14): a customer message in, the analysed turn stored, then pushed.
+
+The socket consumer calls these functions; they keep the rules: a rate limit per link, persist before push,
+missed messages for a reconnecting client, and what of a message the customer may see (never the analysis).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, override
+
+from dialogue.analysis import ReplyAnalysis, analyze_reply
+from dialogue.live import message_frame, publish_messages, publish_state
+from dialogue.models import Conversation, Message
+from dialogue.text import ReplyRefusedError
+from salescard.cards import LinkGoneError, LinkNotFoundError, resolve_link
+from salescard.models import CardVisit
+from salescard.tts import speech_url
+
+MAX_FRAME_CHARS = 8000  # a frame this long cannot hold a valid message (2,000 characters at most)
+MISSED_LIMIT = 200
+
+
+class ChatRefusedError(ValueError):
+    """The message is not accepted; the text says why, in the customer's language."""
+
+
+@dataclass(frozen=True)
+class ChatSession:
+    """What a card socket needs to know about its conversation."""
+
+    link_token: str
+    conversation_id: int
+    language: str
+    product_id: int | None
+    product_name: str
+    state: str
+
+
+def open_session(token: str) -> ChatSession:
+    """The conversation behind a live personal link (the one its latest card visit opened)."""
+    link = resolve_link(token)  # LinkNotFoundError / LinkGoneError
+    if link.customer_id is None:
+        raise LinkNotFoundError(token)
+    visit = (
+        CardVisit.objects.filter(link=link, conversation__isnull=False)
+        .select_related("conversation__product")
+        .order_by("-opened_at", "-pk")
+        .first()
+    )
+    if visit is None:
+        raise LinkGoneError(token)
+    conversation = visit.conversation
+    return ChatSession(
+        link_token=token,
+        conversation_id=conversation.pk,
+        language=conversation.language,
+        product_id=conversation.product_id,
+        product_name=conversation.product.name if conversation.product_id else "",
+        state=conversation.state,
+    )
+
+
+def customer_says(session: ChatSession, text: object) -> ReplyAnalysis:
+    """Analyse and answer the customer's message, then push the stored turn to every listener."""
+    if not isinstance(text, str):
+        raise ChatRefusedError(_refusal(session, "text must be a string"))
+    limit, window = settings.CARD_CHAT_RATE
+    since = timezone.now() - datetime.timedelta(seconds=window)
+    recent = Message.objects.filter(
+        conversation__card_visits__link__token=session.link_token,
+        sender=Message.Sender.CUSTOMER,
+        created_at__gte=since,
+    ).distinct()
+    if recent.count() >= limit:
+        raise ChatRefusedError(_refusal(session, "rate", limit=limit, window=window))
+    conversation = Conversation.objects.get(pk=session.conversation_id)
+    state_before = conversation.state
+    try:
+        analysis = analyze_reply(conversation, text)
+    except ReplyRefusedError as error:
+        raise ChatRefusedError(str(error)) from error
+    ids = [analysis.message_id] + ([analysis.answer_message_id] if analysis.answer_message_id else [])
+    publish_messages(session.conversation_id, ids)
+    if analysis.handoff_id or state_before != Conversation.objects.values_list("state", flat=True).get(
+        pk=session.conversation_id
+    ):
+        publish_state(session.conversation_id)
+    return analysis
+
+
+def missed_messages(session: ChatSession, after: int) -> list[dict[str, Any]]:
+    """Messages stored after id ``after``, as the customer sees them."""
+    rows = Message.objects.filter(conversation_id=session.conversation_id, pk__gt=after).order_by("pk")[:MISSED_LIMIT]
+    return [customer_view(session, message_frame(m)) for m in rows]
+
+
+def customer_view(session: ChatSession, message: dict[str, Any]) -> dict[str, Any]:
+    """A message as the customer's card shows it: no emotion, scores or reasons; spoken when not theirs."""
+    view = {k: message[k] for k in ("id", "sender", "text", "created_at")}
+    if message["sender"] != Message.Sender.CUSTOMER:
+        view["speech"] = speech_url(message["text"], message.get("language") or session.language)
+    offer = next((a for a in message.get("actions") or [] if a.get("type") == "offer_purchase_link"), None)
+    if offer is not None:
+        view["purchase"] = {
+            "product_id": offer["product_id"],
+            "product": session.product_name,
+            "url": offer["url"],
+            "qr": reverse("card-qr", args=[session.link_token]) + f"?product={offer['product_id']}",
+        }
+    return view
+
+
+REFUSALS = {
+    "rate": gettext_noop(
+        "You are sending messages too quickly: at most %(limit)s messages in %(window)s seconds. Please wait a moment."
+    ),
+    "text must be a string": gettext_noop("Send the message as text."),
+}
+
+
+def _refusal(session: ChatSession, key: str, **values: object) -> str:
+    with override("en" if session.language == "en" else "zh-hans"):
+        return _(REFUSALS[key]) % values if values else _(REFUSALS[key])

@@ -1,0 +1,183 @@
+"""The customer's side of the smart card (SPEC S8–S14): the page, the consent notice of a generic link, card
+events, the vCard, QR codes and the avatar's speech. The link's token is the customer's credential: no login.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+
+from django import forms
+from django.core import signing
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from crm.consent import record_consent
+from crm.models import Consent, Product, phone_validator
+from salescard.card_page import page_data
+from salescard.cards import LinkGoneError, LinkNotFoundError, create_lead, record_card_event, resolve_link
+from salescard.models import CardEvent, CardLink
+from salescard.services import assemble_card
+from salescard.sharing import qr_svg, vcard_for
+from salescard.tts import SpeechEngineError, read_speech_token, speech_file
+
+# Events the page may report; "opened" is recorded by the server when it assembles the card.
+CLIENT_EVENTS = {CardEvent.Kind.TAB_VIEWED, CardEvent.Kind.SHARED, CardEvent.Kind.PURCHASE_CLICKED}
+
+
+def ui_language(customer_language: str) -> str:
+    """The page's UI language: English for English speakers, Simplified Chinese otherwise (the greeting and
+    the voice stay in the customer's own language, Cantonese included)."""
+    return "en" if customer_language == "en" else "zh-hans"
+
+
+def with_link(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Resolve the token to a live link, or answer with the friendly 404 / 410 page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
+        try:
+            link = resolve_link(token)
+        except LinkNotFoundError:
+            return render(request, "salescard/link_missing.html", {"gone": False}, status=404)
+        except LinkGoneError:
+            return render(request, "salescard/link_missing.html", {"gone": True}, status=410)
+        return view(request, link, *args, **kwargs)
+
+    return wrapper
+
+
+class LeadForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=100, strip=True)
+    phone = forms.CharField(
+        label=_("Mobile phone (optional)"), max_length=32, required=False, validators=[phone_validator]
+    )
+    agree = forms.BooleanField(
+        label=_("I agree that the salesperson keeps my name and contact details to serve me."),
+        error_messages={"required": _("Please agree to the notice to open the card.")},
+    )
+    usage = forms.BooleanField(
+        label=_("Also use what I browse on this card to recommend products (optional)."), required=False
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@with_link
+def card_page(request: HttpRequest, link: CardLink) -> HttpResponse:
+    if link.customer_id is None:
+        return _consent_notice(request, link)
+    if request.method != "GET":
+        return HttpResponse(status=405)
+    with translation.override(ui_language(link.customer.language)):
+        assembled = assemble_card(link)
+        context = {"card": assembled, "data": page_data(request, assembled)}
+        response = render(request, "salescard/card.html", context)
+    response["Content-Language"] = assembled.language
+    return response
+
+
+def _consent_notice(request: HttpRequest, link: CardLink) -> HttpResponse:
+    form = LeadForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        personal = create_lead(link, name=data["name"], phone=data["phone"], usage_consent=data["usage"])
+        return redirect("card", token=personal.token)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "salescard/consent.html", {"form": form, "card": link.card}, status=status)
+
+
+@require_POST
+@with_link
+def card_event(request: HttpRequest, link: CardLink) -> JsonResponse:
+    """The page reports a tab view, a share or a purchase-link click: ``{"kind", "detail", "product_id"}``."""
+    payload = _json_body(request)
+    if payload is None:
+        return JsonResponse({"error": "Send a JSON object."}, status=400)
+    kind = payload.get("kind")
+    if kind not in CLIENT_EVENTS:
+        allowed = ", ".join(sorted(CLIENT_EVENTS))
+        return JsonResponse({"error": f"kind must be one of {allowed}."}, status=400)
+    detail = payload.get("detail", "")
+    product_id = payload.get("product_id")
+    if not isinstance(detail, str) or len(detail) > 200:
+        return JsonResponse({"error": "detail must be text of at most 200 characters."}, status=400)
+    if product_id is not None and (
+        not isinstance(product_id, int) or not Product.objects.filter(pk=product_id, is_active=True).exists()
+    ):
+        return JsonResponse({"error": "product_id is not a product on sale."}, status=400)
+    if link.customer_id is None:
+        return JsonResponse({"error": "Agree to the notice first."}, status=403)
+    event = record_card_event(link, kind, detail=detail, product_id=product_id)
+    return JsonResponse({"id": event.pk}, status=201)
+
+
+@require_POST
+@with_link
+def card_consent(request: HttpRequest, link: CardLink) -> JsonResponse:
+    """The customer grants or withdraws the usage-data consent from the card: ``{"usage_data": true}``."""
+    payload = _json_body(request)
+    if payload is None or not isinstance(payload.get("usage_data"), bool):
+        return JsonResponse({"error": 'Send {"usage_data": true} or {"usage_data": false}.'}, status=400)
+    if link.customer_id is None:
+        return JsonResponse({"error": "Agree to the notice first."}, status=403)
+    with transaction.atomic():
+        record_consent(link.customer, Consent.Purpose.USAGE_DATA, payload["usage_data"], Consent.Source.CARD)
+    return JsonResponse({"usage_data": payload["usage_data"]})
+
+
+@require_GET
+@with_link
+def card_vcard(request: HttpRequest, link: CardLink) -> HttpResponse:
+    card_url = request.build_absolute_uri(reverse("card", args=[link.token]))
+    if link.customer_id is not None:
+        record_card_event(link, CardEvent.Kind.CONTACT_SAVED)
+    response = HttpResponse(vcard_for(link.card, card_url), content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="contact.vcf"'
+    return response
+
+
+@require_GET
+@cache_control(private=True, max_age=3600)
+@with_link
+def card_qr(request: HttpRequest, link: CardLink) -> HttpResponse:
+    """The QR code of the card's link, or with ``?product=<id>`` of that product's purchase link."""
+    target = request.build_absolute_uri(reverse("card", args=[link.token]))
+    raw = request.GET.get("product")
+    if raw is not None:
+        on_sale = Product.objects.filter(is_active=True).exclude(purchase_url="")
+        product = on_sale.filter(pk=raw).first() if raw.isdigit() else None
+        if product is None:
+            return JsonResponse({"error": "product is not a product on sale with a purchase link."}, status=400)
+        target = product.purchase_url
+    return HttpResponse(qr_svg(target), content_type="image/svg+xml")
+
+
+@require_GET
+@cache_control(public=True, max_age=7 * 24 * 3600, immutable=True)
+def card_speech(request: HttpRequest, token: str) -> HttpResponse:
+    """The audio of a sentence the server chose to say (the URL carries it signed)."""
+    try:
+        language, text = read_speech_token(token)
+    except signing.BadSignature:
+        return JsonResponse({"error": "Unknown speech."}, status=404)
+    try:
+        path = speech_file(text, language)
+    except SpeechEngineError as error:
+        return JsonResponse({"error": f"Speech is unavailable: {error}"}, status=503)
+    return FileResponse(path.open("rb"), content_type="audio/wav")
+
+
+def _json_body(request: HttpRequest) -> dict | None:
+    try:
+        payload = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return payload if isinstance(payload, dict) else None

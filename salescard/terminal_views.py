@@ -1,0 +1,91 @@
+"""Pages of the sales terminal (SPEC S13, S9): sign-in, the live inbox, a conversation, sharing a card link.
+
+Actions on a conversation (take over, reply, hand back, close) go through the conversation API
+(``/api/dialogue/conversations/<id>/…``), which pushes every change to the card and the terminals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from crm.models import Customer
+from dialogue.models import Conversation
+from salescard.terminal import (
+    NoCardError,
+    can_use_terminal,
+    conversation_view,
+    inbox,
+    share_link,
+    shareable_customers,
+)
+
+LOGIN = reverse_lazy("sales-login")
+
+
+def terminal_user(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed-in salespeople and managers; others sign in (or are refused when signed in with another role)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect(f"{LOGIN}?next={request.path}")
+        if not can_use_terminal(request.user):
+            raise PermissionDenied(_("The sales terminal is for salespeople and managers."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class SalesLoginView(LoginView):
+    template_name = "salescard/sales_login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("sales-inbox")
+
+
+@require_GET
+@terminal_user
+def sales_inbox(request: HttpRequest) -> HttpResponse:
+    return render(request, "salescard/sales_inbox.html", {"rows": inbox(request.user)})
+
+
+@require_GET
+@terminal_user
+def sales_conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    view = conversation_view(request.user, conversation_id)
+    if view is None:
+        raise Http404(_("No such conversation among yours."))
+    labels = {value: str(label) for value, label in Conversation.State.choices}
+    context = {"view": view, "messages_data": view.messages, "state_labels": labels}
+    return render(request, "salescard/sales_conversation.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@terminal_user
+def sales_share(request: HttpRequest) -> HttpResponse:
+    """Pick a customer, get their personal card link and its QR code."""
+    query = request.GET.get("q", "").strip()[:50]
+    context = {"query": query, "customers": shareable_customers(request.user, query)[:30]}
+    if request.method == "POST":
+        raw = request.POST.get("customer", "")
+        try:
+            link = share_link(request.user, int(raw))
+        except (ValueError, Customer.DoesNotExist):
+            context["error"] = _("Pick one of your customers.")
+            return render(request, "salescard/sales_share.html", context, status=400)
+        except NoCardError:
+            context["error"] = _("You have no smart card yet: ask a manager to create one in the admin.")
+            return render(request, "salescard/sales_share.html", context, status=409)
+        context["link"] = link
+        context["link_url"] = request.build_absolute_uri(reverse("card", args=[link.token]))
+    return render(request, "salescard/sales_share.html", context)
