@@ -69,7 +69,7 @@ def conversation_summary(conversation: Conversation) -> dict[str, Any]:
     }
 
 
-def publish_messages(conversation_id: int, message_ids: list[int], *, extra: dict[str, Any] | None = None) -> None:
+def publish_messages(conversation_id: int, message_ids: list[int]) -> None:
     """Push new messages to everyone showing the conversation, and the inbox row to who may see it."""
     messages = list(Message.objects.filter(pk__in=message_ids).order_by("pk"))
     send = async_to_sync(get_channel_layer().group_send)
@@ -78,11 +78,15 @@ def publish_messages(conversation_id: int, message_ids: list[int], *, extra: dic
             group_for_conversation(conversation_id),
             {"type": "chat.message", "conversation_id": conversation_id, "message": message_frame(message)},
         )
-    if extra:
-        send(
-            group_for_conversation(conversation_id), {"type": "chat.extra", "conversation_id": conversation_id, **extra}
-        )
     publish_inbox(conversation_id)
+
+
+def publish_suggestions(conversation_id: int, questions: list[dict[str, Any]]) -> None:
+    """The "guess what you want to ask" chips after a turn (after its messages, in the same group)."""
+    async_to_sync(get_channel_layer().group_send)(
+        group_for_conversation(conversation_id),
+        {"type": "chat.suggestions", "conversation_id": conversation_id, "suggestions": questions},
+    )
 
 
 def publish_state(conversation_id: int) -> None:

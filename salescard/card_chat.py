@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
 from dialogue.analysis import ReplyAnalysis, analyze_reply
-from dialogue.live import message_frame, publish_messages, publish_state
+from dialogue.live import message_frame, publish_messages, publish_state, publish_suggestions
 from dialogue.models import Conversation, Message
 from dialogue.text import ReplyRefusedError
 from salescard.cards import LinkGoneError, LinkNotFoundError, resolve_link
@@ -89,6 +89,9 @@ def customer_says(session: ChatSession, text: object) -> ReplyAnalysis:
         raise ChatRefusedError(str(error)) from error
     ids = [analysis.message_id] + ([analysis.answer_message_id] if analysis.answer_message_id else [])
     publish_messages(session.conversation_id, ids)
+    publish_suggestions(
+        session.conversation_id, [{"faq_id": s.faq_id, "question": s.question} for s in analysis.suggestions]
+    )
     if analysis.handoff_id or state_before != Conversation.objects.values_list("state", flat=True).get(
         pk=session.conversation_id
     ):

@@ -124,12 +124,9 @@ class CardChatConsumer(JsonFramesConsumer):
                 await self.send_json({"type": "message", "message": message})
         elif action == "say":
             try:
-                analysis = await database_sync_to_async(customer_says)(self.session, content.get("text"))
+                await database_sync_to_async(customer_says)(self.session, content.get("text"))
             except ChatRefusedError as error:
                 await self.send_error(str(error))
-                return
-            suggestions = [{"faq_id": s.faq_id, "question": s.question} for s in analysis.suggestions]
-            await self.send_json({"type": "suggestions", "suggestions": suggestions})
         else:
             await self.send_error(
                 'Unknown frame: send {"action": "say", "text": "…"} or {"action": "resume", "after": 0}.'
@@ -141,8 +138,8 @@ class CardChatConsumer(JsonFramesConsumer):
     async def chat_state(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "state", "state": event["state"], "salesperson": event["salesperson"]})
 
-    async def chat_extra(self, event: dict[str, Any]) -> None:
-        """Staff-only details; the card shows nothing of them."""
+    async def chat_suggestions(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "suggestions", "suggestions": event["suggestions"]})
 
 
 class SalesConsumer(JsonFramesConsumer):
@@ -221,5 +218,5 @@ class SalesConsumer(JsonFramesConsumer):
             }
         )
 
-    async def chat_extra(self, event: dict[str, Any]) -> None:
-        """Nothing extra for the terminal yet: the analysis travels with each message."""
+    async def chat_suggestions(self, event: dict[str, Any]) -> None:
+        """The customer's chips; the terminal does not show them."""

@@ -27,13 +27,6 @@ from salescard.models import CardEvent, CardLink, SmartCard
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def card(salesperson):
-    return SmartCard.objects.create(
-        salesperson=salesperson, display_name="陈静", company="家居生活馆", title="高级顾问"
-    )
-
-
 def test_a_customer_keeps_one_live_personal_link(card, customer):
     first = issue_link(card, customer)
     assert issue_link(card, customer).pk == first.pk

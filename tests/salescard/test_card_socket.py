@@ -1,0 +1,237 @@
+"""The card's chat socket and the sales terminal's socket on the embedded default (in-memory channel layer):
+persist then push, resume after a reconnect, hand-off to the salesperson and back, bad frames, the rate limit."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from dialogue.models import Conversation, HandOff, Message
+from salescard.asgi import application
+from salescard.cards import issue_link, revoke_link
+from salescard.models import SmartCard
+from salescard.services import assemble_card
+from tests.conftest import reseed_migrated_defaults
+from tests.factories import CustomerFactory, FAQFactory, ProductCategoryFactory, ProductFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ORIGIN = [(b"origin", b"http://127.0.0.1")]
+
+
+def opened_card() -> tuple[str, int, int]:
+    """A card opened by its customer: (token, conversation id, salesperson id)."""
+    reseed_migrated_defaults()
+    salesperson = UserFactory(role="sales", first_name="静", last_name="陈")
+    card = SmartCard.objects.create(salesperson=salesperson, display_name="陈静", company="家居生活馆")
+    category = ProductCategoryFactory(code="sofa", name="沙发")
+    product = ProductFactory(
+        category=category,
+        name="云朵布艺沙发",
+        specs={"material": "科技布", "warranty": "5年", "price_label": "售价"},
+        purchase_url="https://shop.example.cn/p/cloud",
+    )
+    FAQFactory(category=category, question="沙发可以拆洗吗？", answer="可以，沙发套带拉链，可以拆下来机洗。")
+    FAQFactory(category=category, question="沙发多久能送到？", answer="下单后15天内送货上门并免费安装。")
+    FAQFactory(category=category, question="沙发有几年质保？", answer="框架质保5年，海绵质保3年。")
+    FAQFactory(category=category, question="可以分期付款吗？", answer="支持信用卡12期免息分期。")
+    customer = CustomerFactory(owner=salesperson)
+    link = issue_link(card, customer)
+    assembled = assemble_card(link)
+    Conversation.objects.filter(pk=assembled.conversation.pk).update(product=product)
+    return link.token, assembled.conversation.pk, salesperson.pk
+
+
+async def card_socket(token: str) -> WebsocketCommunicator:
+    socket = WebsocketCommunicator(application, f"/ws/card/{token}/", headers=ORIGIN)
+    connected, _ = await socket.connect()
+    assert connected
+    assert (await socket.receive_json_from())["type"] == "ready"
+    return socket
+
+
+async def frames_until(socket: WebsocketCommunicator, wanted: str, limit: int = 10) -> list[dict]:
+    frames = []
+    for _ in range(limit):
+        frame = await socket.receive_json_from(timeout=5)
+        frames.append(frame)
+        if frame["type"] == wanted:
+            return frames
+    raise AssertionError(f"no {wanted} frame in {frames}")
+
+
+async def say(socket: WebsocketCommunicator, text: str) -> list[dict]:
+    await socket.send_json_to({"action": "say", "text": text})
+    return await frames_until(socket, "suggestions")
+
+
+async def test_a_question_is_stored_answered_spoken_and_never_shows_the_analysis() -> None:
+    token, conversation_id, _ = await sync_to_async(opened_card)()
+    socket = await card_socket(token)
+
+    frames = await say(socket, "沙发可以拆洗吗？")
+
+    messages = [f["message"] for f in frames if f["type"] == "message"]
+    assert [m["sender"] for m in messages] == ["customer", "bot"]
+    assert "拉链" in messages[1]["text"]
+    assert messages[1]["speech"].startswith("/speech/")
+    assert all(key not in m for m in messages for key in ("emotion", "satisfaction", "deal_rate", "reasons"))
+    suggestions = frames[-1]["suggestions"]
+    assert suggestions and all("拆洗" not in s["question"] for s in suggestions)
+    stored = await sync_to_async(list)(
+        Message.objects.filter(conversation_id=conversation_id).values_list("pk", flat=True)
+    )
+    assert [m["id"] for m in messages] == stored[-2:]
+    await socket.disconnect()
+
+
+async def test_a_reconnecting_client_gets_what_it_missed() -> None:
+    token, _, _ = await sync_to_async(opened_card)()
+    first = await card_socket(token)
+    frames = await say(first, "沙发多久能送到？")
+    seen = [f["message"]["id"] for f in frames if f["type"] == "message"]
+    await first.disconnect()
+    other = await card_socket(token)
+    await say(other, "沙发有几年质保？")  # said while the first client was away
+    await other.disconnect()
+
+    back = await card_socket(token)
+    await back.send_json_to({"action": "resume", "after": seen[-1]})
+    missed = [await back.receive_json_from(timeout=5) for _ in range(2)]
+
+    assert [m["message"]["sender"] for m in missed] == ["customer", "bot"]
+    assert missed[0]["message"]["text"] == "沙发有几年质保？"
+    await back.disconnect()
+
+
+async def test_a_buying_message_opens_the_purchase_view() -> None:
+    token, _, _ = await sync_to_async(opened_card)()
+    socket = await card_socket(token)
+
+    frames = await say(socket, "我要买，怎么下单？现在就付款购买")
+
+    customer_message = next(f["message"] for f in frames if f["type"] == "message")
+    assert customer_message["purchase"]["url"] == "https://shop.example.cn/p/cloud"
+    assert customer_message["purchase"]["qr"].startswith(f"/c/{token}/qr.svg?product=")
+    await socket.disconnect()
+
+
+async def test_a_dissatisfied_customer_is_handed_to_the_salesperson_who_answers_live() -> None:
+    token, conversation_id, salesperson_id = await sync_to_async(opened_card)()
+    salesperson = await sync_to_async(UserFactory._meta.model.objects.get)(pk=salesperson_id)
+    terminal = WebsocketCommunicator(application, "/ws/sales/", headers=ORIGIN)
+    terminal.scope["user"] = salesperson
+    assert (await terminal.connect())[0]
+    card = await card_socket(token)
+
+    await card.send_json_to({"action": "say", "text": "太贵了，质量也很差，我非常不满意！"})
+    state = next(f for f in await frames_until(card, "state") if f["type"] == "state")
+    assert state["state"] == "waiting"
+    handoff = next(f for f in await frames_until(terminal, "handoff", limit=20) if f["type"] == "handoff")
+    assert handoff["push"]["conversation_id"] == conversation_id
+
+    await terminal.send_json_to({"action": "watch", "conversation": conversation_id, "after": 0})
+    history = [f["message"] for f in await frames_until(terminal, "message", limit=20) if f["type"] == "message"]
+    history += [f["message"] for f in await frames_until(terminal, "message", limit=20) if f["type"] == "message"]
+    assert [m["sender"] for m in history] == ["bot", "customer"]  # the greeting, then the complaint
+    complaint = history[1]
+    assert complaint["satisfaction"] < 0 and complaint["emotion"]
+
+    reply = await sync_to_async(_salesperson_replies)(salesperson_id, conversation_id, "您好，我是陈静，马上为您处理。")
+    frames = await frames_until(card, "message", limit=10)
+    spoken = [f for f in frames if f["type"] == "message"][-1]["message"]
+    assert spoken["id"] == reply and spoken["sender"] == "salesperson" and spoken["speech"]
+    await card.disconnect()
+    await terminal.disconnect()
+
+
+def _salesperson_replies(salesperson_id: int, conversation_id: int, text: str) -> int:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(UserFactory._meta.model.objects.get(pk=salesperson_id))
+    response = client.post(f"/api/dialogue/conversations/{conversation_id}/reply/", {"text": text}, format="json")
+    assert response.status_code == 200, response.content
+    assert HandOff.objects.get(conversation_id=conversation_id).status == HandOff.Status.ACCEPTED
+    return response.json()["id"]
+
+
+@pytest.mark.parametrize(
+    ("frame", "error"),
+    [
+        ("not json", "Unknown frame"),
+        (json.dumps({"action": "dance"}), "Unknown frame"),
+        (json.dumps({"action": "say", "text": ""}), ""),
+        (json.dumps({"action": "say", "text": 42}), ""),
+        (json.dumps({"action": "say", "text": "很" * 2001}), ""),
+        (json.dumps({"action": "resume", "after": -1}), "after"),
+        ("x" * 9000, "too large"),
+    ],
+)
+async def test_bad_frames_get_an_error_frame_and_store_nothing(frame: str, error: str) -> None:
+    token, conversation_id, _ = await sync_to_async(opened_card)()
+    socket = await card_socket(token)
+    before = await sync_to_async(Message.objects.filter(conversation_id=conversation_id).count)()
+
+    await socket.send_to(text_data=frame)
+    answer = await socket.receive_json_from(timeout=5)
+
+    assert answer["type"] == "error" and error in answer["message"] and answer["message"]
+    assert await sync_to_async(Message.objects.filter(conversation_id=conversation_id).count)() == before
+    await socket.disconnect()
+
+
+async def test_too_many_messages_are_refused_with_a_clear_message(settings) -> None:
+    settings.CARD_CHAT_RATE = (2, 60)
+    token, conversation_id, _ = await sync_to_async(opened_card)()
+    socket = await card_socket(token)
+    await say(socket, "沙发可以拆洗吗？")
+    await say(socket, "沙发多久能送到？")
+
+    await socket.send_json_to({"action": "say", "text": "沙发有几年质保？"})
+    answer = await socket.receive_json_from(timeout=5)
+
+    assert answer["type"] == "error" and "60" in answer["message"]
+    texts = await sync_to_async(list)(
+        Message.objects.filter(conversation_id=conversation_id, sender="customer").values_list("text", flat=True)
+    )
+    assert "沙发有几年质保？" not in texts
+    await socket.disconnect()
+
+
+async def test_unknown_and_revoked_links_are_closed_with_their_codes() -> None:
+    token, _, _ = await sync_to_async(opened_card)()
+    unknown = WebsocketCommunicator(application, "/ws/card/no-such-token/", headers=ORIGIN)
+    await unknown.connect()
+    assert (await unknown.receive_output(timeout=2))["code"] == 4404
+
+    await sync_to_async(
+        lambda: revoke_link(issue_link(SmartCard.objects.get(), CustomerFactory._meta.model.objects.get()))
+    )()
+    revoked = WebsocketCommunicator(application, f"/ws/card/{token}/", headers=ORIGIN)
+    await revoked.connect()
+    assert (await revoked.receive_output(timeout=2))["code"] == 4410
+
+
+async def test_the_sales_socket_refuses_strangers_and_other_peoples_conversations() -> None:
+    _, conversation_id, _ = await sync_to_async(opened_card)()
+    anonymous = WebsocketCommunicator(application, "/ws/sales/", headers=ORIGIN)
+    await anonymous.connect()
+    assert (await anonymous.receive_output(timeout=2))["code"] == 4401
+
+    branch = await sync_to_async(UserFactory)(role="branch_staff")
+    staff = WebsocketCommunicator(application, "/ws/sales/", headers=ORIGIN)
+    staff.scope["user"] = branch
+    await staff.connect()
+    assert (await staff.receive_output(timeout=2))["code"] == 4403
+
+    colleague = await sync_to_async(UserFactory)(role="sales")
+    other = WebsocketCommunicator(application, "/ws/sales/", headers=ORIGIN)
+    other.scope["user"] = colleague
+    assert (await other.connect())[0]
+    await other.send_json_to({"action": "watch", "conversation": conversation_id})
+    answer = await other.receive_json_from(timeout=5)
+    assert answer["type"] == "error"
+    await other.disconnect()
