@@ -48,6 +48,7 @@ def page_data(request: HttpRequest, assembled: AssembledCard) -> dict[str, Any]:
             "qr": reverse("card-qr", args=[token]),
         },
         "shareUrl": request.build_absolute_uri(reverse("card", args=[token])),
+        "salesperson": card.display_name,
         "texts": {
             "joining": _("A salesperson is joining the chat…"),
             "joined": _("%(name)s has joined the chat."),
@@ -58,6 +59,5 @@ def page_data(request: HttpRequest, assembled: AssembledCard) -> dict[str, Any]:
             "tapToListen": _("Tap to hear the greeting"),
             "you": _("You"),
             "assistant": card.display_name,
-            "salesperson": _("Salesperson"),
         },
     }

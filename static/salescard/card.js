@@ -209,7 +209,7 @@ function showState(state, salesperson) {
   const status = $("chat-status");
   const texts = {
     waiting: data.texts.joining,
-    salesperson: data.texts.joined.replace("%(name)s", salesperson || data.texts.salesperson),
+    salesperson: data.texts.joined.replace("%(name)s", salesperson || data.salesperson),
     closed: data.texts.closed,
   };
   status.textContent = texts[state] || "";

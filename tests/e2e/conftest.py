@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,16 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+# Software WebGL (SwiftShader) for the card's 3D face, and speech that may start without a tap.
+WEBGL_ARGS = [arg for arg in CHROMIUM_ARGS if arg != "--disable-gpu"] + [
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+@contextmanager
+def _chromium(args: list[str]) -> Iterator[object]:
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} not found; `make test` installs Debian's chromium"
         if os.environ.get("CI") == "true":
@@ -36,11 +45,23 @@ def browser() -> Iterator[object]:
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
             yield browser
             browser.close()
     finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with _chromium(CHROMIUM_ARGS) as launched:
+        yield launched
+
+
+@pytest.fixture(scope="module")
+def webgl_browser() -> Iterator[object]:
+    with _chromium(WEBGL_ARGS) as launched:
+        yield launched
 
 
 @pytest.fixture

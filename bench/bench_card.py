@@ -1,0 +1,226 @@
+"""Benchmark: the smart card under load (issue 5 targets).
+
+1. Card page with a stored prediction, 50 concurrent clients against one Daphne process on the embedded default
+   (SQLite): server time (the ``Server-Timing`` header: Django's own time, without the queue in front of it)
+   p50 ≤ 20 ms and p99 ≤ 60 ms, and the client-side latency and throughput. The baseline is ``/healthz``, a
+   minimal Django view served by the same server in the same run, loaded the same way; the ratio is printed.
+2. Chat round trip over a real WebSocket (message sent → the bot's answer frame), p50 ≤ 50 ms.
+3. Card page weight: HTML + JS + CSS + the default head (built in code: no model file), gzip-compressed
+   (whitenoise serves the static files pre-compressed), ≤ 1 MB.
+
+The load runs in a second process (asyncio, HTTP/1.1 keep-alive), so the server has its own interpreter.
+Run: .venv/bin/python bench/bench_card.py [--clients 50] [--seconds 20] [--chat 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import multiprocessing
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from demo_database import ROOT, set_up_demo_database  # noqa: E402
+
+CHAT = ("沙发可以拆洗吗？", "保费多少钱？", "等待期是多久？", "多久能送到？", "可以分期吗？", "质保几年？")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+# --- load generator (second process) ---------------------------------------------------------------------
+async def _client(host: str, port: int, paths: list[str], deadline: float, out: list[tuple[float, float]]) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    i = 0
+    while time.perf_counter() < deadline:
+        path = paths[i % len(paths)]
+        i += 1
+        started = time.perf_counter()
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n".encode())
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+        await reader.readexactly(length)
+        elapsed = (time.perf_counter() - started) * 1000
+        if not head.startswith(b"HTTP/1.1 200"):
+            raise RuntimeError(head.decode(errors="replace"))
+        server = float(re.search(rb"(?i)server-timing: *app;dur=([\d.]+)", head).group(1))
+        out.append((server, elapsed))
+    writer.close()
+
+
+def _load(host: str, port: int, paths: list[str], clients: int, seconds: float, queue) -> None:  # noqa: ANN001
+    async def run() -> list[tuple[float, float]]:
+        out: list[tuple[float, float]] = []
+        deadline = time.perf_counter() + seconds
+        shares = [paths[i::clients] or paths for i in range(clients)]
+        await asyncio.gather(*(_client(host, port, shares[i], deadline, out) for i in range(clients)))
+        return out
+
+    queue.put(asyncio.run(run()))
+
+
+def load(port: int, paths: list[str], clients: int, seconds: float) -> dict[str, float]:
+    queue = multiprocessing.Queue()
+    process = multiprocessing.Process(target=_load, args=("127.0.0.1", port, paths, clients, seconds, queue))
+    process.start()
+    samples = queue.get()
+    process.join()
+    server = [s for s, _ in samples]
+    client = [c for _, c in samples]
+    return {
+        "requests": len(samples),
+        "rps": len(samples) / seconds,
+        "server_p50": percentile(server, 0.5),
+        "server_p99": percentile(server, 0.99),
+        "client_p50": percentile(client, 0.5),
+        "client_p99": percentile(client, 0.99),
+    }
+
+
+# --- chat round trip ------------------------------------------------------------------------------------
+async def chat_round_trips(port: int, token: str, count: int) -> list[float]:
+    import websockets
+
+    timings = []
+    async with websockets.connect(f"ws://127.0.0.1:{port}/ws/card/{token}/", origin="http://127.0.0.1") as ws:
+        assert json.loads(await ws.recv())["type"] == "ready"
+        for i in range(count):
+            started = time.perf_counter()
+            await ws.send(json.dumps({"action": "say", "text": CHAT[i % len(CHAT)]}))
+            while True:
+                frame = json.loads(await ws.recv())
+                if frame["type"] == "error":
+                    raise RuntimeError(frame["message"])
+                if frame["type"] == "message" and frame["message"]["sender"] != "customer":
+                    timings.append((time.perf_counter() - started) * 1000)
+                if frame["type"] == "suggestions":
+                    break
+    return timings
+
+
+# --- page weight ----------------------------------------------------------------------------------------
+def page_weight(base: str, token: str) -> dict[str, int]:
+    html = urllib.request.urlopen(f"{base}/c/{token}/").read()
+    assets = re.findall(rb'(?:src|href|data-avatar)="(/static/[^"]+\.(?:js|css))"', html)
+    sizes = {"html": len(gzip.compress(html, 9))}
+    seen = set()
+    queue = [a.decode() for a in assets]
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        body = urllib.request.urlopen(base + url).read()
+        sizes[url.rsplit("/", 1)[-1]] = len(gzip.compress(body, 9))
+        # The avatar bundle imports its three.js chunk statically; GLTFLoader only for uploaded models.
+        for chunk in re.findall(rb'from"\./(chunk-[\w-]+\.js)"', body):
+            queue.append(url.rsplit("/", 1)[0] + "/" + chunk.decode())
+    return sizes
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--chat", type=int, default=200)
+    args = parser.parse_args()
+    os.environ.update({"EMAIL_URL": "dummymail://", "HANDOFF_CHANNELS": "inapp", "CARD_CHAT_RATE": "100000/60"})
+    tmp = set_up_demo_database(60)
+    os.environ["STATIC_ROOT"] = f"{tmp}/static"
+    os.environ["TTS_CACHE_DIR"] = f"{tmp}/tts"
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("seed_faqs", verbosity=0)
+    call_command("install_emotion_model", verbosity=0)
+    call_command("ensure_demo_cards", verbosity=0)
+    from crm.models import Customer
+    from intent.inference import predict_intents
+    from salescard.cards import issue_link
+    from salescard.models import SmartCard
+
+    cards = {card.salesperson_id: card for card in SmartCard.objects.all()}
+    customers = list(Customer.objects.filter(owner_id__in=cards))
+    predict_intents(customers)  # stored and fresh: the page uses them
+    tokens = [issue_link(cards[c.owner_id], c).token for c in customers]
+
+    port = free_port()
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(port), "salescard.asgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz")
+                break
+            except OSError:
+                time.sleep(0.2)
+        pages = [f"/c/{token}/" for token in tokens]
+        load(port, pages[:5], 5, 3)  # warm up: templates, models, greeting caches
+        card = load(port, pages, args.clients, args.seconds)
+        baseline = load(port, ["/healthz"], args.clients, args.seconds)
+        chat = asyncio.run(chat_round_trips(port, tokens[0], args.chat))
+        weight = page_weight(base, tokens[1])
+    finally:
+        server.terminate()
+        server.wait()
+
+    print(f"Card page, {args.clients} concurrent clients, {args.seconds:.0f} s, {len(tokens)} customers, one Daphne")
+    print(f"{'':22}{'server p50':>11}{'server p99':>11}{'client p50':>11}{'client p99':>11}{'req/s':>8}")
+    for name, row in (("card page", card), ("minimal view /healthz", baseline)):
+        print(
+            f"{name:22}{row['server_p50']:>9.1f}ms{row['server_p99']:>9.1f}ms"
+            f"{row['client_p50']:>9.1f}ms{row['client_p99']:>9.1f}ms{row['rps']:>8.0f}"
+        )
+    print(
+        f"ratio card / minimal: server p50 {card['server_p50'] / baseline['server_p50']:.1f}×, "
+        f"throughput {baseline['rps'] / card['rps']:.1f}× fewer requests/s"
+    )
+    print(
+        f"Chat round trip (say → answer frame), {len(chat)} messages: p50 {statistics.median(chat):.1f} ms, "
+        f"p95 {percentile(chat, 0.95):.1f} ms"
+    )
+    total = sum(weight.values())
+    parts = ", ".join(f"{name} {size / 1024:.1f} KB" for name, size in weight.items())
+    print(f"Page weight (gzip): {total / 1024:.0f} KB ({parts}); default head built in code (no model file)")
+    print(
+        json.dumps(
+            {
+                "card": card,
+                "minimal": baseline,
+                "chat_p50_ms": statistics.median(chat),
+                "chat_p95_ms": percentile(chat, 0.95),
+                "page_weight_bytes": total,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
