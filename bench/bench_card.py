@@ -25,6 +25,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -33,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from demo_database import ROOT, set_up_demo_database  # noqa: E402
 
-CHAT = ("沙发可以拆洗吗？", "保费多少钱？", "等待期是多久？", "多久能送到？", "可以分期吗？", "质保几年？")
+CHAT = ("多少钱？", "可以分期吗？", "质保几年？")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -42,35 +43,50 @@ def percentile(values: list[float], share: float) -> float:
 
 
 # --- load generator (second process) ---------------------------------------------------------------------
-async def _client(host: str, port: int, paths: list[str], deadline: float, out: list[tuple[float, float]]) -> None:
+async def _read_body(reader: asyncio.StreamReader, head: bytes) -> bytes:
+    length = re.search(rb"(?i)content-length: *(\d+)", head)
+    if length:
+        return await reader.readexactly(int(length.group(1)))
+    body = b""
+    while True:  # Transfer-Encoding: chunked
+        size = int((await reader.readuntil(b"\r\n")).strip(), 16)
+        body += (await reader.readexactly(size + 2))[:size]
+        if size == 0:
+            return body
+
+
+async def _client(host: str, port: int, paths: list[str], deadline: float, out: list[tuple]) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     i = 0
     while time.perf_counter() < deadline:
         path = paths[i % len(paths)]
         i += 1
         started = time.perf_counter()
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n".encode())
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n".encode())
         await writer.drain()
         head = await reader.readuntil(b"\r\n\r\n")
-        length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
-        await reader.readexactly(length)
+        await _read_body(reader, head)
         elapsed = (time.perf_counter() - started) * 1000
         if not head.startswith(b"HTTP/1.1 200"):
             raise RuntimeError(head.decode(errors="replace"))
         server = float(re.search(rb"(?i)server-timing: *app;dur=([\d.]+)", head).group(1))
-        out.append((server, elapsed))
+        queue = float(re.search(rb"(?i)server-timing: *queue;dur=([\d.]+)", head).group(1))
+        out.append((server, queue, elapsed))
     writer.close()
 
 
 def _load(host: str, port: int, paths: list[str], clients: int, seconds: float, queue) -> None:  # noqa: ANN001
-    async def run() -> list[tuple[float, float]]:
-        out: list[tuple[float, float]] = []
+    async def run() -> list[tuple]:
+        out: list[tuple] = []
         deadline = time.perf_counter() + seconds
         shares = [paths[i::clients] or paths for i in range(clients)]
         await asyncio.gather(*(_client(host, port, shares[i], deadline, out) for i in range(clients)))
         return out
 
-    queue.put(asyncio.run(run()))
+    try:
+        queue.put(asyncio.run(run()))
+    except Exception as error:  # noqa: BLE001 - reported to the parent, which would otherwise wait forever
+        queue.put(error)
 
 
 def load(port: int, paths: list[str], clients: int, seconds: float) -> dict[str, float]:
@@ -79,34 +95,47 @@ def load(port: int, paths: list[str], clients: int, seconds: float) -> dict[str,
     process.start()
     samples = queue.get()
     process.join()
-    server = [s for s, _ in samples]
-    client = [c for _, c in samples]
+    if isinstance(samples, Exception):
+        raise samples
+    server = [s for s, _, _ in samples]
+    queued = [q for _, q, _ in samples]
+    client = [c for _, _, c in samples]
     return {
         "requests": len(samples),
         "rps": len(samples) / seconds,
         "server_p50": percentile(server, 0.5),
         "server_p99": percentile(server, 0.99),
+        "queue_p50": percentile(queued, 0.5),
         "client_p50": percentile(client, 0.5),
         "client_p99": percentile(client, 0.99),
     }
 
 
 # --- chat round trip ------------------------------------------------------------------------------------
-async def chat_round_trips(port: int, token: str, count: int) -> list[float]:
+async def chat_round_trips(port: int, token: str, questions: list[str], count: int) -> list[float]:
+    """Round trips of questions the bot answers; a hand-off (which stops the bot) is released at once."""
     import websockets
 
+    from dialogue.handoff import release_to_bot
+    from dialogue.models import Conversation
+    from salescard.card_chat import open_session
+
+    session = await asyncio.to_thread(open_session, token)
     timings = []
     async with websockets.connect(f"ws://127.0.0.1:{port}/ws/card/{token}/", origin="http://127.0.0.1") as ws:
         assert json.loads(await ws.recv())["type"] == "ready"
         for i in range(count):
             started = time.perf_counter()
-            await ws.send(json.dumps({"action": "say", "text": CHAT[i % len(CHAT)]}))
+            await ws.send(json.dumps({"action": "say", "text": questions[i % len(questions)]}))
             while True:
                 frame = json.loads(await ws.recv())
                 if frame["type"] == "error":
                     raise RuntimeError(frame["message"])
-                if frame["type"] == "message" and frame["message"]["sender"] != "customer":
+                if frame["type"] == "message" and frame["message"]["sender"] == "bot":
                     timings.append((time.perf_counter() - started) * 1000)
+                if frame["type"] == "state" and frame["state"] == "waiting":
+                    conversation = await asyncio.to_thread(Conversation.objects.get, pk=session.conversation_id)
+                    await asyncio.to_thread(release_to_bot, conversation)
                 if frame["type"] == "suggestions":
                     break
     return timings
@@ -132,6 +161,17 @@ def page_weight(base: str, token: str) -> dict[str, int]:
     return sizes
 
 
+def questions_about(token: str) -> list[str]:
+    """The FAQ questions about the product the link's chat is about (the bot can answer them)."""
+    from dialogue.models import FAQ
+    from dialogue.models import Conversation as Chat
+    from salescard.card_chat import open_session
+
+    product = Chat.objects.select_related("product").get(pk=open_session(token).conversation_id).product
+    faqs = FAQ.objects.filter(category_id=product.category_id, language="zh-hans").values_list("question", flat=True)
+    return list(faqs) or list(CHAT)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -143,11 +183,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--chat", type=int, default=200)
+    parser.add_argument("--limit", type=int, default=None, help="WEB_MAX_CONCURRENT_REQUESTS for the server")
     args = parser.parse_args()
     os.environ.update({"EMAIL_URL": "dummymail://", "HANDOFF_CHANNELS": "inapp", "CARD_CHAT_RATE": "100000/60"})
-    tmp = set_up_demo_database(60)
-    os.environ["STATIC_ROOT"] = f"{tmp}/static"
-    os.environ["TTS_CACHE_DIR"] = f"{tmp}/tts"
+    files = Path(tempfile.mkdtemp(prefix="salescard-bench-card-"))
+    os.environ.update({"STATIC_ROOT": f"{files}/static", "TTS_CACHE_DIR": f"{files}/tts"})
+    set_up_demo_database(60)
+    os.environ["ALLOWED_HOSTS"] = "localhost,127.0.0.1"
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -166,12 +208,14 @@ def main() -> None:
 
     port = free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
+    if args.limit:
+        env["WEB_MAX_CONCURRENT_REQUESTS"] = str(args.limit)
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(port), "salescard.asgi:application"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=(files / "daphne.log").open("wb"),
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -185,17 +229,20 @@ def main() -> None:
         load(port, pages[:5], 5, 3)  # warm up: templates, models, greeting caches
         card = load(port, pages, args.clients, args.seconds)
         baseline = load(port, ["/healthz"], args.clients, args.seconds)
-        chat = asyncio.run(chat_round_trips(port, tokens[0], args.chat))
+        chat = asyncio.run(chat_round_trips(port, tokens[0], questions_about(tokens[0]), args.chat))
         weight = page_weight(base, tokens[1])
     finally:
         server.terminate()
         server.wait()
+        print(f"(server log: {files / 'daphne.log'})")
 
     print(f"Card page, {args.clients} concurrent clients, {args.seconds:.0f} s, {len(tokens)} customers, one Daphne")
-    print(f"{'':22}{'server p50':>11}{'server p99':>11}{'client p50':>11}{'client p99':>11}{'req/s':>8}")
+    print(
+        f"{'':22}{'server p50':>11}{'server p99':>11}{'queue p50':>11}{'client p50':>11}{'client p99':>11}{'req/s':>8}"
+    )
     for name, row in (("card page", card), ("minimal view /healthz", baseline)):
         print(
-            f"{name:22}{row['server_p50']:>9.1f}ms{row['server_p99']:>9.1f}ms"
+            f"{name:22}{row['server_p50']:>9.1f}ms{row['server_p99']:>9.1f}ms{row['queue_p50']:>9.1f}ms"
             f"{row['client_p50']:>9.1f}ms{row['client_p99']:>9.1f}ms{row['rps']:>8.0f}"
         )
     print(

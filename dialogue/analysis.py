@@ -224,9 +224,10 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
     )
 
 
-def current_suggestions(conversation: Conversation) -> list[Suggestion]:
-    """The "guess what you want to ask" questions for a conversation as it stands (e.g. when a card opens)."""
-    history = _history(conversation)
+def current_suggestions(conversation: Conversation, messages: list[Message] | None = None) -> list[Suggestion]:
+    """The "guess what you want to ask" questions for a conversation as it stands (e.g. when a card opens);
+    ``messages`` are its messages when the caller has them already."""
+    history = _history(conversation, messages)
     product = conversation.product if conversation.product_id else None
     return suggest_questions(
         knowledge=get_knowledge_base(),
@@ -262,10 +263,15 @@ class _History:
     answered_faqs: set[int]
 
 
-def _history(conversation: Conversation) -> _History:
+def _history(conversation: Conversation, messages: list[Message] | None = None) -> _History:
     asked: list[str] = []
     answered: set[int] = set()
-    for sender, text, faq_id in conversation.messages.values_list("sender", "text", "faq_id"):
+    rows = (
+        [(m.sender, m.text, m.faq_id) for m in messages]
+        if messages is not None
+        else conversation.messages.values_list("sender", "text", "faq_id")
+    )
+    for sender, text, faq_id in rows:
         if sender == Message.Sender.CUSTOMER:
             asked.append(text)
         elif faq_id:

@@ -1,5 +1,6 @@
-"""ASGI entry point: HTTP goes to Django; a WebSocket passes origin validation, then authentication
-(session cookie or ``Authorization: Token …``), then the URL router that each app extends."""
+"""ASGI entry point: HTTP goes to Django (a few requests at a time, see ``request_limit``); a WebSocket passes
+origin validation, then authentication (session cookie or ``Authorization: Token …``), then the URL router that
+each app extends."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ django_asgi_app = get_asgi_application()
 # Imported after Django is set up: the routers import consumers, which import models.
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
+from salescard.request_limit import RequestLimiter  # noqa: E402
 from salescard.routing import websocket_urlpatterns  # noqa: E402
 from salescard.socket_auth import SocketAuthMiddlewareStack  # noqa: E402
 from salescard.torch_threads import limit_torch_threads_for_requests  # noqa: E402
@@ -22,7 +25,11 @@ limit_torch_threads_for_requests()
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": RequestLimiter(
+            django_asgi_app,
+            settings.WEB_MAX_CONCURRENT_REQUESTS,
+            exempt_prefixes=(settings.STATIC_URL, settings.MEDIA_URL, "/speech/"),
+        ),
         "websocket": AllowedHostsOriginValidator(SocketAuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -37,7 +37,7 @@ def page_data(request: HttpRequest, assembled: AssembledCard) -> dict[str, Any]:
             }
             for entry in assembled.products
         },
-        "suggestions": [s.question for s in current_suggestions(assembled.conversation)],
+        "suggestions": [s.question for s in current_suggestions(assembled.conversation, history)],
         "avatar": {
             "model": card.avatar_model.url if card.avatar_model else None,
             "photo": card.photo.url if card.photo else None,

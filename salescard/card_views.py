@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crm.consent import record_consent
@@ -69,6 +70,7 @@ class LeadForm(forms.Form):
 
 
 @never_cache
+@ensure_csrf_cookie  # the page's scripts post card events and the consent toggle with it
 @require_http_methods(["GET", "POST"])
 @with_link
 def card_page(request: HttpRequest, link: CardLink) -> HttpResponse:

@@ -35,6 +35,7 @@ from intent.inference import latest_prediction, predict_intent
 from intent.models import IntentPrediction
 from intent.personality_model import combined_personality
 from salescard.cards import record_card_event
+from salescard.catalogue import products_on_sale, published_cases
 from salescard.models import CardEvent, CardLink, CardVisit, SmartCard
 from salescard.narration import narrate_product, narrate_site
 
@@ -82,7 +83,7 @@ def assemble_card(link: CardLink) -> AssembledCard:
     config = get_config()
     personality, _probabilities, _method = combined_personality(customer, config)
     style = communication_style(customer, personality, config)
-    intended = _intended_products(prediction)
+    intended, shown = _shown_products(prediction)
     greeting = _greeting(customer, card, intended[0] if intended else None, style, config)
     language = greeting.language if greeting else customer.language
     greeting_text = greeting.text if greeting else welcome_text(card, customer.language)
@@ -104,6 +105,7 @@ def assemble_card(link: CardLink) -> AssembledCard:
             reasons=list(greeting.reasons if greeting else style.reasons),
         )
         record_card_event(link, CardEvent.Kind.OPENED)
+    history = list(conversation.messages.order_by("-pk")[:HISTORY_SHOWN])[::-1]
     probabilities = {i["product_id"]: i.get("probability") for i in (prediction.intents if prediction else [])}
     return AssembledCard(
         link=link,
@@ -113,9 +115,9 @@ def assemble_card(link: CardLink) -> AssembledCard:
         conversation=conversation,
         greeting=greeting_text,
         language=language,
-        products=_products(intended, probabilities, language),
+        products=[ProductEntry(p, probabilities.get(p.pk), narrate_product(p, language)) for p in shown],
         cases=_cases(intended),
-        history=list(conversation.messages.order_by("-pk")[:HISTORY_SHOWN])[::-1],
+        history=history,
         site_narration=narrate_site(card, language),
         usage_consent=usage_consent,
         reasons=visit.reasons,
@@ -146,10 +148,18 @@ def _greeting(customer, card, product, style, config) -> Greeting | None:  # noq
         return None
 
 
-def _intended_products(prediction: IntentPrediction | None) -> list[Product]:
+def _shown_products(prediction: IntentPrediction | None) -> tuple[list[Product], list[Product]]:
+    """(intended products in the predicted order, the products the page lists): the intended ones first, then
+    their category neighbours, then the rest of the catalogue by name."""
     ids = [i["product_id"] for i in (prediction.intents if prediction else [])]
-    found = Product.objects.select_related("category").filter(pk__in=ids, is_active=True).in_bulk()
-    return [found[pk] for pk in ids if pk in found]
+    on_sale = products_on_sale()
+    by_id = {p.pk: p for p in on_sale}
+    intended = [by_id[pk] for pk in ids if pk in by_id]
+    categories = {p.category_id for p in intended}
+    others = sorted(
+        (p for p in on_sale if p.pk not in ids), key=lambda p: p.category_id not in categories
+    )  # stable: by name within each group
+    return intended, (intended + others)[:PRODUCTS_SHOWN]
 
 
 def _open_conversation(
@@ -157,48 +167,28 @@ def _open_conversation(
 ) -> Conversation:
     """The chat this link's customer had open recently, or a new one that starts with the greeting."""
     idle_since = timezone.now() - datetime.timedelta(hours=settings.CARD_CONVERSATION_IDLE_HOURS)
-    recent = (
-        Conversation.objects.filter(
-            card_visits__link=link, updated_at__gte=idle_since, channel=Conversation.Channel.CARD
-        )
-        .exclude(state=Conversation.State.CLOSED)
-        .order_by("-updated_at", "-pk")
+    last = (
+        CardVisit.objects.filter(link=link, conversation__isnull=False)
+        .select_related("conversation__product__category")
+        .order_by("-opened_at", "-pk")
         .first()
     )
-    if recent is not None:
+    recent = last.conversation if last else None
+    if recent is not None and recent.state != Conversation.State.CLOSED and recent.updated_at >= idle_since:
         return recent
     return start_conversation(
         customer, salesperson=card.salesperson, product=product, channel=Conversation.Channel.CARD, greeting=greeting
     )
 
 
-def _products(intended: list[Product], probabilities: dict[int, float], language: str) -> list[ProductEntry]:
-    entries = [ProductEntry(p, probabilities.get(p.pk), narrate_product(p, language)) for p in intended]
-    categories = {p.category_id for p in intended}
-    more = (
-        Product.objects.select_related("category")
-        .filter(is_active=True)
-        .exclude(pk__in=[p.pk for p in intended])
-        .order_by("name", "pk")
-    )
-    if categories:
-        # Neighbours of what the customer wants first, then the rest of the catalogue.
-        nearby = [p for p in more.filter(category_id__in=categories)[:PRODUCTS_SHOWN]]
-        others = list(more.exclude(category_id__in=categories)[:PRODUCTS_SHOWN])
-        rest = nearby + others
-    else:
-        rest = list(more[:PRODUCTS_SHOWN])
-    entries += [ProductEntry(p, None, narrate_product(p, language)) for p in rest]
-    return entries[:PRODUCTS_SHOWN]
-
-
 def _cases(intended: list[Product]) -> list[Case]:
-    published = Case.objects.filter(is_published=True).select_related("product")
+    """Published cases: those of the intended products first, then of their categories, then the newest."""
     product_ids = [p.pk for p in intended]
-    category_ids = [p.category_id for p in intended]
-    first = list(published.filter(product_id__in=product_ids)[:CASES_SHOWN])
-    seen = {c.pk for c in first}
-    near = [c for c in published.filter(category_id__in=category_ids)[:CASES_SHOWN] if c.pk not in seen]
-    seen |= {c.pk for c in near}
-    rest = [c for c in published.order_by("-pk")[:CASES_SHOWN] if c.pk not in seen]
-    return (first + near + rest)[:CASES_SHOWN]
+    category_ids = {p.category_id for p in intended}
+
+    def rank(case: Case) -> tuple[int, int]:
+        if case.product_id in product_ids:
+            return 0, product_ids.index(case.product_id)
+        return (1 if case.category_id in category_ids else 2), 0
+
+    return sorted(published_cases(), key=rank)[:CASES_SHOWN]

@@ -242,6 +242,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 REDIS_URL: str = _read("REDIS_URL", _redis_url, "")
 EMBEDDED = not REDIS_URL
 
+# HTTP requests inside Django at once per web process; the rest wait in the event loop (salescard/request_limit.py).
+# One on the embedded default (one SQLite writer, one interpreter lock); a few where the database is a server.
+WEB_MAX_CONCURRENT_REQUESTS: int = _read("WEB_MAX_CONCURRENT_REQUESTS", _positive_int, 1 if EMBEDDED else 4)
+
 if EMBEDDED:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 else:
@@ -277,6 +281,7 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # torch threads in a web process (see salescard/torch_threads.py); workers and commands keep torch's default.
 WEB_TORCH_THREADS: int = _read("WEB_TORCH_THREADS", _positive_int, 1)
+
 
 # --- Hand-off notifications (SPEC S13) ---------------------------------------------------------------
 # In-app push to the salesperson's terminal always; e-mail through Django's e-mail backend (console by

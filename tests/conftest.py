@@ -37,6 +37,13 @@ def _fresh_dialogue_config() -> None:
     emotion.forget_loaded_model()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_card_catalogue() -> None:
+    from salescard import catalogue
+
+    catalogue.invalidate()
+
+
 @pytest.fixture
 def english():
     """Messages in English for assertions (the product defaults to Simplified Chinese)."""

@@ -12,7 +12,7 @@ from PIL import Image, ImageStat
 
 from crm.models import User
 from salescard.cards import issue_link
-from salescard.models import SmartCard
+from salescard.models import CardEvent, SmartCard
 from tests.conftest import reseed_migrated_defaults
 from tests.e2e.conftest import SCREENSHOTS
 from tests.factories import CustomerFactory, FAQFactory, ProductCategoryFactory, ProductFactory, UserFactory
@@ -154,4 +154,12 @@ def test_without_webgl_the_card_shows_the_photo_and_still_chats(webgl_browser, c
         send(card, "沙发有几年质保？")
         card.wait_for_selector(".message.from-bot:has-text('质保5年')")
         assert "质保5年" in card.inner_text("#subtitle")
+        # S9: opening the products narrates the intended one; the official site is introduced first.
+        card.click("[data-tab=products]")
+        assert card.locator(".product.intended[open]").count() == 1
+        card.wait_for_function("document.querySelector('#subtitle').textContent.includes('云朵布艺沙发')")
+        card.click("[data-tab=site]")
+        card.wait_for_function("document.querySelector('#subtitle').textContent.includes('好家居生活馆')")
         context.close()
+    tabs = set(CardEvent.objects.filter(kind=CardEvent.Kind.TAB_VIEWED).values_list("detail", flat=True))
+    assert {"products", "site"} <= tabs

@@ -180,3 +180,18 @@ def test_speech_is_rendered_once_and_cached(client, settings):
     assert len(list(settings.TTS_CACHE_DIR.rglob("*.wav"))) == 1
     assert b"".join(client.get(url).streaming_content) == audio
     assert len(list(settings.TTS_CACHE_DIR.rglob("*.wav"))) == 1
+
+
+def test_the_page_gives_its_scripts_a_csrf_token_and_forged_posts_are_refused(link):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(page_of(link))
+    token = page.cookies["csrftoken"].value
+    url = reverse("card-event", args=[link.token])
+
+    forged = browser.post(url, {"kind": "shared"}, content_type="application/json", HTTP_X_CSRFTOKEN="forged")
+    genuine = browser.post(url, {"kind": "shared"}, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+
+    assert forged.status_code == 403 and genuine.status_code == 201
+    assert CardEvent.objects.filter(kind="shared").count() == 1
