@@ -80,7 +80,8 @@ run-distributed: $(VENV)/.runtime .env $(VENDOR)
 
 messages: setup-dev
 	$(MANAGE) makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=static/vendor
-	$(MANAGE) compilemessages -l zh_Hans --ignore=.venv
+	$(BIN)/python scripts/derive-hant-catalogue.py
+	$(MANAGE) compilemessages -l zh_Hans -l zh_Hant --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache node_modules static/vendor

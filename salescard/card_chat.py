@@ -22,6 +22,7 @@ from dialogue.models import Conversation, Message
 from dialogue.text import ReplyRefusedError
 from salescard.cards import LinkGoneError, LinkNotFoundError, resolve_link
 from salescard.models import CardVisit
+from salescard.services import ui_language
 from salescard.tts import speech_url
 
 MAX_FRAME_CHARS = 8000  # a frame this long cannot hold a valid message (2,000 characters at most)
@@ -130,5 +131,5 @@ REFUSALS = {
 
 
 def _refusal(session: ChatSession, key: str, **values: object) -> str:
-    with override("en" if session.language == "en" else "zh-hans"):
+    with override(ui_language(session.language)):
         return _(REFUSALS[key]) % values if values else _(REFUSALS[key])

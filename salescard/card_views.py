@@ -25,18 +25,12 @@ from crm.models import Consent, Product, phone_validator
 from salescard.card_page import page_data
 from salescard.cards import LinkGoneError, LinkNotFoundError, create_lead, record_card_event, resolve_link
 from salescard.models import CardEvent, CardLink
-from salescard.services import assemble_card
+from salescard.services import assemble_card, ui_language
 from salescard.sharing import qr_svg, vcard_for
 from salescard.tts import SpeechEngineError, read_speech_token, speech_file
 
 # Events the page may report; "opened" is recorded by the server when it assembles the card.
 CLIENT_EVENTS = {CardEvent.Kind.TAB_VIEWED, CardEvent.Kind.SHARED, CardEvent.Kind.PURCHASE_CLICKED}
-
-
-def ui_language(customer_language: str) -> str:
-    """The page's UI language: English for English speakers, Simplified Chinese otherwise (the greeting and
-    the voice stay in the customer's own language, Cantonese included)."""
-    return "en" if customer_language == "en" else "zh-hans"
 
 
 def with_link(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -133,9 +133,18 @@ def current_prediction(customer: Customer) -> tuple[IntentPrediction | None, boo
     return predict_intent(customer), True
 
 
+UI_LANGUAGE = {"zh-hans": "zh-hans", "yue": "zh-hant", "en": "en"}
+
+
+def ui_language(customer_language: str) -> str:
+    """The card's UI language: Traditional Chinese for Cantonese speakers (who hear and read Cantonese in the
+    chat), English for English speakers, Simplified Chinese otherwise."""
+    return UI_LANGUAGE.get(customer_language, "zh-hans")
+
+
 def welcome_text(card: SmartCard, language: str) -> str:
     """Said when no greeting template fits (the admin names the missing template)."""
-    with override("en" if language == "en" else "zh-hans"):
+    with override(ui_language(language)):
         return _("Hello, I am %(name)s. How can I help you today?") % {"name": card.display_name}
 
 

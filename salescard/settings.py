@@ -219,7 +219,8 @@ LOGIN_URL = "admin:login"
 
 # --- Internationalisation (X4) ----------------------------------------------------------------------
 LANGUAGE_CODE: str = _read("LANGUAGE_CODE", str, "zh-hans")
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Traditional Chinese (Hong Kong forms) is for Cantonese speakers; its catalogue is derived from the Simplified one.
+LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
 if LANGUAGE_CODE not in dict(LANGUAGES):
     raise ImproperlyConfigured(f"LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}, not {LANGUAGE_CODE!r}.")
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -195,3 +195,14 @@ def test_the_page_gives_its_scripts_a_csrf_token_and_forged_posts_are_refused(li
 
     assert forged.status_code == 403 and genuine.status_code == 201
     assert CardEvent.objects.filter(kind="shared").count() == 1
+
+
+def test_a_cantonese_speaker_reads_traditional_chinese_and_an_english_speaker_english(client, card, sofa):
+    cantonese = issue_link(card, CustomerFactory(owner=card.salesperson, language="yue"))
+    english = issue_link(card, CustomerFactory(owner=card.salesperson, language="en", name="Emma Li"))
+
+    hant = client.get(page_of(cantonese)).content.decode()
+    en = client.get(page_of(english)).content.decode()
+
+    assert "和我聊一聊" in hant and "存入通訊錄" in hant and 'lang="zh-hant"' in hant
+    assert "Chat with me" in en and "Save to contacts" in en and 'lang="en"' in en
