@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dialogue.analysis import current_suggestions
+from salescard.narration import narrate_case
 from salescard.services import AssembledCard
 from salescard.tts import speech_url
 
@@ -37,6 +38,7 @@ def page_data(request: HttpRequest, assembled: AssembledCard) -> dict[str, Any]:
             }
             for entry in assembled.products
         },
+        "cases": _case_narration(assembled, language),
         "suggestions": [s.question for s in current_suggestions(assembled.conversation, history)],
         "avatar": {
             "model": card.avatar_model.url if card.avatar_model else None,
@@ -61,3 +63,12 @@ def page_data(request: HttpRequest, assembled: AssembledCard) -> dict[str, Any]:
             "assistant": card.display_name,
         },
     }
+
+
+def _case_narration(assembled: AssembledCard, language: str) -> dict[str, str] | None:
+    """What the avatar says when the Cases tab opens: the most relevant case's title and summary."""
+    if not assembled.cases:
+        return None
+    case = assembled.cases[0]
+    text = narrate_case(case.title, case.summary, language)
+    return {"narration": text, "speech": speech_url(text, language)}

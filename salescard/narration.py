@@ -25,6 +25,11 @@ SITE = {
     "yue": "歡迎了解{company}。{bio}而家同你打開我哋嘅官方網站。",
     "en": "Welcome to {company}. {bio}I am opening our official site for you now.",
 }
+CASE = {
+    "zh-hans": "给您讲一个真实案例：{title}。{summary}",
+    "yue": "同你講個真實案例：{title}。{summary}",
+    "en": "Here is a real story: {title}. {summary}",
+}
 DESCRIPTION_CHARS = 80
 
 
@@ -59,3 +64,7 @@ def narrate_site(card: SmartCard, language: str) -> str:
     if bio and language == "en":
         bio += " "
     return SITE[language].format(company=card.company or card.display_name, bio=bio)
+
+
+def narrate_case(title: str, summary: str, language: str) -> str:
+    return CASE.get(language, CASE["zh-hans"]).format(title=title.rstrip("。."), summary=summary)

@@ -142,6 +142,8 @@ function openTab(name) {
   if (name === "products") {
     const first = document.querySelector(".product.intended") || document.querySelector(".product");
     if (first && !first.open) first.open = true;
+  } else if (name === "cases" && data.cases) {
+    speaker.say(data.cases.narration, data.cases.speech);
   } else if (name === "site") {
     speaker.say(data.site.narration, data.site.speech, {
       after: () => {

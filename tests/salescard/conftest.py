@@ -35,5 +35,6 @@ def visitor_link(card, sofa):
 
 
 @pytest.fixture(autouse=True)
-def _speech_cache(settings, tmp_path) -> None:
+def _files_in_tmp(settings, tmp_path) -> None:
     settings.TTS_CACHE_DIR = tmp_path / "tts"
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -206,3 +206,30 @@ def test_a_cantonese_speaker_reads_traditional_chinese_and_an_english_speaker_en
 
     assert "和我聊一聊" in hant and "存入通訊錄" in hant and 'lang="zh-hant"' in hant
     assert "Chat with me" in en and "Save to contacts" in en and 'lang="en"' in en
+
+
+def test_a_manager_uploads_a_3d_face_in_the_admin_and_the_card_uses_it(client, manager, card, link, english):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.salescard.test_cards import MESH, glb
+
+    client.force_login(manager)
+    url = reverse("admin:salescard_smartcard_change", args=[card.pk])
+    form = {
+        "salesperson": card.salesperson.pk,
+        "display_name": card.display_name,
+        "theme": "classic",
+        "phone": card.phone,
+        "email": card.email,
+    }
+
+    refused = client.post(url, {**form, "avatar_model": SimpleUploadedFile("face.png", b"\x89PNG\r\n")})
+    assert refused.status_code == 200 and b"errorlist" in refused.content
+    card.refresh_from_db()
+    assert not card.avatar_model
+
+    saved = client.post(url, {**form, "avatar_model": SimpleUploadedFile("head.glb", glb(MESH))})
+    assert saved.status_code == 302
+    card.refresh_from_db()
+    data = client.get(page_of(link)).content.decode()
+    assert card.avatar_model.url in data

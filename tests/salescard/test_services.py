@@ -13,7 +13,7 @@ from dialogue.models import Conversation, Message
 from intent.models import IntentPrediction
 from salescard.cards import issue_link
 from salescard.models import CardEvent, CardVisit
-from salescard.narration import narrate_product, narrate_site
+from salescard.narration import narrate_case, narrate_product, narrate_site
 from salescard.services import assemble_card
 from tests.factories import CustomerFactory
 
@@ -113,3 +113,5 @@ def test_narrations_say_what_the_catalogue_says(sofa, card):
     assert "priced at ¥" in english and "售价" not in english
     assert "家居生活馆" in narrate_site(card, "zh-hans")
     assert narrate_site(card, "yue").startswith("歡迎")
+    told = narrate_case("陈女士的新家", "三个月完成全屋软装。", "zh-hans")
+    assert told == "给您讲一个真实案例：陈女士的新家。三个月完成全屋软装。"
