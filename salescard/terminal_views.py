@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from crm.models import Customer
-from dialogue.models import Conversation
+from dialogue.models import Conversation, Emotion, Reason
 from salescard.terminal import (
     NoCardError,
     can_use_terminal,
@@ -65,8 +65,12 @@ def sales_conversation(request: HttpRequest, conversation_id: int) -> HttpRespon
     view = conversation_view(request.user, conversation_id)
     if view is None:
         raise Http404(_("No such conversation among yours."))
-    labels = {value: str(label) for value, label in Conversation.State.choices}
-    context = {"view": view, "messages_data": view.messages, "state_labels": labels}
+    labels = {
+        "states": {value: str(label) for value, label in Conversation.State.choices},
+        "reasons": {value: str(label) for value, label in Reason.choices},
+        "emotions": {value: str(label) for value, label in Emotion.choices},
+    }
+    context = {"view": view, "messages_data": view.messages, "labels": labels}
     return render(request, "salescard/sales_conversation.html", context)
 
 

@@ -5,7 +5,6 @@ const script = document.querySelector("script[data-page]");
 const page = script.dataset.page;
 const $ = (id) => document.getElementById(id);
 const csrf = () => (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
-const EMOTIONS = { excited: "🤩", joyful: "😊", angry: "😠", calm: "😐", low: "😞", lost: "😕" };
 
 let unseen = 0;
 function bump() {
@@ -80,13 +79,16 @@ function updateInbox(row) {
 let lastId = 0;
 const conversationId = Number($("conversation")?.dataset.id || 0);
 
+const labels = () => JSON.parse($("labels").textContent);
+
 function analysisLine(message) {
   if (message.sender !== "customer") return "";
+  const { emotions, reasons } = labels();
   const parts = [];
-  if (message.emotion) parts.push(`${EMOTIONS[message.emotion] || ""} ${message.emotion}`);
+  if (message.emotion) parts.push(emotions[message.emotion] || message.emotion);
   if (message.satisfaction !== null && message.satisfaction !== undefined) parts.push(`K ${message.satisfaction.toFixed(2)}`);
   if (message.deal_rate !== null && message.deal_rate !== undefined) parts.push(`P ${message.deal_rate.toFixed(2)}`);
-  if (message.reasons && message.reasons.length) parts.push(message.reasons.map((r) => r.label || r).join(", "));
+  if (message.reasons && message.reasons.length) parts.push(message.reasons.map((r) => reasons[r] || r).join(", "));
   return parts.join(" · ");
 }
 
@@ -113,7 +115,7 @@ function showMessage(message) {
 
 function showState(state) {
   $("conversation").dataset.state = state;
-  $("state").textContent = JSON.parse($("state-labels").textContent)[state] || state;
+  $("state").textContent = labels().states[state] || state;
 }
 
 async function act(path, body) {
