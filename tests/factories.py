@@ -86,3 +86,25 @@ class FAQFactory(factory.django.DjangoModelFactory):
     question = "沙发可以拆洗吗？"
     answer = "可以，沙发套采用拉链设计，可拆下来机洗。"
     popularity = 10
+
+
+SOFA_FAQS = (
+    ("沙发可以拆洗吗？", "可以，沙发套带拉链，可以拆下来机洗。"),
+    ("沙发多久能送到？", "下单后15天内送货上门并免费安装。"),
+    ("沙发有几年质保？", "框架质保5年，海绵质保3年。"),
+    ("可以分期付款吗？", "支持信用卡12期免息分期。"),
+)
+
+
+def sofa_on_sale(code: str = "sofa", purchase_url: str = "https://shop.example.cn/p/cloud") -> models.Product:
+    """A sofa with specs and a purchase link, and four FAQs about sofas: what a card's chat can talk about."""
+    category = ProductCategoryFactory(code=code, name="沙发")
+    product = ProductFactory(
+        category=category,
+        name="云朵布艺沙发",
+        specs={"material": "科技布", "warranty": "5年", "price_label": "售价"},
+        purchase_url=purchase_url,
+    )
+    for question, answer in SOFA_FAQS:
+        FAQFactory(category=category, question=question, answer=answer)
+    return product

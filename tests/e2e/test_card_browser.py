@@ -15,7 +15,7 @@ from salescard.cards import issue_link
 from salescard.models import CardEvent, SmartCard
 from tests.conftest import reseed_migrated_defaults
 from tests.e2e.conftest import SCREENSHOTS
-from tests.factories import CustomerFactory, FAQFactory, ProductCategoryFactory, ProductFactory, UserFactory
+from tests.factories import CustomerFactory, UserFactory, sofa_on_sale
 from tests.servers import daphne_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -39,16 +39,7 @@ def card_link():
         email="chenjing@example.cn",
         site_url="https://home.example.cn/",
     )
-    category = ProductCategoryFactory(code="sofa", name="沙发")
-    ProductFactory(
-        category=category,
-        name="云朵布艺沙发",
-        specs={"material": "科技布", "warranty": "5年", "price_label": "售价"},
-        purchase_url="https://shop.example.cn/p/cloud",
-    )
-    FAQFactory(category=category, question="沙发可以拆洗吗？", answer="可以，沙发套带拉链，可以拆下来机洗。")
-    FAQFactory(category=category, question="沙发多久能送到？", answer="下单后15天内送货上门并免费安装。")
-    FAQFactory(category=category, question="沙发有几年质保？", answer="框架质保5年，海绵质保3年。")
+    sofa_on_sale()
     customer = CustomerFactory(owner=salesperson, name="王芳")
     return issue_link(card, customer)
 

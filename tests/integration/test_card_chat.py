@@ -18,7 +18,7 @@ from salescard.cards import issue_link
 from salescard.models import SmartCard
 from salescard.services import assemble_card
 from tests.conftest import reseed_migrated_defaults
-from tests.factories import CustomerFactory, FAQFactory, ProductCategoryFactory, ProductFactory
+from tests.factories import CustomerFactory, sofa_on_sale
 from tests.servers import celery_worker, daphne_server
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -51,9 +51,7 @@ def test_hand_off_crosses_servers_through_redis_and_the_reply_reaches_the_card()
     reseed_migrated_defaults()
     salesperson = User.objects.create_user("card-sales", password="x" * 12, role=User.Role.SALES, first_name="静")
     card = SmartCard.objects.create(salesperson=salesperson, display_name="陈静")
-    category = ProductCategoryFactory(code="sofa-card", name="沙发")
-    ProductFactory(category=category, specs={"material": "科技布", "price_label": "售价"})
-    FAQFactory(category=category, question="沙发可以拆洗吗？", answer="可以，沙发套带拉链，可以拆下来机洗。")
+    sofa_on_sale(code="sofa-card")
     link = issue_link(card, CustomerFactory(owner=salesperson))
     conversation_id = assemble_card(link).conversation.pk
     browser = Client()

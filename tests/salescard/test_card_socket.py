@@ -15,7 +15,7 @@ from salescard.cards import issue_link, revoke_link
 from salescard.models import SmartCard
 from salescard.services import assemble_card
 from tests.conftest import reseed_migrated_defaults
-from tests.factories import CustomerFactory, FAQFactory, ProductCategoryFactory, ProductFactory, UserFactory
+from tests.factories import CustomerFactory, UserFactory, sofa_on_sale
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = [(b"origin", b"http://127.0.0.1")]
@@ -26,17 +26,7 @@ def opened_card() -> tuple[str, int, int]:
     reseed_migrated_defaults()
     salesperson = UserFactory(role="sales", first_name="静", last_name="陈")
     card = SmartCard.objects.create(salesperson=salesperson, display_name="陈静", company="家居生活馆")
-    category = ProductCategoryFactory(code="sofa", name="沙发")
-    product = ProductFactory(
-        category=category,
-        name="云朵布艺沙发",
-        specs={"material": "科技布", "warranty": "5年", "price_label": "售价"},
-        purchase_url="https://shop.example.cn/p/cloud",
-    )
-    FAQFactory(category=category, question="沙发可以拆洗吗？", answer="可以，沙发套带拉链，可以拆下来机洗。")
-    FAQFactory(category=category, question="沙发多久能送到？", answer="下单后15天内送货上门并免费安装。")
-    FAQFactory(category=category, question="沙发有几年质保？", answer="框架质保5年，海绵质保3年。")
-    FAQFactory(category=category, question="可以分期付款吗？", answer="支持信用卡12期免息分期。")
+    product = sofa_on_sale()
     customer = CustomerFactory(owner=salesperson)
     link = issue_link(card, customer)
     assembled = assemble_card(link)
