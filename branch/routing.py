@@ -2,4 +2,8 @@
 
 from __future__ import annotations
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from branch.consumers import WearableConsumer
+
+websocket_urlpatterns: list = [path("ws/wearable/", WearableConsumer.as_asgi())]

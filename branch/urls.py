@@ -2,5 +2,9 @@
 
 from __future__ import annotations
 
+from django.urls import path
+
+from branch.api import TicketView
+
 app_name = "branch"
-urlpatterns: list = []
+urlpatterns = [path("tickets/", TicketView.as_view(), name="tickets")]

@@ -268,6 +268,7 @@ CELERY_TASK_ROUTES = {
     "intent.tasks.predict_intents_task": {"queue": "inference"},
     "intent.tasks.retrain_intent_task": {"queue": "training"},
     "dialogue.tasks.deliver_handoff_task": {"queue": "default"},
+    "branch.tasks.analyse_task_task": {"queue": "inference"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -312,6 +313,15 @@ CARD_INTENT_MAX_AGE_HOURS: int = _read("CARD_INTENT_MAX_AGE_HOURS", _positive_in
 CARD_CONVERSATION_IDLE_HOURS: int = _read("CARD_CONVERSATION_IDLE_HOURS", _positive_int, 12)
 # Chat rate limit per card link: at most N customer messages in a sliding window of S seconds ("N/S").
 CARD_CHAT_RATE: tuple[int, int] = _read("CARD_CHAT_RATE", _rate, (12, 60))
+
+# --- Branch watches (SPEC B1, B5) ------------------------------------------------------------------
+# The server pings every watch every WATCH_HEARTBEAT_SECONDS; a watch silent for WATCH_TIMEOUT_SECONDS is closed
+# (code 4408) and reconnects. A watch has WATCH_AUTH_SECONDS after connecting to send its token.
+WATCH_HEARTBEAT_SECONDS: int = _read("WATCH_HEARTBEAT_SECONDS", _positive_int, 25)
+WATCH_TIMEOUT_SECONDS: int = _read("WATCH_TIMEOUT_SECONDS", _positive_int, 60)
+WATCH_AUTH_SECONDS: int = _read("WATCH_AUTH_SECONDS", _positive_int, 10)
+# How a new task is announced on the watch: any of vibrate, voice, ring, text.
+BRANCH_REMINDERS: list[str] = _read("BRANCH_REMINDERS", _list, ["vibrate", "voice", "ring", "text"])
 
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

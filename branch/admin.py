@@ -1,0 +1,151 @@
+"""Admin of the branch (SPEC B1–B8): branches with their kiosk tokens, wearables (issue and revoke tokens, the
+binding history), tickets, tasks with their timeline, and feedback with match scores."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from branch.models import (
+    Branch,
+    DemandUpdate,
+    QueueTicket,
+    Task,
+    TaskDelivery,
+    TaskFeedback,
+    TranscriptSegment,
+    Wearable,
+    WearableBinding,
+    token_hash,
+)
+from branch.tickets import set_target_customer
+from branch.tokens import issue_kiosk_token, issue_wearable_token, new_token, revoke_wearable
+
+
+class RecordOnlyMixin:
+    """Rows written by the product itself: shown, never added or edited by hand."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Branch)
+class BranchAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "manager", "is_active", "has_kiosk_token"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["manager"]
+    actions = ["issue_kiosk_tokens"]
+
+    @admin.display(description=_("kiosk token"), boolean=True)
+    def has_kiosk_token(self, branch: Branch) -> bool:
+        return bool(branch.kiosk_token_hash)
+
+    @admin.action(description=_("Issue a new kiosk token (shown once)"))
+    def issue_kiosk_tokens(self, request: HttpRequest, queryset) -> None:
+        for branch in queryset:
+            token = issue_kiosk_token(branch)
+            self.message_user(request, _("Kiosk token of %(branch)s: %(token)s") % {"branch": branch, "token": token})
+
+
+class BindingInline(RecordOnlyMixin, admin.TabularInline):
+    model = WearableBinding
+    extra = 0
+    fields = ["branch", "staff", "bound_at", "unbound_at"]
+    readonly_fields = fields
+
+
+@admin.register(Wearable)
+class WearableAdmin(admin.ModelAdmin):
+    list_display = ["device_id", "staff", "branch", "last_seen_at", "revoked_at"]
+    list_filter = ["branch", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["device_id", "staff__username"]
+    autocomplete_fields = ["staff"]
+    readonly_fields = ["branch", "last_seen_at", "revoked_at", "created_at"]
+    inlines = [BindingInline]
+    actions = ["issue_tokens", "revoke"]
+
+    def save_model(self, request: HttpRequest, obj: Wearable, form, change: bool) -> None:  # noqa: ANN001
+        if not change:
+            token = new_token()
+            obj.token_hash = token_hash(token)
+            super().save_model(request, obj, form, change)
+            self.message_user(request, _("Device token of %(device)s: %(token)s") % {"device": obj, "token": token})
+            return
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Issue a new device token (shown once; the old one stops working)"))
+    def issue_tokens(self, request: HttpRequest, queryset) -> None:
+        for wearable in queryset:
+            token = issue_wearable_token(wearable)
+            self.message_user(
+                request, _("Device token of %(device)s: %(token)s") % {"device": wearable, "token": token}
+            )
+
+    @admin.action(description=_("Revoke the selected wearables"))
+    def revoke(self, request: HttpRequest, queryset) -> None:
+        for wearable in queryset:
+            revoke_wearable(wearable)
+        self.message_user(request, _("Revoked."), messages.SUCCESS)
+
+
+@admin.register(QueueTicket)
+class QueueTicketAdmin(RecordOnlyMixin, admin.ModelAdmin):
+    list_display = ["taken_at", "branch", "number", "customer", "business"]
+    list_filter = ["branch", "day"]
+    search_fields = ["number", "customer__name", "phone"]
+
+
+class DeliveryInline(RecordOnlyMixin, admin.TabularInline):
+    model = TaskDelivery
+    extra = 0
+    fields = ["wearable", "sent_at", "acknowledged_at"]
+    readonly_fields = fields
+
+
+class SegmentInline(RecordOnlyMixin, admin.TabularInline):
+    model = TranscriptSegment
+    extra = 0
+    fields = ["created_at", "source", "text"]
+    readonly_fields = fields
+
+
+class DemandUpdateInline(RecordOnlyMixin, admin.TabularInline):
+    model = DemandUpdate
+    extra = 0
+    fields = ["created_at", "recommendations", "adjustments"]
+    readonly_fields = fields
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    """Adding a task here sets a target customer by hand (B3); the analysis and the push follow."""
+
+    list_display = ["created_at", "branch", "customer", "business", "status", "staff", "analysed_at"]
+    list_filter = ["branch", "status"]
+    search_fields = ["customer__name", "business"]
+    autocomplete_fields = ["customer"]
+    inlines = [DeliveryInline, SegmentInline, DemandUpdateInline]
+
+    def get_fields(self, request: HttpRequest, obj: Task | None = None) -> list[str]:
+        if obj is None:
+            return ["branch", "customer", "business"]
+        return [f.name for f in Task._meta.fields if f.name != "id"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Task | None = None) -> list[str]:
+        return [] if obj is None else [f.name for f in Task._meta.fields if f.name != "id"]
+
+    def save_model(self, request: HttpRequest, obj: Task, form, change: bool) -> None:  # noqa: ANN001
+        if change:
+            return
+        created = set_target_customer(obj.branch, obj.customer, obj.business)
+        obj.pk = created.pk
+
+
+@admin.register(TaskFeedback)
+class TaskFeedbackAdmin(RecordOnlyMixin, admin.ModelAdmin):
+    list_display = ["created_at", "task", "success", "purchased_product", "tier", "match_score", "preference_overlap"]
+    list_filter = ["tier", "success", "task__branch"]

@@ -1,0 +1,196 @@
+"""``/ws/wearable/``: the staff smartwatch's long connection (SPEC B1, B2, B5).
+
+Protocol (JSON frames):
+- The watch connects, then sends ``{"action": "auth", "token": "<device token>"}`` within ``WATCH_AUTH_SECONDS``
+  (a browser cannot set headers on a WebSocket, and a token in the URL would land in access logs).
+  Close codes: 4401 no or unknown token (or too late), 4403 revoked token, 4408 silent for longer than
+  ``WATCH_TIMEOUT_SECONDS``.
+- The server answers ``{"type": "ready", "wearable", "branch", "branches", "heartbeat": {"interval", "timeout"}}``
+  and, when the watch is bound, sends every open task of its branch it has not acknowledged (``task`` frames).
+- Heartbeats both ways: the server sends ``{"type": "ping"}`` every interval; the watch answers ``{"action":
+  "pong"}`` and may send ``{"action": "ping"}`` itself (answered with ``pong``). Any frame counts as a sign of life.
+- ``{"action": "bind", "branch": "<code>"}`` → ``bound`` and the branch's open tasks;
+  ``{"action": "ack", "task": id}``; ``{"action": "accept", "task": id}`` → ``accepted`` to the winner and
+  ``taken`` to every watch of the branch.
+- A malformed or unknown frame gets ``{"type": "error", "message"}``; the connection stays open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.utils import timezone
+
+from branch.delivery import TaskRefusedError, accept, acknowledge, bind, deliver, open_tasks_for, task_frame
+from branch.models import Branch, Wearable
+from branch.realtime import announce_taken, group_for_branch
+from branch.tokens import wearable_for_token
+from salescard.consumers import JsonFramesConsumer
+from salescard.socket_auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
+
+CLOSE_SILENT = 4408
+LAST_SEEN_EVERY = 60.0  # seconds between last-seen writes, so 1,000 idle watches do not write every heartbeat
+
+
+class WearableConsumer(JsonFramesConsumer):
+    wearable: Wearable | None = None
+    group: str | None = None
+
+    async def connect(self) -> None:
+        await self.accept()
+        self.last_heard = time.monotonic()
+        self.last_seen_saved = 0.0
+        self.watchdog = asyncio.create_task(self._watch())
+
+    async def disconnect(self, code: int) -> None:
+        if getattr(self, "watchdog", None):
+            self.watchdog.cancel()
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs) -> None:
+        self.last_heard = time.monotonic()
+        action = content.get("action") if isinstance(content, dict) else None
+        if self.wearable is None:
+            await self._authenticate(content if action == "auth" else None)
+            return
+        handler = {
+            "ping": self._ping,
+            "pong": self._pong,
+            "bind": self._bind,
+            "ack": self._ack,
+            "accept": self._accept,
+        }.get(action)
+        if handler is None:
+            await self.send_error("Unknown frame: send an action of ping, pong, bind, ack or accept.")
+            return
+        await handler(content)
+
+    # --- authentication and heartbeats ---------------------------------------------------------------------
+    async def _authenticate(self, content: dict | None) -> None:
+        wearable = await database_sync_to_async(wearable_for_token)(content.get("token") if content else None)
+        if wearable is None:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        if wearable.is_revoked:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.wearable = wearable
+        branches = await database_sync_to_async(_branches)()
+        await self.send_json(
+            {
+                "type": "ready",
+                "wearable": wearable.device_id,
+                "branch": wearable.branch.code if wearable.branch_id else None,
+                "branches": branches,
+                "heartbeat": {"interval": settings.WATCH_HEARTBEAT_SECONDS, "timeout": settings.WATCH_TIMEOUT_SECONDS},
+            }
+        )
+        await self._touch(force=True)
+        if wearable.branch_id:
+            await self._join_branch()
+
+    async def _watch(self) -> None:
+        """Ping every interval; close a watch that stayed silent past the timeout (or never authenticated)."""
+        started = time.monotonic()
+        while True:
+            await asyncio.sleep(min(settings.WATCH_HEARTBEAT_SECONDS, settings.WATCH_AUTH_SECONDS, 5))
+            now = time.monotonic()
+            if self.wearable is None and now - started > settings.WATCH_AUTH_SECONDS:
+                await self.close(code=CLOSE_UNAUTHENTICATED)
+                return
+            if now - self.last_heard > settings.WATCH_TIMEOUT_SECONDS:
+                await self.close(code=CLOSE_SILENT)
+                return
+            if self.wearable is not None and now - getattr(self, "last_ping", 0.0) >= settings.WATCH_HEARTBEAT_SECONDS:
+                self.last_ping = now
+                await self.send_json({"type": "ping"})
+
+    async def _ping(self, content: dict) -> None:
+        await self.send_json({"type": "pong"})
+        await self._touch()
+
+    async def _pong(self, content: dict) -> None:
+        await self._touch()
+
+    async def _touch(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self.last_seen_saved >= LAST_SEEN_EVERY:
+            self.last_seen_saved = now
+            await database_sync_to_async(_save_last_seen)(self.wearable.pk)
+
+    # --- branch and tasks ------------------------------------------------------------------------------------
+    async def _bind(self, content: dict) -> None:
+        try:
+            branch = await database_sync_to_async(bind)(self.wearable, content.get("branch"))
+        except TaskRefusedError as error:
+            await self.send_error(str(error))
+            return
+        await self.send_json({"type": "bound", "branch": branch.code, "name": branch.name})
+        await self._join_branch()
+
+    async def _join_branch(self) -> None:
+        group = group_for_branch(self.wearable.branch_id)
+        if self.group and self.group != group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+        self.group = group
+        await self.channel_layer.group_add(group, self.channel_name)
+        for frame in await database_sync_to_async(_missed_frames)(self.wearable):
+            await self.send_json({"type": "task", "task": frame})
+
+    async def _ack(self, content: dict) -> None:
+        try:
+            await database_sync_to_async(acknowledge)(self.wearable, content.get("task"))
+        except TaskRefusedError as error:
+            await self.send_error(str(error))
+
+    async def _accept(self, content: dict) -> None:
+        try:
+            task = await database_sync_to_async(accept)(self.wearable, content.get("task"))
+        except TaskRefusedError as error:
+            await self.send_error(str(error))
+            return
+        frame = await database_sync_to_async(_frame_of)(task)
+        await self.send_json({"type": "accepted", "task": frame})
+        await database_sync_to_async(announce_taken)(task.branch_id, task.pk, self.wearable.pk, frame["taken_by"])
+
+    # --- pushed by the server ----------------------------------------------------------------------------------
+    async def task_offered(self, event: dict[str, Any]) -> None:
+        frame = await database_sync_to_async(deliver)(self.wearable, event["task_id"])
+        if frame is not None:
+            await self.send_json({"type": "task", "task": frame, "reminder": event.get("reminder", False)})
+
+    async def task_taken(self, event: dict[str, Any]) -> None:
+        await self.send_json(
+            {
+                "type": "taken",
+                "task": event["task_id"],
+                "by": event["by"],
+                "mine": event["wearable_id"] == self.wearable.pk,
+            }
+        )
+
+
+def _branches() -> list[dict[str, str]]:
+    return [{"code": b.code, "name": b.name} for b in Branch.objects.filter(is_active=True)]
+
+
+def _save_last_seen(wearable_id: int) -> None:
+    Wearable.objects.filter(pk=wearable_id).update(last_seen_at=timezone.now())
+
+
+def _missed_frames(wearable: Wearable) -> list[dict]:
+    frames = []
+    for task in open_tasks_for(wearable):
+        frame = deliver(wearable, task.pk)
+        if frame is not None:
+            frames.append(frame)
+    return frames
+
+
+def _frame_of(task) -> dict:  # noqa: ANN001 - a Task
+    return task_frame(type(task).objects.select_related("customer", "staff", "ticket").get(pk=task.pk))

@@ -1,0 +1,112 @@
+"""What a watch receives and does (SPEC B1, B2, B5): binding to a branch, the open tasks it has not acknowledged,
+acknowledging, and accepting a task — the first watch to accept owns it.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from branch.analysis import customer_card
+from branch.models import Branch, Task, TaskDelivery, Wearable, WearableBinding
+
+
+class TaskRefusedError(ValueError):
+    """The watch may not do this with the task; the message says why."""
+
+
+def bind(wearable: Wearable, branch_code: object) -> Branch:
+    """Bind the watch to a branch (its earlier binding ends); it then receives only that branch's tasks."""
+    if not isinstance(branch_code, str):
+        raise TaskRefusedError("branch must be a branch code.")
+    branch = Branch.objects.filter(code=branch_code, is_active=True).first()
+    if branch is None:
+        raise TaskRefusedError(f"Unknown branch {branch_code[:30]!r}.")
+    with transaction.atomic():
+        now = timezone.now()
+        WearableBinding.objects.filter(wearable=wearable, unbound_at__isnull=True).exclude(branch=branch).update(
+            unbound_at=now
+        )
+        if not WearableBinding.objects.filter(wearable=wearable, branch=branch, unbound_at__isnull=True).exists():
+            WearableBinding.objects.create(wearable=wearable, branch=branch, staff=wearable.staff, bound_at=now)
+        Wearable.objects.filter(pk=wearable.pk).update(branch=branch)
+    wearable.branch = branch
+    return branch
+
+
+def open_tasks_for(wearable: Wearable) -> list[Task]:
+    """Open tasks of the watch's branch that it has not acknowledged (what it missed while offline)."""
+    if wearable.branch_id is None:
+        return []
+    acknowledged = TaskDelivery.objects.filter(wearable=wearable, acknowledged_at__isnull=False).values("task")
+    return list(
+        Task.objects.filter(branch_id=wearable.branch_id, status__in=Task.OPEN, analysed_at__isnull=False)
+        .exclude(pk__in=acknowledged)
+        .select_related("customer", "staff")
+        .order_by("created_at", "pk")
+    )
+
+
+def task_frame(task: Task) -> dict:
+    """A task as the watch shows it (B6)."""
+    return {
+        "id": task.pk,
+        "status": task.status,
+        "customer": customer_card(task.customer),
+        "business": task.business,
+        "ticket": task.ticket.number if task.ticket_id else "",
+        "recommendations": task.recommendations,
+        "demand": task.demand,
+        "reminders": task.reminders,
+        "taken_by": (task.staff.get_full_name() or task.staff.username) if task.staff_id else "",
+        "wearable_id": task.wearable_id,
+        "created_at": task.created_at.isoformat(),
+    }
+
+
+def deliver(wearable: Wearable, task_id: int) -> dict | None:
+    """Record that the task was sent to this watch; its frame, or None when it is not for this watch."""
+    task = (
+        Task.objects.select_related("customer", "staff", "ticket")
+        .filter(pk=task_id, branch_id=wearable.branch_id)
+        .first()
+    )
+    if task is None:
+        return None
+    TaskDelivery.objects.get_or_create(task=task, wearable=wearable)
+    return task_frame(task)
+
+
+def acknowledge(wearable: Wearable, task_id: object) -> None:
+    task = _own_branch_task(wearable, task_id)
+    delivery, _ = TaskDelivery.objects.get_or_create(task=task, wearable=wearable)
+    if delivery.acknowledged_at is None:
+        delivery.acknowledged_at = timezone.now()
+        delivery.save(update_fields=["acknowledged_at"])
+
+
+def accept(wearable: Wearable, task_id: object) -> Task:
+    """Take the task; exactly one watch wins a race (a conditional update, not read-then-write)."""
+    task = _own_branch_task(wearable, task_id)
+    now = timezone.now()
+    with transaction.atomic():
+        won = Task.objects.filter(pk=task.pk, wearable__isnull=True, status__in=Task.OPEN).update(
+            wearable=wearable, staff=wearable.staff, status=Task.Status.VIEWED, accepted_at=now
+        )
+        if not won:
+            task.refresh_from_db()
+            if task.wearable_id == wearable.pk:
+                return task
+            raise TaskRefusedError("This task was already taken." if task.wearable_id else "This task is closed.")
+        TaskDelivery.objects.update_or_create(task=task, wearable=wearable, defaults={"acknowledged_at": now})
+    task.refresh_from_db()
+    return task
+
+
+def _own_branch_task(wearable: Wearable, task_id: object) -> Task:
+    if not isinstance(task_id, int) or isinstance(task_id, bool):
+        raise TaskRefusedError("task must be a task id.")
+    task = Task.objects.filter(pk=task_id, branch_id=wearable.branch_id).first() if wearable.branch_id else None
+    if task is None:
+        raise TaskRefusedError("No such task in your branch.")
+    return task

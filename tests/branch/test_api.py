@@ -1,0 +1,64 @@
+"""The kiosk API: token per branch, 201 then 200 for the same ticket, clear 400/401/403 answers."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from branch.models import Branch, Task
+from branch.tokens import issue_kiosk_token
+
+pytestmark = pytest.mark.django_db
+URL = "/api/branch/tickets/"
+
+
+def kiosk(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Kiosk {token}")
+    return client
+
+
+def test_a_ticket_is_answered_at_once_and_again_with_the_same_task(branch, kiosk_token, sofa):
+    body = {"branch": branch.code, "number": "A012", "phone": "13912345678", "business": "理财"}
+
+    first = kiosk(kiosk_token).post(URL, body, format="json")
+    again = kiosk(kiosk_token).post(URL, body, format="json")
+
+    assert first.status_code == 201 and first.json()["created"] is True
+    assert again.status_code == 200 and again.json()["task"] == first.json()["task"]
+    assert "id_number" not in first.json()
+    assert Task.objects.count() == 1
+
+
+def test_without_or_with_a_wrong_kiosk_token_nothing_is_taken(branch, kiosk_token):
+    body = {"branch": branch.code, "number": "A012", "phone": "13912345678"}
+    assert APIClient().post(URL, body, format="json").status_code == 401
+    assert kiosk("wrong-token").post(URL, body, format="json").status_code == 401
+    issue_kiosk_token(branch)  # the old token stops working
+    assert kiosk(kiosk_token).post(URL, body, format="json").status_code == 401
+    assert not Task.objects.exists()
+
+
+def test_an_unknown_branch_is_400_and_another_branchs_code_is_403(branch, kiosk_token):
+    Branch.objects.create(code="sz-futian", name="福田支行")
+    unknown = kiosk(kiosk_token).post(URL, {"branch": "nowhere", "number": "A1", "phone": "13912345678"}, format="json")
+    other = kiosk(kiosk_token).post(URL, {"branch": "sz-futian", "number": "A1", "phone": "13912345678"}, format="json")
+    assert unknown.status_code == 400 and "branch" in unknown.json()
+    assert other.status_code == 403
+    assert not Task.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"number": "A1", "phone": "13912345678"},
+        {"branch": "sz-nanshan", "phone": "13912345678"},
+        {"branch": "sz-nanshan", "number": "A1"},
+        {"branch": "sz-nanshan", "number": "A1", "phone": "not a phone"},
+    ],
+)
+def test_bad_ticket_bodies_are_400_with_the_field(kiosk_token, body):
+    response = kiosk(kiosk_token).post(URL, body, format="json")
+    assert response.status_code == 400
+    assert response.json()
+    assert not Task.objects.exists()

@@ -1,0 +1,187 @@
+"""The watch socket on the embedded default: authentication codes, binding, a ticket reaching only the bound
+watches, tasks kept for a watch that was offline, one winner when two watches accept, heartbeats, bad frames."""
+
+from __future__ import annotations
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import override_settings
+
+from branch.models import Branch, Task, TaskDelivery, WearableBinding
+from branch.tickets import take_ticket
+from branch.tokens import register_wearable, revoke_wearable
+from salescard.asgi import application
+from tests.conftest import reseed_migrated_defaults
+from tests.factories import UserFactory, sofa_on_sale
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ORIGIN = [(b"origin", b"http://127.0.0.1")]
+
+
+def two_branches() -> tuple[Branch, Branch]:
+    reseed_migrated_defaults()
+    sofa_on_sale()
+    return Branch.objects.create(code="sz-nanshan", name="南山支行"), Branch.objects.create(
+        code="sz-futian", name="福田支行"
+    )
+
+
+def new_watch(device: str) -> str:
+    _, token = register_wearable(device, staff=UserFactory(role="branch_staff"))
+    return token
+
+
+async def watch_socket(token: str) -> WebsocketCommunicator:
+    socket = WebsocketCommunicator(application, "/ws/wearable/", headers=ORIGIN)
+    assert (await socket.connect())[0]
+    await socket.send_json_to({"action": "auth", "token": token})
+    ready = await socket.receive_json_from(timeout=5)
+    assert ready["type"] == "ready", ready
+    return socket
+
+
+async def bound_watch(token: str, branch: str) -> WebsocketCommunicator:
+    socket = await watch_socket(token)
+    await socket.send_json_to({"action": "bind", "branch": branch})
+    assert (await socket.receive_json_from(timeout=5))["type"] == "bound"
+    return socket
+
+
+def ticket(branch_code: str, number: str) -> int:
+    from django.db import transaction
+
+    branch = Branch.objects.get(code=branch_code)
+    with transaction.atomic():
+        taken = take_ticket(branch, number=number, phone="13912345678", business="理财")
+    return taken.task.pk
+
+
+async def test_a_ticket_reaches_the_bound_watches_of_its_branch_only() -> None:
+    await sync_to_async(two_branches)()
+    tokens = [await sync_to_async(new_watch)(f"watch-{i}") for i in range(3)]
+    nanshan = [await bound_watch(tokens[0], "sz-nanshan"), await bound_watch(tokens[1], "sz-nanshan")]
+    futian = await bound_watch(tokens[2], "sz-futian")
+
+    task_id = await sync_to_async(ticket)("sz-nanshan", "A001")
+
+    for socket in nanshan:
+        frame = await socket.receive_json_from(timeout=5)
+        assert frame["type"] == "task" and frame["task"]["id"] == task_id
+        assert frame["task"]["recommendations"] and frame["task"]["business"] == "理财"
+    assert await futian.receive_nothing(timeout=0.5)
+    assert await sync_to_async(TaskDelivery.objects.filter(task_id=task_id).count)() == 2
+    for socket in [*nanshan, futian]:
+        await socket.disconnect()
+
+
+async def test_a_watch_that_was_offline_gets_the_task_on_reconnect_until_it_acknowledges() -> None:
+    await sync_to_async(two_branches)()
+    token = await sync_to_async(new_watch)("watch-1")
+    first = await bound_watch(token, "sz-nanshan")
+    await first.disconnect()
+
+    task_id = await sync_to_async(ticket)("sz-nanshan", "A002")  # while the watch is offline
+
+    back = await watch_socket(token)  # already bound: no bind needed
+    frame = await back.receive_json_from(timeout=5)
+    assert frame["type"] == "task" and frame["task"]["id"] == task_id
+    await back.send_json_to({"action": "ack", "task": task_id})
+    await back.send_json_to({"action": "ping"})
+    assert (await back.receive_json_from(timeout=5))["type"] == "pong"
+    await back.disconnect()
+
+    again = await watch_socket(token)
+    assert await again.receive_nothing(timeout=0.5)  # acknowledged: not sent again
+    await again.disconnect()
+
+
+async def test_two_watches_race_to_accept_and_exactly_one_owns_the_task() -> None:
+    await sync_to_async(two_branches)()
+    tokens = [await sync_to_async(new_watch)(f"watch-{i}") for i in range(2)]
+    watches = [await bound_watch(t, "sz-nanshan") for t in tokens]
+    task_id = await sync_to_async(ticket)("sz-nanshan", "A003")
+    for socket in watches:
+        assert (await socket.receive_json_from(timeout=5))["type"] == "task"
+
+    for socket in watches:
+        await socket.send_json_to({"action": "accept", "task": task_id})
+    answers = []
+    for socket in watches:
+        frames = [await socket.receive_json_from(timeout=5) for _ in range(2)]
+        answers.append({f["type"] for f in frames})
+
+    assert sorted(tuple(sorted(a)) for a in answers) == [("accepted", "taken"), ("error", "taken")]
+    task = await sync_to_async(Task.objects.get)(pk=task_id)
+    assert task.wearable_id is not None and task.status == Task.Status.VIEWED
+    for socket in watches:
+        await socket.disconnect()
+
+
+async def test_binding_is_stored_and_moving_branch_ends_the_old_binding() -> None:
+    await sync_to_async(two_branches)()
+    token = await sync_to_async(new_watch)("watch-1")
+    socket = await bound_watch(token, "sz-nanshan")
+    await socket.send_json_to({"action": "bind", "branch": "sz-futian"})
+    assert (await socket.receive_json_from(timeout=5))["branch"] == "sz-futian"
+    await socket.disconnect()
+
+    bindings = await sync_to_async(list)(
+        WearableBinding.objects.order_by("bound_at").values_list("branch__code", "unbound_at")
+    )
+    assert [code for code, _ in bindings] == ["sz-nanshan", "sz-futian"]
+    assert bindings[0][1] is not None and bindings[1][1] is None
+
+
+@pytest.mark.parametrize(
+    ("frame", "message"),
+    [
+        ("not json", "Unknown frame"),
+        ('{"action": "dance"}', "Unknown frame"),
+        ('{"action": "bind", "branch": 7}', "branch"),
+        ('{"action": "bind", "branch": "nowhere"}', "Unknown branch"),
+        ('{"action": "accept", "task": "1"}', "task"),
+        ('{"action": "accept", "task": 999999}', "No such task"),
+    ],
+)
+async def test_bad_frames_get_an_error_and_the_connection_stays_usable(frame: str, message: str) -> None:
+    await sync_to_async(two_branches)()
+    token = await sync_to_async(new_watch)("watch-1")
+    socket = await bound_watch(token, "sz-nanshan")
+
+    await socket.send_to(text_data=frame)
+    answer = await socket.receive_json_from(timeout=5)
+    await socket.send_json_to({"action": "ping"})
+
+    assert answer["type"] == "error" and message in answer["message"]
+    assert (await socket.receive_json_from(timeout=5))["type"] == "pong"
+    await socket.disconnect()
+
+
+async def close_code_for(token_frame: dict) -> int:
+    socket = WebsocketCommunicator(application, "/ws/wearable/", headers=ORIGIN)
+    await socket.connect()
+    await socket.send_json_to(token_frame)
+    return (await socket.receive_output(timeout=5))["code"]
+
+
+async def test_unknown_and_revoked_tokens_are_closed_with_their_codes() -> None:
+    await sync_to_async(two_branches)()
+    wearable, token = await sync_to_async(register_wearable)("watch-9")
+    assert await close_code_for({"action": "auth", "token": "nope"}) == 4401
+    assert await close_code_for({"action": "bind", "branch": "sz-nanshan"}) == 4401  # not authenticated first
+    await sync_to_async(revoke_wearable)(wearable)
+    assert await close_code_for({"action": "auth", "token": token}) == 4403
+
+
+@override_settings(WATCH_HEARTBEAT_SECONDS=1, WATCH_TIMEOUT_SECONDS=2, WATCH_AUTH_SECONDS=1)
+async def test_the_server_pings_and_drops_a_silent_watch() -> None:
+    await sync_to_async(two_branches)()
+    token = await sync_to_async(new_watch)("watch-1")
+    socket = await watch_socket(token)
+
+    assert (await socket.receive_json_from(timeout=3))["type"] == "ping"
+    closed = await socket.receive_output(timeout=8)  # never answered: dropped after the timeout
+    while closed["type"] != "websocket.close":
+        closed = await socket.receive_output(timeout=8)
+    assert closed["code"] == 4408
