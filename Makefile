@@ -46,6 +46,7 @@ prepare:
 	$(MANAGE) install_emotion_model
 	$(MANAGE) ensure_demo_manager
 	$(MANAGE) ensure_demo_cards --base-url http://$(HOST):$(PORT)
+	$(MANAGE) ensure_demo_branch --base-url http://$(HOST):$(PORT)
 
 setup-dev: $(VENV)/.dev
 

@@ -31,6 +31,7 @@ from branch.realtime import announce_taken, group_for_branch
 from branch.tokens import wearable_for_token
 from salescard.consumers import JsonFramesConsumer
 from salescard.socket_auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
+from salescard.tts import speech_url
 
 CLOSE_SILENT = 4408
 LAST_SEEN_EVERY = 60.0  # seconds between last-seen writes, so 1,000 idle watches do not write every heartbeat
@@ -140,7 +141,7 @@ class WearableConsumer(JsonFramesConsumer):
         self.group = group
         await self.channel_layer.group_add(group, self.channel_name)
         for frame in await database_sync_to_async(_missed_frames)(self.wearable):
-            await self.send_json({"type": "task", "task": frame})
+            await self.send_json({"type": "task", "task": spoken(frame)})
 
     async def _ack(self, content: dict) -> None:
         try:
@@ -162,7 +163,7 @@ class WearableConsumer(JsonFramesConsumer):
     async def task_offered(self, event: dict[str, Any]) -> None:
         frame = await database_sync_to_async(deliver)(self.wearable, event["task_id"])
         if frame is not None:
-            await self.send_json({"type": "task", "task": frame, "reminder": event.get("reminder", False)})
+            await self.send_json({"type": "task", "task": spoken(frame), "reminder": event.get("reminder", False)})
 
     async def task_taken(self, event: dict[str, Any]) -> None:
         await self.send_json(
@@ -173,6 +174,11 @@ class WearableConsumer(JsonFramesConsumer):
                 "mine": event["wearable_id"] == self.wearable.pk,
             }
         )
+
+
+def spoken(frame: dict) -> dict:
+    """The task frame with the URL of its spoken summary (the voice reminder)."""
+    return {**frame, "speech": speech_url(frame["summary"], "zh-hans")}
 
 
 def _branches() -> list[dict[str, str]]:

@@ -61,7 +61,18 @@ def task_frame(task: Task) -> dict:
         "taken_by": (task.staff.get_full_name() or task.staff.username) if task.staff_id else "",
         "wearable_id": task.wearable_id,
         "created_at": task.created_at.isoformat(),
+        "summary": task_summary(task),
     }
+
+
+def task_summary(task: Task) -> str:
+    """What the watch says aloud when the task arrives."""
+    parts = [f"新任务：{task.customer.name}"]
+    if task.business:
+        parts.append(f"预约{task.business}")
+    if task.recommendations:
+        parts.append(f"首推{task.recommendations[0]['product']}")
+    return "，".join(parts) + "。"
 
 
 def deliver(wearable: Wearable, task_id: int) -> dict | None:

@@ -10,6 +10,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from branch import views as branch_views
 from salescard import card_views, terminal_views, views
 
 admin.site.site_header = settings.SITE_TITLE
@@ -40,6 +41,8 @@ urlpatterns = [
     path("sales/logout/", LogoutView.as_view(next_page="sales-login"), name="sales-logout"),
     path("sales/conversations/<int:conversation_id>/", terminal_views.sales_conversation, name="sales-conversation"),
     path("sales/share/", terminal_views.sales_share, name="sales-share"),
+    # The branch staff's smartwatch.
+    path("watch/", branch_views.watch_page, name="watch"),
     path("", views.home, name="home"),
 ]
 if settings.DEBUG:

@@ -60,3 +60,23 @@ def test_bad_tickets_are_refused_and_nothing_is_stored(branch, fields, field):
         take_ticket(branch, **fields)
     assert str(refused.value).startswith(field)
     assert not QueueTicket.objects.exists() and not Task.objects.exists()
+
+
+def test_the_demo_branch_prints_a_watch_url_and_a_working_ticket_command(capsys, sofa):
+    from django.core.management import call_command
+
+    from branch.models import Wearable
+    from branch.tokens import branch_for_kiosk_token, wearable_for_token
+
+    CustomerFactory(phone="13912345678")
+    call_command("ensure_demo_branch", base_url="http://127.0.0.1:9000")
+    call_command("ensure_demo_branch", base_url="http://127.0.0.1:9000")  # again: fresh tokens, same rows
+
+    printed = capsys.readouterr().out.split("ensure_demo_branch")[-1]
+    last = printed.strip().splitlines()[-3:]
+    device_token = last[0].split("#token=")[1]
+    kiosk_token = last[2].split("Kiosk ")[1].split("'")[0]
+    assert Wearable.objects.count() == 1
+    assert wearable_for_token(device_token).device_id == "demo-watch-1"
+    assert branch_for_kiosk_token(kiosk_token).code == "sz-nanshan"
+    assert "http://127.0.0.1:9000/api/branch/tickets/" in last[2]

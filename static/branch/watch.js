@@ -1,0 +1,254 @@
+// The staff smartwatch (SPEC B1, B2, B5, B6): pairing with the device token, choosing the branch, tasks with
+// reminders (vibration, voice, ring, text) and a badge, the task page with the top 3 and the customer's sub-pages.
+// All text from the server is inserted with textContent.
+
+const texts = JSON.parse(document.getElementById("watch-texts").textContent);
+const $ = (id) => document.getElementById(id);
+const tasks = new Map();
+let socket = null;
+let retry = 0;
+let heartbeat = null;
+let current = null;
+let list = "pending";
+
+function token() {
+  const match = location.hash.match(/token=([\w-]+)/);
+  if (match) {
+    localStorage.setItem("watch-token", match[1]);
+    history.replaceState(null, "", location.pathname); // the token does not stay in the address bar
+  }
+  return localStorage.getItem("watch-token");
+}
+
+function show(screen) {
+  for (const id of ["pair", "branches", "tasks", "task", "sub"]) $(id).hidden = id !== screen;
+}
+
+function toast(text) {
+  $("toast").textContent = text;
+  $("toast").hidden = false;
+  setTimeout(() => ($("toast").hidden = true), 4000);
+}
+
+// --- Reminders ---------------------------------------------------------------------------------------------
+function ring() {
+  try {
+    const context = new AudioContext();
+    const oscillator = context.createOscillator();
+    const gain = context.createGain();
+    oscillator.frequency.value = 880;
+    gain.gain.setValueAtTime(0.2, context.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, context.currentTime + 0.6);
+    oscillator.connect(gain).connect(context.destination);
+    oscillator.start();
+    oscillator.stop(context.currentTime + 0.6);
+  } catch (error) {
+    console.warn("no ring", error);
+  }
+}
+
+function remind(task) {
+  const kinds = task.reminders || [];
+  const summary = `${texts.newTask}: ${task.customer.name}${task.business ? ` · ${task.business}` : ""}`;
+  if (kinds.includes("vibrate") && navigator.vibrate) navigator.vibrate([200, 100, 200]);
+  if (kinds.includes("ring")) ring();
+  if (kinds.includes("voice") && task.speech) new Audio(task.speech).play().catch(() => {});
+  if (kinds.includes("text")) toast(summary);
+  document.body.dataset.reminded = String(task.id);
+}
+
+// --- Lists and pages ---------------------------------------------------------------------------------------
+function isPending(task) {
+  return !["done", "expired"].includes(task.status) && (!task.taken_by || task.mine);
+}
+
+function render() {
+  const pending = [...tasks.values()].filter(isPending);
+  $("badge").textContent = String(pending.length);
+  $("badge").hidden = pending.length === 0;
+  const shown = list === "pending" ? pending : [...tasks.values()].filter((t) => t.status === "done");
+  $("task-list").replaceChildren(
+    ...shown.map((task) => {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dataset.task = task.id;
+      if (!task.opened) button.classList.add("new");
+      const name = document.createElement("span");
+      name.textContent = task.customer.name;
+      const sub = document.createElement("span");
+      sub.className = "sub";
+      sub.textContent = [task.ticket, task.business].filter(Boolean).join(" · ") || texts.noBusiness;
+      button.append(name, sub);
+      button.addEventListener("click", () => openTask(task.id));
+      item.append(button);
+      return item;
+    }),
+  );
+  $("no-tasks").hidden = shown.length > 0;
+  if (current && !$("task").hidden) fillTask(tasks.get(current));
+}
+
+function fillTask(task) {
+  $("task-name").textContent = task.customer.name;
+  $("task-business").textContent = [task.ticket, task.business].filter(Boolean).join(" · ");
+  $("top3").replaceChildren(
+    ...task.recommendations.map((r) => {
+      const item = document.createElement("li");
+      const product = document.createElement("div");
+      product.className = "p";
+      product.textContent = `${r.product}${r.probability ? ` ${Math.round(r.probability * 100)}%` : ""}`;
+      const why = document.createElement("div");
+      why.className = "why";
+      why.textContent = r.reason;
+      item.append(product, why);
+      return item;
+    }),
+  );
+  const takenByOther = task.taken_by && !task.mine;
+  $("task-taken").hidden = !task.taken_by;
+  $("task-taken").textContent = task.mine ? texts.yours : `${texts.takenBy} ${task.taken_by}`;
+  $("accept").hidden = Boolean(task.taken_by) || takenByOther;
+}
+
+function openTask(id) {
+  const task = tasks.get(id);
+  current = id;
+  task.opened = true;
+  send({ action: "ack", task: id });
+  fillTask(task);
+  show("task");
+  render();
+}
+
+function openSub(kind) {
+  const task = tasks.get(current);
+  const rows = [];
+  if (kind === "info") {
+    const c = task.customer;
+    const married = c.married === null || c.married === undefined ? "—" : c.married ? texts.yes : texts.no;
+    rows.push([texts.name, c.name], [texts.age, c.age ?? "—"], [texts.gender, c.gender_label || "—"]);
+    rows.push([texts.residence, c.residence || "—"], [texts.married, married]);
+  } else if (kind === "assets") {
+    for (const [key, value] of Object.entries(task.demand.assets || {})) {
+      rows.push([texts.assets[key] || key, `¥${Number(value).toLocaleString()}`]);
+    }
+  } else {
+    for (const [topic, values] of Object.entries(task.demand.preferences || {})) {
+      rows.push([topic, Array.isArray(values) ? values.join("、") : String(values)]);
+    }
+    for (const feature of (task.demand.portrait || {}).preferences || []) rows.push([feature.label, feature.value]);
+    if (!rows.length) rows.push(["—", texts.none]);
+  }
+  $("sub-title").textContent = texts.subTitles[kind];
+  $("sub-body").replaceChildren(
+    ...rows.flatMap(([label, value]) => {
+      const dt = document.createElement("dt");
+      dt.textContent = label;
+      const dd = document.createElement("dd");
+      dd.textContent = value;
+      return [dt, dd];
+    }),
+  );
+  show("sub");
+}
+
+function chooseBranches(branches) {
+  $("branch-list").replaceChildren(
+    ...branches.map((branch) => {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = branch.name;
+      button.addEventListener("click", () => send({ action: "bind", branch: branch.code }));
+      item.append(button);
+      return item;
+    }),
+  );
+  show("branches");
+}
+
+// --- The connection ----------------------------------------------------------------------------------------
+function send(frame) {
+  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+}
+
+function connect() {
+  const key = token();
+  if (!key) {
+    show("pair");
+    return;
+  }
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  socket = new WebSocket(`${scheme}://${location.host}/ws/wearable/`);
+  socket.addEventListener("open", () => socket.send(JSON.stringify({ action: "auth", token: key })));
+  socket.addEventListener("message", (event) => {
+    const frame = JSON.parse(event.data);
+    if (frame.type === "ready") {
+      retry = 0;
+      document.body.dataset.live = "true";
+      clearInterval(heartbeat);
+      heartbeat = setInterval(() => send({ action: "ping" }), frame.heartbeat.interval * 1000);
+      $("branch-name").textContent = frame.branch ? (frame.branches.find((b) => b.code === frame.branch) || {}).name : "";
+      if (frame.branch) show(current ? "task" : "tasks");
+      else chooseBranches(frame.branches);
+    } else if (frame.type === "bound") {
+      $("branch-name").textContent = frame.name;
+      show("tasks");
+    } else if (frame.type === "task") {
+      const known = tasks.get(frame.task.id);
+      tasks.set(frame.task.id, { ...frame.task, opened: known ? known.opened : false, mine: known ? known.mine : false });
+      if (!known || frame.reminder) remind(frame.task);
+      render();
+    } else if (frame.type === "accepted") {
+      tasks.set(frame.task.id, { ...frame.task, opened: true, mine: true });
+      render();
+    } else if (frame.type === "taken") {
+      const task = tasks.get(frame.task);
+      if (task) {
+        task.taken_by = frame.by || texts.colleague;
+        task.mine = frame.mine;
+        render();
+      }
+    } else if (frame.type === "ping") {
+      send({ action: "pong" });
+    } else if (frame.type === "error") {
+      toast(frame.message);
+    }
+  });
+  socket.addEventListener("close", (event) => {
+    document.body.dataset.live = "false";
+    clearInterval(heartbeat);
+    if (event.code === 4401 || event.code === 4403) {
+      localStorage.removeItem("watch-token");
+      $("pair-error").textContent = event.code === 4403 ? texts.revoked : texts.unknownToken;
+      $("pair-error").hidden = false;
+      show("pair");
+      return;
+    }
+    retry = Math.min(retry + 1, 6);
+    setTimeout(connect, 500 * 2 ** retry); // 1 s, 2 s, … 32 s
+  });
+}
+
+$("pair-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  localStorage.setItem("watch-token", $("token").value.trim());
+  $("pair-error").hidden = true;
+  connect();
+});
+$("accept").addEventListener("click", () => send({ action: "accept", task: current }));
+for (const button of document.querySelectorAll("[data-back]")) {
+  button.addEventListener("click", () => show(button.dataset.back));
+}
+for (const button of document.querySelectorAll("[data-sub]")) {
+  button.addEventListener("click", () => openSub(button.dataset.sub));
+}
+for (const button of document.querySelectorAll("[data-list]")) {
+  button.addEventListener("click", () => {
+    list = button.dataset.list;
+    for (const other of document.querySelectorAll("[data-list]")) other.setAttribute("aria-selected", String(other === button));
+    render();
+  });
+}
+connect();
