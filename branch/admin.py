@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from branch.feedback import accuracy_by_branch_and_week
 from branch.models import (
     Branch,
     DemandUpdate,
@@ -147,5 +148,33 @@ class TaskAdmin(admin.ModelAdmin):
 
 @admin.register(TaskFeedback)
 class TaskFeedbackAdmin(RecordOnlyMixin, admin.ModelAdmin):
+    """Feedback with match scores, and above the list the accuracy per branch and week (B8)."""
+
     list_display = ["created_at", "task", "success", "purchased_product", "tier", "match_score", "preference_overlap"]
     list_filter = ["tier", "success", "task__branch"]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # noqa: ANN201
+        return super().changelist_view(request, {**(extra_context or {}), "accuracy": accuracy_by_branch_and_week()})
+
+
+@admin.register(WearableBinding)
+class WearableBindingAdmin(RecordOnlyMixin, admin.ModelAdmin):
+    list_display = ["wearable", "branch", "staff", "bound_at", "unbound_at"]
+    list_filter = ["branch"]
+
+
+@admin.register(TaskDelivery)
+class TaskDeliveryAdmin(RecordOnlyMixin, admin.ModelAdmin):
+    list_display = ["task", "wearable", "sent_at", "acknowledged_at"]
+    list_filter = ["wearable__branch"]
+
+
+@admin.register(TranscriptSegment)
+class TranscriptSegmentAdmin(RecordOnlyMixin, admin.ModelAdmin):
+    list_display = ["created_at", "task", "source", "text"]
+    search_fields = ["text"]
+
+
+@admin.register(DemandUpdate)
+class DemandUpdateAdmin(RecordOnlyMixin, admin.ModelAdmin):
+    list_display = ["created_at", "task"]

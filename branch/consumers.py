@@ -11,7 +11,9 @@ Protocol (JSON frames):
   "pong"}`` and may send ``{"action": "ping"}`` itself (answered with ``pong``). Any frame counts as a sign of life.
 - ``{"action": "bind", "branch": "<code>"}`` → ``bound`` and the branch's open tasks;
   ``{"action": "ack", "task": id}``; ``{"action": "accept", "task": id}`` → ``accepted`` to the winner and
-  ``taken`` to every watch of the branch.
+  ``taken`` to every watch of the branch; ``{"action": "start", "task": id}`` and ``{"action": "end", "task": id,
+  "success": bool, "product": id or null, "preferences": [...]}`` (B8) → ``ended`` with the match tier and score,
+  and ``status`` to the branch.
 - A malformed or unknown frame gets ``{"type": "error", "message"}``; the connection stays open.
 """
 
@@ -25,9 +27,19 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
-from branch.delivery import TaskRefusedError, accept, acknowledge, bind, deliver, open_tasks_for, task_frame
+from branch.delivery import (
+    TaskRefusedError,
+    accept,
+    acknowledge,
+    bind,
+    deliver,
+    done_today_by,
+    open_tasks_for,
+    task_frame,
+)
+from branch.feedback import FeedbackRefusedError, end_task, start_task
 from branch.models import Branch, Wearable
-from branch.realtime import announce_taken, group_for_branch
+from branch.realtime import announce_status, announce_taken, group_for_branch
 from branch.tokens import wearable_for_token
 from salescard.consumers import JsonFramesConsumer
 from salescard.socket_auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
@@ -65,9 +77,11 @@ class WearableConsumer(JsonFramesConsumer):
             "bind": self._bind,
             "ack": self._ack,
             "accept": self._accept,
+            "start": self._start,
+            "end": self._end,
         }.get(action)
         if handler is None:
-            await self.send_error("Unknown frame: send an action of ping, pong, bind, ack or accept.")
+            await self.send_error("Unknown frame: send an action of ping, pong, bind, ack, accept, start or end.")
             return
         await handler(content)
 
@@ -159,11 +173,40 @@ class WearableConsumer(JsonFramesConsumer):
         await self.send_json({"type": "accepted", "task": frame})
         await database_sync_to_async(announce_taken)(task.branch_id, task.pk, self.wearable.pk, frame["taken_by"])
 
+    async def _start(self, content: dict) -> None:
+        try:
+            task = await database_sync_to_async(start_task)(self.wearable, content.get("task"))
+        except FeedbackRefusedError as error:
+            await self.send_error(str(error))
+            return
+        await database_sync_to_async(announce_status)(task.branch_id, task.pk, task.status)
+
+    async def _end(self, content: dict) -> None:
+        """``{"action": "end", "task", "success", "product": id or null, "preferences": [...]}`` (B8)."""
+        try:
+            feedback = await database_sync_to_async(end_task)(
+                self.wearable,
+                content.get("task"),
+                success=content.get("success"),
+                product=content.get("product"),
+                preferences=content.get("preferences", []),
+            )
+        except FeedbackRefusedError as error:
+            await self.send_error(str(error))
+            return
+        await self.send_json(
+            {"type": "ended", "task": feedback.task_id, "tier": feedback.tier, "match_score": feedback.match_score}
+        )
+        await database_sync_to_async(announce_status)(self.wearable.branch_id, feedback.task_id, "done")
+
     # --- pushed by the server ----------------------------------------------------------------------------------
     async def task_offered(self, event: dict[str, Any]) -> None:
         frame = await database_sync_to_async(deliver)(self.wearable, event["task_id"])
         if frame is not None:
             await self.send_json({"type": "task", "task": spoken(frame), "reminder": event.get("reminder", False)})
+
+    async def task_status(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "status", "task": event["task_id"], "status": event["status"]})
 
     async def task_taken(self, event: dict[str, Any]) -> None:
         await self.send_json(
@@ -190,7 +233,7 @@ def _save_last_seen(wearable_id: int) -> None:
 
 
 def _missed_frames(wearable: Wearable) -> list[dict]:
-    frames = []
+    frames = [task_frame(task) for task in done_today_by(wearable)]
     for task in open_tasks_for(wearable):
         frame = deliver(wearable, task.pk)
         if frame is not None:

@@ -47,6 +47,16 @@ def open_tasks_for(wearable: Wearable) -> list[Task]:
     )
 
 
+def done_today_by(wearable: Wearable) -> list[Task]:
+    """Tasks this watch finished today: its "done" list after a reconnect."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return list(
+        Task.objects.filter(wearable=wearable, status=Task.Status.DONE, ended_at__gte=start)
+        .select_related("customer", "staff", "ticket")
+        .order_by("ended_at")
+    )
+
+
 def task_frame(task: Task) -> dict:
     """A task as the watch shows it (B6)."""
     return {

@@ -26,3 +26,7 @@ def offer_task(branch_id: int, task_id: int, *, reminder: bool = False) -> None:
 
 def announce_taken(branch_id: int, task_id: int, wearable_id: int, staff_name: str) -> None:
     _send(branch_id, {"type": "task.taken", "task_id": task_id, "wearable_id": wearable_id, "by": staff_name})
+
+
+def announce_status(branch_id: int, task_id: int, status: str) -> None:
+    _send(branch_id, {"type": "task.status", "task_id": task_id, "status": status})

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from branch.models import TaskFeedback
 from crm.models import Customer
 
 
@@ -39,5 +40,8 @@ def watch_page(request: HttpRequest) -> HttpResponse:
         "subTitles": {"info": _("Customer"), "assets": _("Assets"), "preferences": _("Preferences")},
         "unknownToken": _("This token is not known. Ask the branch manager for the watch's token."),
         "revoked": _("This watch was revoked. Ask the branch manager for a new token."),
+        "nothingBought": _("Nothing bought"),
+        "thanks": _("Thank you."),
+        "tiers": {value: str(label) for value, label in TaskFeedback.Tier.choices},
     }
     return render(request, "branch/watch.html", {"texts": texts})

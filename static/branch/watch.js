@@ -21,7 +21,7 @@ function token() {
 }
 
 function show(screen) {
-  for (const id of ["pair", "branches", "tasks", "task", "sub"]) $(id).hidden = id !== screen;
+  for (const id of ["pair", "branches", "tasks", "task", "sub", "finish"]) $(id).hidden = id !== screen;
 }
 
 function toast(text) {
@@ -109,6 +109,22 @@ function fillTask(task) {
   $("task-taken").hidden = !task.taken_by;
   $("task-taken").textContent = task.mine ? texts.yours : `${texts.takenBy} ${task.taken_by}`;
   $("accept").hidden = Boolean(task.taken_by) || takenByOther;
+  $("start").hidden = !task.mine || task.status !== "viewed";
+  $("end").hidden = !task.mine || !["viewed", "started"].includes(task.status);
+}
+
+function openFinish() {
+  const task = tasks.get(current);
+  const options = [[null, texts.nothingBought], ...(task.demand.needs || []).map((n) => [n.product_id, n.product])];
+  $("bought").replaceChildren(
+    ...options.map(([id, name]) => {
+      const option = document.createElement("option");
+      option.value = id === null ? "" : String(id);
+      option.textContent = name;
+      return option;
+    }),
+  );
+  show("finish");
 }
 
 function openTask(id) {
@@ -210,6 +226,15 @@ function connect() {
         task.mine = frame.mine;
         render();
       }
+    } else if (frame.type === "status") {
+      const task = tasks.get(frame.task);
+      if (task) {
+        task.status = frame.status;
+        render();
+      }
+    } else if (frame.type === "ended") {
+      toast(`${texts.thanks} ${texts.tiers[frame.tier] || ""}`);
+      show("tasks");
     } else if (frame.type === "ping") {
       send({ action: "pong" });
     } else if (frame.type === "error") {
@@ -238,6 +263,20 @@ $("pair-form").addEventListener("submit", (event) => {
   connect();
 });
 $("accept").addEventListener("click", () => send({ action: "accept", task: current }));
+$("start").addEventListener("click", () => send({ action: "start", task: current }));
+$("end").addEventListener("click", openFinish);
+$("finish-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const bought = $("bought").value;
+  const preferences = $("actual-preferences").value.split(/[,，、]/).map((p) => p.trim()).filter(Boolean);
+  send({
+    action: "end",
+    task: current,
+    success: $("success").checked,
+    product: bought ? Number(bought) : null,
+    preferences,
+  });
+});
 for (const button of document.querySelectorAll("[data-back]")) {
   button.addEventListener("click", () => show(button.dataset.back));
 }

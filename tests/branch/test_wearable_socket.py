@@ -185,3 +185,26 @@ async def test_the_server_pings_and_drops_a_silent_watch() -> None:
     while closed["type"] != "websocket.close":
         closed = await socket.receive_output(timeout=8)
     assert closed["code"] == 4408
+
+
+async def test_the_owner_starts_and_ends_the_task_with_feedback_and_the_branch_sees_it_done() -> None:
+    await sync_to_async(two_branches)()
+    tokens = [await sync_to_async(new_watch)(f"watch-{i}") for i in range(2)]
+    owner, colleague = [await bound_watch(t, "sz-nanshan") for t in tokens]
+    task_id = await sync_to_async(ticket)("sz-nanshan", "A004")
+    product = (await owner.receive_json_from(timeout=5))["task"]["recommendations"][0]["product_id"]
+    await colleague.receive_json_from(timeout=5)
+    await owner.send_json_to({"action": "accept", "task": task_id})
+    await owner.send_json_to({"action": "start", "task": task_id})
+    await owner.send_json_to({"action": "end", "task": task_id, "success": True, "product": product, "preferences": []})
+
+    owner_frames = [await owner.receive_json_from(timeout=5) for _ in range(5)]
+    colleague_frames = [await colleague.receive_json_from(timeout=5) for _ in range(3)]
+
+    ended = next(f for f in owner_frames if f["type"] == "ended")
+    assert ended["tier"] == "very_accurate" and ended["match_score"] == 1.0
+    assert [f["status"] for f in colleague_frames if f["type"] == "status"] == ["started", "done"]
+    task = await sync_to_async(Task.objects.get)(pk=task_id)
+    assert task.status == Task.Status.DONE
+    for socket in (owner, colleague):
+        await socket.disconnect()

@@ -1,0 +1,105 @@
+"""Ending a task (B8): the SPEC's match tiers, the preference overlap, the intent engine's feedback, refusals,
+and accuracy per branch and week."""
+
+from __future__ import annotations
+
+import pytest
+
+from branch.feedback import FeedbackRefusedError, accuracy_by_branch_and_week, end_task, match, start_task
+from branch.models import Task, TaskFeedback
+from branch.tokens import register_wearable
+from intent.models import IntentFeedback
+from tests.factories import CustomerFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def taken(branch, branch_staff):
+    """A task with three recommendations and two more listed needs, taken by a watch."""
+    wearable, _ = register_wearable("watch-7", staff=branch_staff)
+    products = [ProductFactory(name=f"产品{i}") for i in range(6)]
+    needs = [{"product_id": p.pk, "product": p.name} for p in products[:5]]
+    customer = CustomerFactory(preferences={"风格": ["稳健"], "渠道": ["手机银行"]})
+    task = Task.objects.create(
+        branch=branch,
+        customer=customer,
+        status=Task.Status.VIEWED,
+        wearable=wearable,
+        recommendations=needs[:3],
+        demand={"needs": needs, "preferences": customer.preferences, "portrait": {"preferences": []}},
+    )
+    return task, wearable, products
+
+
+def test_tiers_follow_the_spec(taken):
+    task, _, products = taken
+    assert match(task, products[1].pk, []).tier == TaskFeedback.Tier.VERY_ACCURATE
+    assert match(task, products[4].pk, []).tier == TaskFeedback.Tier.ACCURATE
+    assert match(task, products[5].pk, []).tier == TaskFeedback.Tier.INACCURATE
+    assert match(task, None, []).tier == TaskFeedback.Tier.NO_PURCHASE
+    assert match(task, products[1].pk, []).score == 1.0
+    assert match(task, products[4].pk, []).score == 0.6
+
+
+def test_the_preference_overlap_counts_what_the_analysis_named(taken):
+    task, _, products = taken
+    half = match(task, products[0].pk, ["稳健", "高收益"])
+    assert half.preference_overlap == 0.5
+    assert half.score == pytest.approx(0.7 * 1.0 + 0.3 * 0.5)
+
+
+def test_ending_stores_the_feedback_closes_the_task_and_teaches_the_engine(taken):
+    task, wearable, products = taken
+    start_task(wearable, task.pk)
+
+    feedback = end_task(wearable, task.pk, success=True, product=products[2].pk, preferences=["手机银行"])
+
+    task.refresh_from_db()
+    assert task.status == Task.Status.DONE and task.ended_at is not None
+    assert feedback.tier == TaskFeedback.Tier.VERY_ACCURATE and feedback.preference_overlap == 1.0
+    learned = IntentFeedback.objects.get(customer=task.customer)
+    assert learned.product == products[2] and learned.signal == IntentFeedback.Signal.PURCHASED
+    assert learned.source == IntentFeedback.Source.BRANCH
+    rows = accuracy_by_branch_and_week()
+    assert rows[0]["tasks"] == 1 and rows[0]["accuracy"] == 1.0 and rows[0]["branch"] == task.branch.name
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"success": "yes", "product": None, "preferences": []}, "success"),
+        ({"success": True, "product": "3", "preferences": []}, "product"),
+        ({"success": True, "product": 999999, "preferences": []}, "No such product"),
+        ({"success": True, "product": None, "preferences": "稳健"}, "preferences"),
+        ({"success": True, "product": None, "preferences": ["x" * 51]}, "preferences"),
+    ],
+)
+def test_bad_feedback_is_refused_and_the_task_stays_open(taken, fields, message):
+    task, wearable, _ = taken
+    with pytest.raises(FeedbackRefusedError) as refused:
+        end_task(wearable, task.pk, **fields)
+    assert message in str(refused.value)
+    task.refresh_from_db()
+    assert task.status == Task.Status.VIEWED and not TaskFeedback.objects.exists()
+
+
+def test_only_the_owner_ends_a_task_and_only_once(taken, branch_staff):
+    task, wearable, _ = taken
+    other, _ = register_wearable("watch-8", staff=branch_staff)
+    with pytest.raises(FeedbackRefusedError):
+        end_task(other, task.pk, success=False, product=None, preferences=[])
+    end_task(wearable, task.pk, success=False, product=None, preferences=[])
+    with pytest.raises(FeedbackRefusedError):
+        end_task(wearable, task.pk, success=False, product=None, preferences=[])
+    assert TaskFeedback.objects.count() == 1
+
+
+def test_the_admin_shows_accuracy_per_branch_and_week(taken, client, manager):
+    task, wearable, products = taken
+    end_task(wearable, task.pk, success=True, product=products[4].pk, preferences=[])
+    client.force_login(manager)
+
+    page = client.get("/admin/branch/taskfeedback/").content.decode()
+
+    assert 'id="accuracy"' in page and task.branch.name in page and "100%" in page
