@@ -69,13 +69,26 @@ def test_a_ticket_arrives_on_the_watch_and_is_accepted(browser, tmp_path) -> Non
         watch.wait_for_selector("#task-taken:not([hidden])")
         watch.click("[data-sub=assets]")
         assert "300,000" in watch.inner_text("#sub-body")
-        watch.click("[data-back=task]")
+        watch.click("#sub [data-back=task]")
         watch.click("[data-sub=info]")
         assert "王芳" in watch.inner_text("#sub-body")
+        # B8: start, end with feedback; the task moves to the done list.
+        watch.click("#sub [data-back=task]")
+        watch.click("#start")
+        watch.wait_for_selector("#end:not([hidden])")
+        watch.click("#end")
+        watch.check("#success")
+        watch.select_option("#bought", index=1)  # the first recommendation
+        watch.fill("#actual-preferences", "稳健")
+        watch.click("#finish-form button[type=submit]")
+        watch.wait_for_selector("#tasks:not([hidden])")
+        watch.click("[data-list=done]")
+        watch.wait_for_selector("#task-list button:has-text('王芳')")
         context.close()
 
     task = Task.objects.get(pk=answer["task"])
-    assert task.wearable.device_id == "watch-e2e" and task.status == Task.Status.VIEWED
+    assert task.wearable.device_id == "watch-e2e" and task.status == Task.Status.DONE
+    assert task.feedback.success and task.feedback.tier == "very_accurate"
 
 
 def test_an_unknown_token_asks_to_pair_again(browser, tmp_path) -> None:
