@@ -13,7 +13,8 @@ Protocol (JSON frames):
   ``{"action": "ack", "task": id}``; ``{"action": "accept", "task": id}`` → ``accepted`` to the winner and
   ``taken`` to every watch of the branch; ``{"action": "start", "task": id}`` and ``{"action": "end", "task": id,
   "success": bool, "product": id or null, "preferences": [...]}`` (B8) → ``ended`` with the match tier and score,
-  and ``status`` to the branch.
+  and ``status`` to the branch; ``{"action": "segment", "task": id, "text": "…"}`` during a started task (B7) →
+  ``recommendations`` when the customer's words change the top 3.
 - A malformed or unknown frame gets ``{"type": "error", "message"}``; the connection stays open.
 """
 
@@ -38,7 +39,8 @@ from branch.delivery import (
     task_frame,
 )
 from branch.feedback import FeedbackRefusedError, end_task, start_task
-from branch.models import Branch, Wearable
+from branch.live_demand import SegmentRefusedError, add_segment
+from branch.models import Branch, Task, Wearable
 from branch.realtime import announce_status, announce_taken, group_for_branch
 from branch.tokens import wearable_for_token
 from salescard.consumers import JsonFramesConsumer
@@ -55,7 +57,7 @@ class WearableConsumer(JsonFramesConsumer):
 
     async def connect(self) -> None:
         await self.accept()
-        self.last_heard = time.monotonic()
+        self.last_heard = self.last_ping = time.monotonic()
         self.last_seen_saved = 0.0
         self.watchdog = asyncio.create_task(self._watch())
 
@@ -78,10 +80,13 @@ class WearableConsumer(JsonFramesConsumer):
             "ack": self._ack,
             "accept": self._accept,
             "start": self._start,
+            "segment": self._segment,
             "end": self._end,
         }.get(action)
         if handler is None:
-            await self.send_error("Unknown frame: send an action of ping, pong, bind, ack, accept, start or end.")
+            await self.send_error(
+                "Unknown frame: send an action of ping, pong, bind, ack, accept, start, segment or end."
+            )
             return
         await handler(content)
 
@@ -121,7 +126,7 @@ class WearableConsumer(JsonFramesConsumer):
             if now - self.last_heard > settings.WATCH_TIMEOUT_SECONDS:
                 await self.close(code=CLOSE_SILENT)
                 return
-            if self.wearable is not None and now - getattr(self, "last_ping", 0.0) >= settings.WATCH_HEARTBEAT_SECONDS:
+            if self.wearable is not None and now - self.last_ping >= settings.WATCH_HEARTBEAT_SECONDS:
                 self.last_ping = now
                 await self.send_json({"type": "ping"})
 
@@ -181,6 +186,18 @@ class WearableConsumer(JsonFramesConsumer):
             return
         await database_sync_to_async(announce_status)(task.branch_id, task.pk, task.status)
 
+    async def _segment(self, content: dict) -> None:
+        """``{"action": "segment", "task": id, "text": "…"}`` (B7) → ``recommendations`` when the top 3 changed."""
+        try:
+            update = await database_sync_to_async(_add_segment)(self.wearable, content.get("task"), content.get("text"))
+        except (SegmentRefusedError, TaskRefusedError) as error:
+            await self.send_error(str(error))
+            return
+        if update is not None:
+            await self.send_json(
+                {"type": "recommendations", "task": update.task_id, "recommendations": update.recommendations}
+            )
+
     async def _end(self, content: dict) -> None:
         """``{"action": "end", "task", "success", "product": id or null, "preferences": [...]}`` (B8)."""
         try:
@@ -239,6 +256,15 @@ def _missed_frames(wearable: Wearable) -> list[dict]:
         if frame is not None:
             frames.append(frame)
     return frames
+
+
+def _add_segment(wearable: Wearable, task_id: object, text: object):  # noqa: ANN202 - DemandUpdate or None
+    if not isinstance(task_id, int) or isinstance(task_id, bool):
+        raise TaskRefusedError("task must be a task id.")
+    task = Task.objects.filter(pk=task_id, wearable=wearable).first()
+    if task is None:
+        raise TaskRefusedError("No such task of yours.")
+    return add_segment(task, wearable.pk, text)[1]
 
 
 def _frame_of(task) -> dict:  # noqa: ANN001 - a Task

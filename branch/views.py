@@ -42,6 +42,7 @@ def watch_page(request: HttpRequest) -> HttpResponse:
         "revoked": _("This watch was revoked. Ask the branch manager for a new token."),
         "nothingBought": _("Nothing bought"),
         "thanks": _("Thank you."),
+        "updated": _("Recommendations updated."),
         "tiers": {value: str(label) for value, label in TaskFeedback.Tier.choices},
     }
     return render(request, "branch/watch.html", {"texts": texts})

@@ -111,6 +111,7 @@ function fillTask(task) {
   $("accept").hidden = Boolean(task.taken_by) || takenByOther;
   $("start").hidden = !task.mine || task.status !== "viewed";
   $("end").hidden = !task.mine || !["viewed", "started"].includes(task.status);
+  $("segment-form").hidden = !task.mine || task.status !== "started";
 }
 
 function openFinish() {
@@ -232,6 +233,14 @@ function connect() {
         task.status = frame.status;
         render();
       }
+    } else if (frame.type === "recommendations") {
+      const task = tasks.get(frame.task);
+      if (task) {
+        task.recommendations = frame.recommendations;
+        if (navigator.vibrate) navigator.vibrate(100);
+        toast(texts.updated);
+        render();
+      }
     } else if (frame.type === "ended") {
       toast(`${texts.thanks} ${texts.tiers[frame.tier] || ""}`);
       show("tasks");
@@ -265,6 +274,13 @@ $("pair-form").addEventListener("submit", (event) => {
 $("accept").addEventListener("click", () => send({ action: "accept", task: current }));
 $("start").addEventListener("click", () => send({ action: "start", task: current }));
 $("end").addEventListener("click", openFinish);
+$("segment-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = $("segment").value.trim();
+  if (!text) return;
+  send({ action: "segment", task: current, text });
+  $("segment").value = "";
+});
 $("finish-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const bought = $("bought").value;

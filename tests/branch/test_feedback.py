@@ -103,3 +103,84 @@ def test_the_admin_shows_accuracy_per_branch_and_week(taken, client, manager):
     page = client.get("/admin/branch/taskfeedback/").content.decode()
 
     assert 'id="accuracy"' in page and task.branch.name in page and "100%" in page
+
+
+# --- B7: what the customer says during the task --------------------------------------------------------------
+@pytest.fixture
+def started(branch, branch_staff):
+    from tests.factories import ProductCategoryFactory
+
+    wearable, _ = register_wearable("watch-live", staff=branch_staff)
+    fund_category = ProductCategoryFactory(code="fund", name="基金")
+    insurance = ProductCategoryFactory(code="insurance", name="保险")
+    fund = ProductFactory(category=fund_category, name="稳健债券基金")
+    deposit = ProductFactory(name="三年期大额存单")
+    cover = ProductFactory(category=insurance, name="百万医疗险", price=300)
+    needs = [
+        {"product_id": fund.pk, "product": fund.name, "probability": 0.5, "reason": "r"},
+        {"product_id": deposit.pk, "product": deposit.name, "probability": 0.3, "reason": "r"},
+    ]
+    task = Task.objects.create(
+        branch=branch,
+        customer=CustomerFactory(),
+        status=Task.Status.STARTED,
+        wearable=wearable,
+        recommendations=needs,
+        demand={"needs": needs},
+    )
+    return task, wearable, fund, deposit, cover
+
+
+def test_a_rejected_product_drops_and_an_interesting_category_comes_in(started):
+    from branch.live_demand import add_segment
+
+    task, wearable, fund, deposit, cover = started
+
+    _, update = add_segment(task, wearable.pk, "基金我不要，对保险比较感兴趣")
+
+    ids = [r["product_id"] for r in update.recommendations]
+    assert ids == [cover.pk, deposit.pk, fund.pk]
+    assert {a["signal"] for a in update.adjustments} == {"reject", "interest"}
+    task.refresh_from_db()
+    assert task.recommendations == update.recommendations
+
+
+def test_negated_rejection_and_unrelated_words_change_nothing(started):
+    from branch.live_demand import add_segment
+    from branch.models import DemandUpdate
+
+    task, wearable, *_ = started
+    assert add_segment(task, wearable.pk, "不是不要基金，我再想想")[1] is None
+    assert add_segment(task, wearable.pk, "今天天气不错")[1] is None
+    assert not DemandUpdate.objects.exists()
+    assert task.segments.count() == 2
+
+
+def test_a_keyword_without_a_name_refers_to_the_product_talked_about_last(started):
+    from branch.live_demand import add_segment
+
+    task, wearable, fund, deposit, _ = started
+    assert add_segment(task, wearable.pk, "这个债券基金收益怎么样？")[1] is None
+    _, update = add_segment(task, wearable.pk, "算了，不考虑了")
+
+    assert [r["product_id"] for r in update.recommendations] == [deposit.pk, fund.pk]
+
+
+@pytest.mark.parametrize("text", ["", "   ", 42, "很" * 2001])
+def test_bad_segments_are_refused_and_nothing_is_stored(started, text):
+    from branch.live_demand import SegmentRefusedError, add_segment
+
+    task, wearable, *_ = started
+    with pytest.raises(SegmentRefusedError):
+        add_segment(task, wearable.pk, text)
+    assert not task.segments.exists()
+
+
+def test_products_are_recognised_by_their_short_name_and_within_their_clause(started):
+    from branch.live_demand import catalogue_targets, read_adjustments
+
+    _, _, fund, deposit, cover = started
+    found, last = read_adjustments("大额存单不考虑，但是对百万医疗险很感兴趣", catalogue_targets())
+
+    assert [(a.signal, a.target.id) for a in found] == [("reject", deposit.pk), ("interest", cover.pk)]
+    assert last.id == cover.pk

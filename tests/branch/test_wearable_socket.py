@@ -13,7 +13,7 @@ from branch.tickets import take_ticket
 from branch.tokens import register_wearable, revoke_wearable
 from salescard.asgi import application
 from tests.conftest import reseed_migrated_defaults
-from tests.factories import UserFactory, sofa_on_sale
+from tests.factories import ProductFactory, UserFactory, sofa_on_sale
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = [(b"origin", b"http://127.0.0.1")]
@@ -208,3 +208,28 @@ async def test_the_owner_starts_and_ends_the_task_with_feedback_and_the_branch_s
     assert task.status == Task.Status.DONE
     for socket in (owner, colleague):
         await socket.disconnect()
+
+
+async def test_what_the_customer_says_switches_the_watch_to_the_new_top_3() -> None:
+    await sync_to_async(two_branches)()
+    await sync_to_async(lambda: ProductFactory(name="奶油风模块沙发", price=8999))()
+    token = await sync_to_async(new_watch)("watch-1")
+    watch = await bound_watch(token, "sz-nanshan")
+    task_id = await sync_to_async(ticket)("sz-nanshan", "A005")
+    first = (await watch.receive_json_from(timeout=5))["task"]["recommendations"][0]
+    await watch.send_json_to({"action": "segment", "task": task_id, "text": "不要沙发"})
+    assert (await watch.receive_json_from(timeout=5))["type"] == "error"  # not started yet: refused
+    await watch.send_json_to({"action": "accept", "task": task_id})
+    await watch.send_json_to({"action": "start", "task": task_id})
+    for _ in range(3):  # accepted, taken, status
+        await watch.receive_json_from(timeout=5)
+
+    await watch.send_json_to({"action": "segment", "task": task_id, "text": f"{first['product']}我不考虑"})
+    frame = await watch.receive_json_from(timeout=5)
+
+    assert frame["type"] == "recommendations"
+    assert frame["recommendations"][0]["product_id"] != first["product_id"]
+    assert frame["recommendations"][-1]["product_id"] == first["product_id"]
+    stored = await sync_to_async(lambda: list(Task.objects.get(pk=task_id).segments.values_list("text", flat=True)))()
+    assert stored == [f"{first['product']}我不考虑"]
+    await watch.disconnect()
