@@ -200,6 +200,12 @@ class SalesConsumer(JsonFramesConsumer):
     async def handoff_created(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "handoff", "handoff_id": event["handoff_id"], "push": event["push"]})
 
+    async def branch_escalated(self, event: dict[str, Any]) -> None:
+        """A branch task nobody took (the branch manager's terminal)."""
+        await self.send_json(
+            {"type": "escalation", "task": event["task_id"], "branch": event["branch"], "text": event["text"]}
+        )
+
     async def conversation_updated(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "conversation", "conversation": event["conversation"]})
 

@@ -322,6 +322,10 @@ WATCH_TIMEOUT_SECONDS: int = _read("WATCH_TIMEOUT_SECONDS", _positive_int, 60)
 WATCH_AUTH_SECONDS: int = _read("WATCH_AUTH_SECONDS", _positive_int, 10)
 # How a new task is announced on the watch: any of vibrate, voice, ring, text.
 BRANCH_REMINDERS: list[str] = _read("BRANCH_REMINDERS", _list, ["vibrate", "voice", "ring", "text"])
+# A task no watch accepts within BRANCH_ACK_SECONDS is announced again, up to BRANCH_REMINDERS_BEFORE_ESCALATION
+# times, then escalated to the branch manager.
+BRANCH_ACK_SECONDS: int = _read("BRANCH_ACK_SECONDS", _positive_int, 60)
+BRANCH_REMINDERS_BEFORE_ESCALATION: int = _read("BRANCH_REMINDERS_BEFORE_ESCALATION", int, 1)
 
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

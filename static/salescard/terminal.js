@@ -167,6 +167,12 @@ function connect() {
     if (frame.type === "handoff") {
       bump();
       if (page === "inbox" && frame.push && frame.push.conversation_id) document.title = `(${unseen}) ${document.title.replace(/^\(\d+\) /, "")}`;
+    } else if (frame.type === "escalation") {
+      bump();
+      const note = document.createElement("p");
+      note.className = "error escalation";
+      note.textContent = frame.text;
+      document.querySelector(".content").prepend(note);
     } else if (frame.type === "conversation") {
       updateInbox(frame.conversation);
       if (frame.conversation.id !== conversationId && frame.conversation.last_sender === "customer") bump();

@@ -184,3 +184,39 @@ def test_products_are_recognised_by_their_short_name_and_within_their_clause(sta
 
     assert [(a.signal, a.target.id) for a in found] == [("reject", deposit.pk), ("interest", cover.pk)]
     assert last.id == cover.pk
+
+
+# --- B5: reminders and escalation -------------------------------------------------------------------------------
+def test_an_untaken_task_is_reminded_then_escalated_to_the_branch_manager_once(branch, settings, mailoutbox):
+    import datetime
+
+    from django.utils import timezone
+
+    from branch.escalation import sweep_unaccepted
+
+    settings.BRANCH_ACK_SECONDS = 60
+    settings.BRANCH_REMINDERS_BEFORE_ESCALATION = 1
+    branch.manager.email = "manager@example.cn"
+    branch.manager.save()
+    task = Task.objects.create(branch=branch, customer=CustomerFactory(), analysed_at=timezone.now())
+    start = task.created_at
+
+    assert sweep_unaccepted(start + datetime.timedelta(seconds=30)) == []
+    assert sweep_unaccepted(start + datetime.timedelta(seconds=61)) == [(task.pk, "reminded")]
+    assert sweep_unaccepted(start + datetime.timedelta(seconds=90)) == []
+    assert sweep_unaccepted(start + datetime.timedelta(seconds=121)) == [(task.pk, "escalated")]
+    assert sweep_unaccepted(start + datetime.timedelta(seconds=300)) == []
+    task.refresh_from_db()
+    assert task.reminded == 1 and task.escalated_at is not None
+    assert len(mailoutbox) == 1 and "无人接单" in mailoutbox[0].subject
+
+
+def test_an_accepted_task_is_never_reminded(taken):
+    import datetime
+
+    from django.utils import timezone
+
+    from branch.escalation import sweep_unaccepted
+
+    task, *_ = taken
+    assert sweep_unaccepted(timezone.now() + datetime.timedelta(hours=1)) == []
