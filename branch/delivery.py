@@ -5,6 +5,7 @@ acknowledging, and accepting a task — the first watch to accept owns it.
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from branch.analysis import customer_card
@@ -35,12 +36,14 @@ def bind(wearable: Wearable, branch_code: object) -> Branch:
 
 
 def open_tasks_for(wearable: Wearable) -> list[Task]:
-    """Open tasks of the watch's branch that it has not acknowledged (what it missed while offline)."""
+    """Open tasks of the watch's branch that it has not acknowledged (what it missed while offline), except those
+    a colleague's watch has taken."""
     if wearable.branch_id is None:
         return []
     acknowledged = TaskDelivery.objects.filter(wearable=wearable, acknowledged_at__isnull=False).values("task")
     return list(
         Task.objects.filter(branch_id=wearable.branch_id, status__in=Task.OPEN, analysed_at__isnull=False)
+        .filter(Q(wearable__isnull=True) | Q(wearable=wearable))
         .exclude(pk__in=acknowledged)
         .select_related("customer", "staff")
         .order_by("created_at", "pk")

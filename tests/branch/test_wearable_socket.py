@@ -233,3 +233,21 @@ async def test_what_the_customer_says_switches_the_watch_to_the_new_top_3() -> N
     stored = await sync_to_async(lambda: list(Task.objects.get(pk=task_id).segments.values_list("text", flat=True)))()
     assert stored == [f"{first['product']}我不考虑"]
     await watch.disconnect()
+
+
+async def test_a_task_a_colleague_took_is_not_sent_again_on_reconnect() -> None:
+    await sync_to_async(two_branches)()
+    tokens = [await sync_to_async(new_watch)(f"watch-{i}") for i in range(2)]
+    winner, other = [await bound_watch(t, "sz-nanshan") for t in tokens]
+    task_id = await sync_to_async(ticket)("sz-nanshan", "A006")
+    await winner.receive_json_from(timeout=5)
+    await other.receive_json_from(timeout=5)
+    await winner.send_json_to({"action": "accept", "task": task_id})
+    await other.receive_json_from(timeout=5)  # taken
+    await other.disconnect()
+
+    back = await watch_socket(tokens[1])
+
+    assert await back.receive_nothing(timeout=0.5)
+    for socket in (winner, back):
+        await socket.disconnect()
