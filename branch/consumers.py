@@ -38,7 +38,7 @@ from branch.delivery import (
     open_tasks_for,
     task_frame,
 )
-from branch.escalation import sweep_if_due
+from branch.escalation import sweep_due, sweep_unaccepted
 from branch.feedback import FeedbackRefusedError, end_task, start_task
 from branch.live_demand import SegmentRefusedError, add_segment
 from branch.models import Branch, Task, Wearable
@@ -130,8 +130,8 @@ class WearableConsumer(JsonFramesConsumer):
             if self.wearable is not None and now - self.last_ping >= settings.WATCH_HEARTBEAT_SECONDS:
                 self.last_ping = now
                 await self.send_json({"type": "ping"})
-            if self.wearable is not None:
-                await database_sync_to_async(sweep_if_due)()
+            if self.wearable is not None and sweep_due():
+                await database_sync_to_async(sweep_unaccepted)()
 
     async def _ping(self, content: dict) -> None:
         await self.send_json({"type": "pong"})

@@ -28,13 +28,14 @@ SWEEP_SECONDS = 5.0
 _last_sweep = 0.0
 
 
-def sweep_if_due() -> list[tuple[int, str]]:
+def sweep_due() -> bool:
+    """Whether this process should sweep now (checked in the event loop, without a database call)."""
     global _last_sweep
     now = time.monotonic()
     if now - _last_sweep < SWEEP_SECONDS:
-        return []
+        return False
     _last_sweep = now
-    return sweep_unaccepted()
+    return True
 
 
 def sweep_unaccepted(now: datetime.datetime | None = None) -> list[tuple[int, str]]:
