@@ -36,6 +36,7 @@ from branch.delivery import (
     deliver,
     done_today_by,
     open_tasks_for,
+    spoken,
     task_frame,
 )
 from branch.escalation import sweep_due, sweep_unaccepted
@@ -46,7 +47,6 @@ from branch.realtime import announce_status, announce_taken, group_for_branch
 from branch.tokens import wearable_for_token
 from salescard.consumers import JsonFramesConsumer
 from salescard.socket_auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
-from salescard.tts import speech_url
 
 CLOSE_SILENT = 4408
 LAST_SEEN_EVERY = 60.0  # seconds between last-seen writes, so 1,000 idle watches do not write every heartbeat
@@ -163,7 +163,7 @@ class WearableConsumer(JsonFramesConsumer):
         self.group = group
         await self.channel_layer.group_add(group, self.channel_name)
         for frame in await database_sync_to_async(_missed_frames)(self.wearable):
-            await self.send_json({"type": "task", "task": spoken(frame)})
+            await self.send_json({"type": "task", "task": frame})
 
     async def _ack(self, content: dict) -> None:
         try:
@@ -221,9 +221,8 @@ class WearableConsumer(JsonFramesConsumer):
 
     # --- pushed by the server ----------------------------------------------------------------------------------
     async def task_offered(self, event: dict[str, Any]) -> None:
-        frame = await database_sync_to_async(deliver)(self.wearable, event["task_id"])
-        if frame is not None:
-            await self.send_json({"type": "task", "task": spoken(frame), "reminder": event.get("reminder", False)})
+        """The frame arrives finished and the delivery is already recorded: no database call per watch."""
+        await self.send_json({"type": "task", "task": event["task"], "reminder": event.get("reminder", False)})
 
     async def task_status(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "status", "task": event["task_id"], "status": event["status"]})
@@ -239,11 +238,6 @@ class WearableConsumer(JsonFramesConsumer):
         )
 
 
-def spoken(frame: dict) -> dict:
-    """The task frame with the URL of its spoken summary (the voice reminder)."""
-    return {**frame, "speech": speech_url(frame["summary"], "zh-hans")}
-
-
 def _branches() -> list[dict[str, str]]:
     return [{"code": b.code, "name": b.name} for b in Branch.objects.filter(is_active=True)]
 
@@ -253,7 +247,7 @@ def _save_last_seen(wearable_id: int) -> None:
 
 
 def _missed_frames(wearable: Wearable) -> list[dict]:
-    frames = [task_frame(task) for task in done_today_by(wearable)]
+    frames = [spoken(task_frame(task)) for task in done_today_by(wearable)]
     for task in open_tasks_for(wearable):
         frame = deliver(wearable, task.pk)
         if frame is not None:

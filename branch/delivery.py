@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from branch.analysis import customer_card
 from branch.models import Branch, Task, TaskDelivery, Wearable, WearableBinding
+from branch.realtime import offer_task
+from salescard.tts import speech_url
 
 
 class TaskRefusedError(ValueError):
@@ -88,6 +90,23 @@ def task_summary(task: Task) -> str:
     return "，".join(parts) + "。"
 
 
+def offer(task_id: int, *, reminder: bool = False) -> dict | None:
+    """Offer the task to every watch bound to its branch: deliveries recorded first, then one push with the frame."""
+    task = Task.objects.select_related("customer", "staff", "ticket").filter(pk=task_id).first()
+    if task is None:
+        return None
+    bound = Wearable.objects.filter(branch_id=task.branch_id, revoked_at__isnull=True).values_list("pk", flat=True)
+    TaskDelivery.objects.bulk_create([TaskDelivery(task=task, wearable_id=pk) for pk in bound], ignore_conflicts=True)
+    frame = spoken(task_frame(task))
+    offer_task(task.branch_id, frame, reminder=reminder)
+    return frame
+
+
+def spoken(frame: dict) -> dict:
+    """The task frame with the URL of its spoken summary (the voice reminder)."""
+    return {**frame, "speech": speech_url(frame["summary"], "zh-hans")}
+
+
 def deliver(wearable: Wearable, task_id: int) -> dict | None:
     """Record that the task was sent to this watch; its frame, or None when it is not for this watch."""
     task = (
@@ -98,7 +117,7 @@ def deliver(wearable: Wearable, task_id: int) -> dict | None:
     if task is None:
         return None
     TaskDelivery.objects.get_or_create(task=task, wearable=wearable)
-    return task_frame(task)
+    return spoken(task_frame(task))
 
 
 def acknowledge(wearable: Wearable, task_id: object) -> None:

@@ -19,8 +19,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
+from branch.delivery import offer
 from branch.models import Task
-from branch.realtime import offer_task
 from dialogue.notify import push_to_salesperson
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def sweep_unaccepted(now: datetime.datetime | None = None) -> list[tuple[int, st
             continue
         if task.reminded < most:
             if Task.objects.filter(pk=task.pk, reminded=task.reminded).update(reminded=task.reminded + 1):
-                offer_task(task.branch_id, task.pk, reminder=True)
+                offer(task.pk, reminder=True)
                 done.append((task.pk, "reminded"))
         elif Task.objects.filter(pk=task.pk, escalated_at__isnull=True).update(escalated_at=now):
             _tell_manager(task)

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from branch.analysis import analyse_task
-from branch.realtime import offer_task
+from branch.delivery import offer
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -14,4 +14,4 @@ def analyse_task_task(task_id: int) -> None:
     """Analyse the target customer's demand, then offer the task to the branch's watches."""
     task = analyse_task(task_id)
     if task is not None:
-        offer_task(task.branch_id, task.pk)
+        offer(task.pk)
