@@ -81,9 +81,9 @@ def take_ticket(
     except IntegrityError:  # the same ticket arrived twice at once: the other request created it
         ticket = QueueTicket.objects.select_related("task").get(branch=branch, number=number, day=day)
         return TakenTicket(ticket, ticket.task, False)
-    from branch.tasks import analyse_task_task
+    from branch.tasks import enqueue_analysis
 
-    transaction.on_commit(lambda: analyse_task_task.delay(task.pk))
+    transaction.on_commit(lambda: enqueue_analysis(task.pk))
     return TakenTicket(ticket, task, True)
 
 
@@ -107,9 +107,9 @@ def set_target_customer(branch: Branch, customer: Customer, business: str = "") 
         task = Task.objects.create(
             branch=branch, customer=customer, business=business, reminders=list(settings.BRANCH_REMINDERS)
         )
-    from branch.tasks import analyse_task_task
+    from branch.tasks import enqueue_analysis
 
-    transaction.on_commit(lambda: analyse_task_task.delay(task.pk))
+    transaction.on_commit(lambda: enqueue_analysis(task.pk))
     return task
 
 

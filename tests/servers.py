@@ -19,6 +19,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -113,6 +115,14 @@ def daphne_server(**env: str) -> Iterator[str]:
         server.stop()
 
 
+def _answers_ping(app, name: str) -> bool:  # noqa: ANN001 - the Celery app
+    """A broker connection left over from a restarted Redis fails once, then kombu opens a new one."""
+    try:
+        return bool(app.control.ping(destination=[name], timeout=0.5))
+    except (OSError, RedisError, BrokerError) as error:
+        return not print(f"broker not answering yet: {error!r}")
+
+
 @contextmanager
 def celery_worker(queues: str = "default,inference,speech,training", **env: str) -> Iterator[ServerProcess]:
     """A Celery worker process consuming ``queues`` through the Redis broker."""
@@ -126,7 +136,7 @@ def celery_worker(queues: str = "default,inference,speech,training", **env: str)
         server_env(**env),
     )  # fmt: skip
     try:
-        worker.wait_until(lambda: bool(app.control.ping(destination=[name], timeout=0.5)), what="answering ping")
+        worker.wait_until(lambda: _answers_ping(app, name), what="answering ping")
         yield worker
     finally:
         worker.stop()
