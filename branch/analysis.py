@@ -16,17 +16,19 @@ from django.utils import timezone
 
 from branch.models import Task
 from crm.models import BehaviorEvent, ChatMessage, Customer, Product
-from intent.inference import latest_prediction, predict_intent
+from intent.inference import latest_prediction, predict_intent, rank_products
 from intent.models import IntentPrediction
 from intent.portrait import build_portrait
 
 FRESH_FOR = datetime.timedelta(hours=6)  # a branch visit is worth a fresh look; older predictions are redone
 TOP = 3
+NEEDS = 10  # how many potential needs the analysis ranks (B4); the top 3 are shown first
 REASON = {
     "browsing_apps": "浏览与App使用都指向它",
     "browsing_user": "浏览记录与客户资料相符",
     "apps_user": "App使用习惯与客户资料相符",
     "fallback": "同等级客户最常购买",
+    "ranking": "综合排序中的潜在需求",
 }
 
 
@@ -40,15 +42,22 @@ def analyse_demand(task: Task) -> Demand:
     customer = task.customer
     prediction = _prediction(customer)
     portrait = build_portrait(customer)
-    products = Product.objects.select_related("category").in_bulk([i["product_id"] for i in prediction.intents])
+    # The top 3 are the engine's stored intents (the same the card greets with); the ranked needs go on with the
+    # engine's full ranking of every recommendable product.
+    top = list(prediction.intents)
+    seen = {i["product_id"] for i in top}
+    ranked = top + [
+        r | {"association": "ranking"} for r in rank_products(customer, NEEDS) if r["product_id"] not in seen
+    ]
+    products = Product.objects.select_related("category").in_bulk([i["product_id"] for i in ranked])
     needs = []
-    for rank, intent in enumerate(prediction.intents, start=1):
+    for intent in ranked[:NEEDS]:
         product = products.get(intent["product_id"])
         if product is None:
             continue
         needs.append(
             {
-                "rank": rank,
+                "rank": len(needs) + 1,
                 "product_id": product.pk,
                 "product": product.name,
                 "category": product.category.name,

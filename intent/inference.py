@@ -209,5 +209,37 @@ def _fallback(
     )
 
 
+def rank_products(customer: Customer, k: int = 10) -> list[dict]:
+    """Up to ``k`` recommendable products ranked by purchase probability for one customer (SPEC B4's ranked
+    needs), best first; not stored. The network ranks when a model is active and the customer has history;
+    otherwise the level- and profile-based fallback does, as for predictions."""
+    now = timezone.now()
+    demoted = demoted_products_of([customer.pk], now)
+    loaded = loaded_model()
+    if loaded is not None:
+        events = load_events([customer.pk], since=now - datetime.timedelta(days=HISTORY_DAYS), kinds=INPUT_KINDS)
+        consenting = customers_with_consent([customer.pk], Consent.Purpose.USAGE_DATA)
+        inputs = customer_inputs(customer, loaded.vocab, events[customer.pk], now, customer.pk in consenting)
+        if not inputs.is_cold:
+            with torch.inference_mode():
+                output = loaded.model(IntentBatch.from_rows([inputs], loaded.model.config))
+                probabilities = output.combined_probabilities(_exclusions(loaded, [customer], demoted))[0]
+            best = torch.topk(probabilities, min(k, probabilities.numel()))
+            return [
+                {"product_id": loaded.by_index[i].pk, "product": loaded.by_index[i].name, "probability": round(p, 4)}
+                for p, i in zip(best.values.tolist(), best.indices.tolist(), strict=True)
+                if p > 0 and i in loaded.by_index
+            ]
+    on_sale = list(Product.objects.select_related("category").filter(is_active=True))
+    ranked, _why = fallback_ranking(
+        customer, assess_level(customer), on_sale, exclude=demoted[customer.pk], popularity=purchase_counts()
+    )
+    total = sum(r.score for r in ranked) or 1.0
+    return [
+        {"product_id": r.product.pk, "product": r.product.name, "probability": round(r.score / total, 4)}
+        for r in ranked[:k]
+    ]
+
+
 def latest_prediction(customer: Customer) -> IntentPrediction | None:
     return customer.intent_predictions.order_by("-created_at", "-pk").first()

@@ -80,3 +80,21 @@ def test_the_demo_branch_prints_a_watch_url_and_a_working_ticket_command(capsys,
     assert wearable_for_token(device_token).device_id == "demo-watch-1"
     assert branch_for_kiosk_token(kiosk_token).code == "sz-nanshan"
     assert "http://127.0.0.1:9000/api/branch/tickets/" in last[2]
+
+
+def test_the_analysis_ranks_more_needs_than_the_top_3(branch, sofa, django_capture_on_commit_callbacks):
+    from tests.factories import ProductFactory
+
+    for i in range(6):
+        ProductFactory(name=f"理财产品{i}", category=sofa.category)
+    CustomerFactory(phone="13912345678")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = take_ticket(branch, number="A020", phone="13912345678")
+
+    task = Task.objects.get(pk=taken.task.pk)
+    needs = task.demand["needs"]
+    assert len(task.recommendations) == 3 and len(needs) > 3
+    assert [n["product_id"] for n in needs[:3]] == [r["product_id"] for r in task.recommendations]
+    assert len({n["product_id"] for n in needs}) == len(needs)  # no product twice
+    assert [n["rank"] for n in needs] == list(range(1, len(needs) + 1))

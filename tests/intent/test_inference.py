@@ -119,3 +119,22 @@ def test_thousands_of_events_absurd_dwell_and_future_events_are_handled(trained)
     prediction = predict_intent(customer)
     assert not prediction.is_fallback and len({i["product_id"] for i in prediction.intents}) == 3
     assert all(0 <= i["probability"] <= 1 for i in prediction.intents)
+
+
+def test_the_full_ranking_orders_every_recommendable_product_and_leaves_out_rejected_ones(trained) -> None:
+    from intent.inference import rank_products
+
+    customer = browsing_customer(trained)
+    record_feedback(customer, trained[1], "rejected", "branch", note="不考虑")
+
+    ranked = rank_products(customer, k=10)
+
+    from crm.models import Product
+
+    ids = [r["product_id"] for r in ranked]
+    recommendable = Product.objects.filter(is_active=True).exclude(pk=trained[1].pk).count()
+    assert len(ids) == min(10, recommendable) and len(ids) == len(set(ids))
+    assert ids[0] == trained[0].pk and trained[1].pk not in ids
+    probabilities = [r["probability"] for r in ranked]
+    assert probabilities == sorted(probabilities, reverse=True) and sum(probabilities) <= 1.0001
+    assert not customer.intent_predictions.exists()  # a ranking is not stored
