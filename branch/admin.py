@@ -18,20 +18,10 @@ from branch.models import (
     TranscriptSegment,
     Wearable,
     WearableBinding,
-    token_hash,
 )
 from branch.tickets import set_target_customer
-from branch.tokens import issue_kiosk_token, issue_wearable_token, new_token, revoke_wearable
-
-
-class RecordOnlyMixin:
-    """Rows written by the product itself: shown, never added or edited by hand."""
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+from branch.tokens import assign_token, issue_kiosk_token, issue_wearable_token, revoke_wearable
+from crm.admin import RecordOnlyMixin
 
 
 @admin.register(Branch)
@@ -71,8 +61,7 @@ class WearableAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Wearable, form, change: bool) -> None:  # noqa: ANN001
         if not change:
-            token = new_token()
-            obj.token_hash = token_hash(token)
+            token = assign_token(obj)
             super().save_model(request, obj, form, change)
             self.message_user(request, _("Device token of %(device)s: %(token)s") % {"device": obj, "token": token})
             return

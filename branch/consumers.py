@@ -28,17 +28,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
-from branch.delivery import (
-    TaskRefusedError,
-    accept,
-    acknowledge,
-    bind,
-    deliver,
-    done_today_by,
-    open_tasks_for,
-    spoken,
-    task_frame,
-)
+from branch.delivery import TaskRefusedError, accept, acknowledge, bind, frame_of, missed_frames
 from branch.escalation import sweep_due, sweep_unaccepted
 from branch.feedback import FeedbackRefusedError, end_task, start_task
 from branch.live_demand import SegmentRefusedError, add_segment
@@ -162,7 +152,7 @@ class WearableConsumer(JsonFramesConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
         self.group = group
         await self.channel_layer.group_add(group, self.channel_name)
-        for frame in await database_sync_to_async(_missed_frames)(self.wearable):
+        for frame in await database_sync_to_async(missed_frames)(self.wearable):
             await self.send_json({"type": "task", "task": frame})
 
     async def _ack(self, content: dict) -> None:
@@ -177,7 +167,7 @@ class WearableConsumer(JsonFramesConsumer):
         except TaskRefusedError as error:
             await self.send_error(str(error))
             return
-        frame = await database_sync_to_async(_frame_of)(task)
+        frame = await database_sync_to_async(frame_of)(task.pk)
         await self.send_json({"type": "accepted", "task": frame})
         await database_sync_to_async(announce_taken)(task.branch_id, task.pk, self.wearable.pk, frame["taken_by"])
 
@@ -246,15 +236,6 @@ def _save_last_seen(wearable_id: int) -> None:
     Wearable.objects.filter(pk=wearable_id).update(last_seen_at=timezone.now())
 
 
-def _missed_frames(wearable: Wearable) -> list[dict]:
-    frames = [spoken(task_frame(task)) for task in done_today_by(wearable)]
-    for task in open_tasks_for(wearable):
-        frame = deliver(wearable, task.pk)
-        if frame is not None:
-            frames.append(frame)
-    return frames
-
-
 def _add_segment(wearable: Wearable, task_id: object, text: object):  # noqa: ANN202 - DemandUpdate or None
     if not isinstance(task_id, int) or isinstance(task_id, bool):
         raise TaskRefusedError("task must be a task id.")
@@ -262,7 +243,3 @@ def _add_segment(wearable: Wearable, task_id: object, text: object):  # noqa: AN
     if task is None:
         raise TaskRefusedError("No such task of yours.")
     return add_segment(task, wearable.pk, text)[1]
-
-
-def _frame_of(task) -> dict:  # noqa: ANN001 - a Task
-    return task_frame(type(task).objects.select_related("customer", "staff", "ticket").get(pk=task.pk))

@@ -51,7 +51,7 @@ def open_tasks_for(wearable: Wearable) -> list[Task]:
         Task.objects.filter(branch_id=wearable.branch_id, status__in=Task.OPEN, analysed_at__isnull=False)
         .filter(Q(wearable__isnull=True) | Q(wearable=wearable))
         .exclude(pk__in=acknowledged)
-        .select_related("customer", "staff")
+        .select_related("customer", "staff", "ticket")
         .order_by("created_at", "pk")
     )
 
@@ -114,17 +114,18 @@ def spoken(frame: dict) -> dict:
     return {**frame, "speech": speech_url(frame["summary"], "zh-hans")}
 
 
-def deliver(wearable: Wearable, task_id: int) -> dict | None:
-    """Record that the task was sent to this watch; its frame, or None when it is not for this watch."""
-    task = (
-        Task.objects.select_related("customer", "staff", "ticket")
-        .filter(pk=task_id, branch_id=wearable.branch_id)
-        .first()
+def missed_frames(wearable: Wearable) -> list[dict]:
+    """What a (re)connecting watch is sent: today's done tasks, then every open task it has not acknowledged, whose
+    deliveries are recorded in one insert."""
+    missed = open_tasks_for(wearable)
+    TaskDelivery.objects.bulk_create(
+        [TaskDelivery(task=task, wearable=wearable) for task in missed], ignore_conflicts=True
     )
-    if task is None:
-        return None
-    TaskDelivery.objects.get_or_create(task=task, wearable=wearable)
-    return spoken(task_frame(task))
+    return [spoken(task_frame(task)) for task in done_today_by(wearable) + missed]
+
+
+def frame_of(task_id: int) -> dict:
+    return task_frame(Task.objects.select_related("customer", "staff", "ticket").get(pk=task_id))
 
 
 def acknowledge(wearable: Wearable, task_id: object) -> None:

@@ -14,18 +14,25 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def issue_wearable_token(wearable: Wearable) -> str:
-    """A new token for the watch (the old one stops working); returns the token to show once."""
+def assign_token(wearable: Wearable) -> str:
+    """Give the (unsaved or saved) watch a new token's hash; returns the token to show once."""
     token = new_token()
     wearable.token_hash = token_hash(token)
     wearable.revoked_at = None
+    return token
+
+
+def issue_wearable_token(wearable: Wearable) -> str:
+    """A new token for the watch (the old one stops working); returns the token to show once."""
+    token = assign_token(wearable)
     wearable.save(update_fields=["token_hash", "revoked_at"])
     return token
 
 
 def register_wearable(device_id: str, staff=None) -> tuple[Wearable, str]:  # noqa: ANN001 - a crm User or None
-    token = new_token()
-    wearable = Wearable.objects.create(device_id=device_id, token_hash=token_hash(token), staff=staff)
+    wearable = Wearable(device_id=device_id, staff=staff)
+    token = assign_token(wearable)
+    wearable.save()
     return wearable, token
 
 

@@ -37,6 +37,16 @@ SHORT_PURPOSE = {
 }
 
 
+class RecordOnlyMixin:
+    """Rows the product writes itself (events, visits, deliveries, probes): shown, never added or edited by hand."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "full_name", "role", "title", "phone", "email", "is_active", "last_login"]

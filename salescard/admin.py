@@ -6,21 +6,16 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from crm.admin import RecordOnlyMixin
 from salescard.cards import new_token, revoke_link
 from salescard.models import CardEvent, CardLink, CardVisit, PipelineProbe, SmartCard
 
 
 @admin.register(PipelineProbe)
-class PipelineProbeAdmin(admin.ModelAdmin):
+class PipelineProbeAdmin(RecordOnlyMixin, admin.ModelAdmin):
     list_display = ["queue", "requested_at", "completed_at", "latency", "worker", "database_vendor", "requested_by"]
     list_filter = ["queue", ("completed_at", admin.EmptyFieldListFilter)]
     readonly_fields = [f.name for f in PipelineProbe._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     @admin.display(description=_("latency (ms)"))
     def latency(self, probe: PipelineProbe) -> str:
@@ -60,27 +55,15 @@ class CardLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(CardEvent)
-class CardEventAdmin(admin.ModelAdmin):
+class CardEventAdmin(RecordOnlyMixin, admin.ModelAdmin):
     list_display = ["occurred_at", "kind", "detail", "link", "customer"]
     list_filter = ["kind"]
     readonly_fields = ["link", "customer", "kind", "detail", "occurred_at"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
 
 @admin.register(CardVisit)
-class CardVisitAdmin(admin.ModelAdmin):
+class CardVisitAdmin(RecordOnlyMixin, admin.ModelAdmin):
     list_display = ["customer", "link", "opened_at", "language", "product", "intent_is_fallback", "intent_was_inferred"]
     list_filter = ["language", "intent_is_fallback", "intent_was_inferred", "usage_consent"]
     search_fields = ["customer__name", "greeting"]
     readonly_fields = [f.name for f in CardVisit._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
