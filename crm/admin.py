@@ -3,7 +3,7 @@ fields, laid out so a sales manager can work in it without training."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -18,14 +18,20 @@ from crm.models import (
     ChatGroup,
     ChatGroupMembership,
     ChatMessage,
+    ClosenessWeights,
     Consent,
     Customer,
     CustomerTag,
     Friendship,
+    ImIntegration,
+    PrivacyRequest,
     Product,
     ProductCategory,
+    ProfileChange,
+    ProfileFact,
     Tag,
     User,
+    WebhookDelivery,
 )
 
 RECENT_EVENTS_SHOWN = 20
@@ -55,7 +61,7 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        (_("Personal info"), {"fields": ["last_name", "first_name", "email", "phone", "title"]}),
+        (_("Personal info"), {"fields": ["last_name", "first_name", "email", "phone", "title", "im_user_id"]}),
         (_("Role and access"), {"fields": ["role", "is_active", "is_staff", "is_superuser", "groups"]}),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
@@ -126,9 +132,31 @@ class CustomerAdmin(admin.ModelAdmin):
     readonly_fields = ["age", "created_at", "updated_at", "recent_events"]
     inlines = [CustomerTagInline, ConsentInline, FriendshipInline]
     fieldsets = [
-        (_("Basic information"), {"fields": ["name", "gender", "birthday", "age", "hometown", "residence", "married"]}),
+        (
+            _("Basic information"),
+            {
+                "fields": [
+                    "name",
+                    "gender",
+                    "birthday",
+                    "birth_month_day",
+                    "birth_year",
+                    "age",
+                    "hometown",
+                    "residence",
+                    "married",
+                    "children",
+                    "avatar_url",
+                ],
+            },
+        ),
         (_("Contact"), {"fields": ["phone", "email", "external_im_id", "language", "dialect"]}),
-        (_("Work and wealth"), {"fields": ["company", "job_title", "income_band", "monthly_online_spend", "assets"]}),
+        (
+            _("Work and wealth"),
+            {
+                "fields": ["company", "job_title", "income_band", "monthly_online_spend", "budget", "assets"],
+            },
+        ),
         (_("Personality and preferences"), {"fields": ["mbti", "observed_social_style", "hobbies", "preferences"]}),
         (_("Ownership"), {"fields": ["owner", "source", "created_at", "updated_at"]}),
         (_("Recent behaviour"), {"fields": ["recent_events"]}),
@@ -366,3 +394,90 @@ class BehaviorEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("details"))
     def details(self, event: BehaviorEvent) -> str:
         return describe_event(event)
+
+
+# --- IM integration and the profile sidebar (P1–P6, X3) ---------------------------------------------------------------
+@admin.register(ImIntegration)
+class ImIntegrationAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_active", "chat_link_template", "created_at"]
+    fields = ["name", "is_active", "chat_link_template", "created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at"]
+    actions = ["rotate"]
+
+    def save_model(self, request: HttpRequest, obj: ImIntegration, form, change: bool) -> None:
+        from crm.im_webhooks import assign_credentials
+
+        credentials = None if change else assign_credentials(obj)
+        super().save_model(request, obj, form, change)
+        if credentials:
+            self._show_credentials(request, obj, *credentials)
+
+    @admin.action(description=_("Issue a new token and signing secret (the old ones stop working)"))
+    def rotate(self, request: HttpRequest, queryset) -> None:
+        from crm.im_webhooks import rotate_credentials
+
+        for integration in queryset:
+            self._show_credentials(request, integration, *rotate_credentials(integration))
+
+    def _show_credentials(self, request: HttpRequest, integration: ImIntegration, token: str, secret: str) -> None:
+        self.message_user(
+            request,
+            _("%(name)s — token: %(token)s · signing secret: %(secret)s (shown once)")
+            % {"name": integration.name, "token": token, "secret": secret},
+            messages.WARNING,
+        )
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(RecordOnlyMixin, admin.ModelAdmin):
+    list_display = ["received_at", "integration", "event_type", "event_id", "status", "customer"]
+    list_filter = ["integration", "event_type", "status"]
+    search_fields = ["event_id"]
+    list_select_related = ["integration", "customer"]
+    date_hierarchy = "received_at"
+
+
+@admin.register(ProfileFact)
+class ProfileFactAdmin(RecordOnlyMixin, admin.ModelAdmin):
+    list_display = ["found_at", "customer", "field", "value", "confidence", "status", "current_value", "decided_by"]
+    list_filter = ["status", "field"]
+    search_fields = ["customer__name", "value", "source_excerpt"]
+    list_select_related = ["customer", "decided_by"]
+    date_hierarchy = "found_at"
+
+
+@admin.register(ProfileChange)
+class ProfileChangeAdmin(RecordOnlyMixin, admin.ModelAdmin):
+    list_display = ["changed_at", "customer", "field", "old_value", "new_value", "via", "changed_by"]
+    list_filter = ["via", "field"]
+    search_fields = ["customer__name", "field"]
+    list_select_related = ["customer", "changed_by"]
+    date_hierarchy = "changed_at"
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # the audit log is not edited by hand
+
+
+@admin.register(ClosenessWeights)
+class ClosenessWeightsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "friendship", "groups", "messages_in", "messages_out", "recency", "reply_latency",
+                    "behaviour", "updated_at"]  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not ClosenessWeights.objects.exists()
+
+    def save_model(self, request: HttpRequest, obj: ClosenessWeights, form, change: bool) -> None:
+        from crm.closeness import forget_weights
+
+        super().save_model(request, obj, form, change)
+        forget_weights()
+
+
+@admin.register(PrivacyRequest)
+class PrivacyRequestAdmin(RecordOnlyMixin, admin.ModelAdmin):
+    list_display = ["performed_at", "action", "customer_ref", "customer", "performed_by"]
+    list_filter = ["action"]
+    list_select_related = ["customer", "performed_by"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

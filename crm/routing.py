@@ -2,4 +2,8 @@
 
 from __future__ import annotations
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from crm.consumers import ProfileConsumer
+
+websocket_urlpatterns = [path("ws/customers/<int:customer_id>/", ProfileConsumer.as_asgi())]

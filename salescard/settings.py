@@ -269,6 +269,7 @@ CELERY_TASK_ROUTES = {
     "intent.tasks.retrain_intent_task": {"queue": "training"},
     "dialogue.tasks.deliver_handoff_task": {"queue": "default"},
     "branch.tasks.analyse_task_task": {"queue": "inference"},
+    "crm.tasks.extract_message_task": {"queue": "inference"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -326,6 +327,19 @@ BRANCH_REMINDERS: list[str] = _read("BRANCH_REMINDERS", _list, ["vibrate", "voic
 # times, then escalated to the branch manager.
 BRANCH_ACK_SECONDS: int = _read("BRANCH_ACK_SECONDS", _positive_int, 60)
 BRANCH_REMINDERS_BEFORE_ESCALATION: int = _read("BRANCH_REMINDERS_BEFORE_ESCALATION", int, 1)
+
+# --- IM profile sidebar (SPEC P1–P6) ---------------------------------------------------------------
+# A signed webhook whose timestamp is further than this from now is refused (replay protection).
+IM_WEBHOOK_TOLERANCE_SECONDS: int = _read("IM_WEBHOOK_TOLERANCE_SECONDS", _positive_int, 300)
+# The largest webhook body accepted (an image travels base64-encoded inside it).
+IM_WEBHOOK_MAX_BYTES: int = _read("IM_WEBHOOK_MAX_BYTES", _positive_int, 8 * 1024 * 1024)
+# Origins of the IM clients that may embed the sidebar in a frame (CSP frame-ancestors), comma-separated.
+IM_FRAME_ORIGINS: list[str] = _read("IM_FRAME_ORIGINS", _list, [])
+# How long a signed IM sidebar link stays valid (seconds), and the default chat deep link of the closeness ranking.
+IM_SIDEBAR_TOKEN_SECONDS: int = _read("IM_SIDEBAR_TOKEN_SECONDS", _positive_int, 600)
+IM_CHAT_LINK_TEMPLATE: str = _read("IM_CHAT_LINK_TEMPLATE", str, "wxwork://message?username={staff_im_id}")
+# Embedded setup only: read chat messages for facts in a background thread of the web process, not in the request.
+CRM_EXTRACT_IN_BACKGROUND: bool = _read("CRM_EXTRACT_IN_BACKGROUND", _bool, True)
 
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

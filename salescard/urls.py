@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
 from branch import views as branch_views
+from crm import sidebar_views
 from salescard import card_views, terminal_views, views
 
 admin.site.site_header = settings.SITE_TITLE
@@ -41,6 +42,9 @@ urlpatterns = [
     path("sales/logout/", LogoutView.as_view(next_page="sales-login"), name="sales-logout"),
     path("sales/conversations/<int:conversation_id>/", terminal_views.sales_conversation, name="sales-conversation"),
     path("sales/share/", terminal_views.sales_share, name="sales-share"),
+    # The IM profile sidebar.
+    path("sidebar/", sidebar_views.sidebar_open, name="sidebar-open"),
+    path("sidebar/customers/<int:customer_id>/", sidebar_views.sidebar_customer, name="sidebar-customer"),
     # The branch staff's smartwatch.
     path("watch/", branch_views.watch_page, name="watch"),
     path("", views.home, name="home"),
