@@ -47,6 +47,7 @@ prepare:
 	$(MANAGE) ensure_demo_manager
 	$(MANAGE) ensure_demo_cards --base-url http://$(HOST):$(PORT)
 	$(MANAGE) ensure_demo_branch --base-url http://$(HOST):$(PORT)
+	$(MANAGE) ensure_demo_im --base-url http://$(HOST):$(PORT)
 
 setup-dev: $(VENV)/.dev
 
