@@ -35,6 +35,8 @@ class Signer:
              raw: bytes | None = None, signature: str | None = None):  # fmt: skip
         body = raw if raw is not None else json.dumps(payload, ensure_ascii=False).encode()
         stamp = str(int(time.time()) if timestamp is None else timestamp)
+        if signature is None:
+            signature = sign(secret or self.secret, stamp, body)
         headers = {
             "HTTP_AUTHORIZATION": f"Bearer {token or self.token}",
             "HTTP_X_SALESCARD_TIMESTAMP": stamp,
