@@ -31,8 +31,8 @@ class Signer:
     secret: str
     client: APIClient
 
-    def post(self, payload: object, *, timestamp: int | None = None, secret: str | None = None, token: str | None = None,
-             raw: bytes | None = None, signature: str | None = None):  # fmt: skip
+    def post(self, payload: object, *, timestamp: int | None = None, secret: str | None = None,
+             token: str | None = None, raw: bytes | None = None, signature: str | None = None):  # fmt: skip
         body = raw if raw is not None else json.dumps(payload, ensure_ascii=False).encode()
         stamp = str(int(time.time()) if timestamp is None else timestamp)
         if signature is None:
