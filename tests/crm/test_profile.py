@@ -222,8 +222,7 @@ def test_the_weights_come_from_the_admin(shared, im_sales, colleague):
         setattr(weights, name, 0)
     weights.save()
     forget_weights()
-    Friendship = im_sales.friendships.model
-    Friendship.objects.filter(staff=im_sales).update(since=timezone.now() - datetime.timedelta(days=300))
+    im_sales.friendships.update(since=timezone.now() - datetime.timedelta(days=300))
     assert rank_staff(shared)[0].staff == im_sales
 
 
