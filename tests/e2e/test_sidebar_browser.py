@@ -100,7 +100,8 @@ def test_two_sidebars_stay_in_sync_and_an_outsider_is_refused(browser) -> None:
         # The customer does something towards a salesperson: both timelines show it.
         post_event(base_url, token, secret, {
             "event_id": uuid.uuid4().hex, "type": "customer.operation",
-            "data": {"customer_id": "wx-wang", "staff_id": "wx-liu", "operation": "link_click", "target": "大额存单利率表"},
+            "data": {"customer_id": "wx-wang", "staff_id": "wx-liu", "operation": "link_click",
+                     "target": "大额存单利率表"},
         })  # fmt: skip
         chen_page.wait_for_selector("#timeline li:has-text('大额存单利率表')")
 
