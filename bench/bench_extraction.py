@@ -19,8 +19,8 @@ Run: .venv/bin/python bench/bench_extraction.py [--errors] [--min-confidence 0.5
 from __future__ import annotations
 
 import argparse
-import hashlib
 import datetime
+import hashlib
 import importlib
 import importlib.util
 import json

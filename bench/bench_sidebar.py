@@ -113,14 +113,13 @@ def main() -> None:
     os.environ.setdefault("REDIS_URL", "")
     set_up_demo_database(customers=200)
     from django.conf import settings
+    from django.core.management import call_command
     from django.test import Client
     from django.test.utils import setup_test_environment
 
     from crm.im_webhooks import create_integration, sign
     from crm.sidebar import issue_access_token, issue_link_token
     from salescard.celery import app
-
-    from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)  # the page's hashed static URLs, as in production
     setup_test_environment()  # the test client's hooks; DEBUG stays off
