@@ -882,16 +882,16 @@ class ClosenessWeights(models.Model):
         _("friendship age that counts in full (days)"), default=365, validators=[MinValueValidator(1)]
     )
     message_scale = models.PositiveIntegerField(
-        _("messages for 63 % of the message score"), default=20, validators=[MinValueValidator(1)]
+        _("messages at which the message score reaches 63 per cent"), default=20, validators=[MinValueValidator(1)]
     )
     recency_days = models.PositiveIntegerField(
-        _("days for the recency score to fall to 37 %"), default=30, validators=[MinValueValidator(1)]
+        _("days after which the recency score falls to 37 per cent"), default=30, validators=[MinValueValidator(1)]
     )
     latency_minutes = models.PositiveIntegerField(
-        _("reply minutes for the latency score to fall to 37 %"), default=60, validators=[MinValueValidator(1)]
+        _("reply minutes at which the latency score falls to 37 per cent"), default=60, validators=[MinValueValidator(1)]
     )
     behaviour_scale = models.PositiveIntegerField(
-        _("actions for 63 % of the behaviour score"), default=5, validators=[MinValueValidator(1)]
+        _("actions at which the behaviour score reaches 63 per cent"), default=5, validators=[MinValueValidator(1)]
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

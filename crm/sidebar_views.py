@@ -63,7 +63,7 @@ def _labels() -> dict[str, object]:
         "conflict": _("Profile now says: %(value)s"),
         "from_image": _("From an image"),
         "from_text": _("From a message"),
-        "confidence": _("Confidence %(percent)s%%"),
+        "confidence": _("Confidence: %(percent)s"),
         "confirmed": _("Confirmed"),
         "rejected": _("Rejected"),
         "edit": _("Edit"),

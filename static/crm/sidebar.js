@@ -107,7 +107,7 @@
       el("div", { class: "fact-head" }, el("span", { class: "fact-label", text: fact.label }),
         el("span", { class: "fact-value", text: fact.value })),
       fact.conflict && open ? el("div", { class: "conflict", text: fill(L.conflict, { value: fact.conflict }) }) : null,
-      el("div", { class: "source", title: fill(L.confidence, { percent: Math.round(fact.confidence * 100) }),
+      el("div", { class: "source", title: fill(L.confidence, { percent: `${Math.round(fact.confidence * 100)}%` }),
         text: `${fact.source.kind === "image" ? L.from_image : L.from_text} · ${when(fact.source.sent_at)} · ${fact.source.excerpt}` }),
     );
     if (open) {
