@@ -888,7 +888,9 @@ class ClosenessWeights(models.Model):
         _("days after which the recency score falls to 37 per cent"), default=30, validators=[MinValueValidator(1)]
     )
     latency_minutes = models.PositiveIntegerField(
-        _("reply minutes at which the latency score falls to 37 per cent"), default=60, validators=[MinValueValidator(1)]
+        _("reply minutes at which the latency score falls to 37 per cent"),
+        default=60,
+        validators=[MinValueValidator(1)],
     )
     behaviour_scale = models.PositiveIntegerField(
         _("actions at which the behaviour score reaches 63 per cent"), default=5, validators=[MinValueValidator(1)]

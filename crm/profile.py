@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from crm.consent import current_consents
 from crm.extraction import Finding
@@ -132,7 +133,7 @@ def confirm_fact(fact: ProfileFact, by: User) -> ProfileFact:
     with transaction.atomic():
         fact = ProfileFact.objects.select_for_update().select_related("customer").get(pk=fact.pk)
         if fact.status != ProfileFact.Status.SUGGESTED:
-            raise ProfileError(f"This fact was already {fact.get_status_display().lower()}.")
+            raise ProfileError(_already_decided(fact))
         customer = Customer.objects.select_for_update().get(pk=fact.customer_id)
         old = profile_value(customer, fact.field)
         _apply(customer, fact.field, fact.value)
@@ -154,10 +155,16 @@ def reject_fact(fact: ProfileFact, by: User) -> ProfileFact:
     with transaction.atomic():
         fact = ProfileFact.objects.select_for_update().get(pk=fact.pk)
         if fact.status != ProfileFact.Status.SUGGESTED:
-            raise ProfileError(f"This fact was already {fact.get_status_display().lower()}.")
+            raise ProfileError(_already_decided(fact))
         _decide(fact, ProfileFact.Status.REJECTED, by)
         publish_changed(fact.customer_id, ["facts"])
     return fact
+
+
+def _already_decided(fact: ProfileFact) -> str:
+    if fact.status == ProfileFact.Status.CONFIRMED:
+        return _("This fact was already confirmed.")
+    return _("This fact was already rejected.")
 
 
 def _decide(fact: ProfileFact, status: str, by: User) -> None:
@@ -226,7 +233,7 @@ def edit_profile(customer: Customer, changes: dict[str, object], by: User) -> li
     """Apply validated ``changes`` (field → new value), audit each one that changes, push to the sidebars."""
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
-        raise ProfileError(f"These fields cannot be edited here: {', '.join(unknown)}.")
+        raise ProfileError(_("These fields cannot be edited here: %(fields)s.") % {"fields": ", ".join(unknown)})
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
         before = {field: _shown(getattr(customer, field)) for field in changes}
@@ -285,13 +292,13 @@ def add_tag(customer: Customer, by: User, *, tag_id: int | None = None, personal
         if tag_id is not None:
             tag = tags_usable_by(by).filter(pk=tag_id).first()
             if tag is None:
-                raise ProfileError("No such tag, or it is a colleague's personal tag.")
+                raise ProfileError(_("No such tag, or it is a colleague's personal tag."))
         else:
             name = personal_name.strip()
             if not name or len(name) > 50:
-                raise ProfileError("A personal tag needs a name of 1 to 50 characters.")
-            tag, _ = Tag.objects.get_or_create(owner=by, name=name)
-        _, created = CustomerTag.objects.get_or_create(
+                raise ProfileError(_("A personal tag needs a name of 1 to 50 characters."))
+            tag = Tag.objects.get_or_create(owner=by, name=name)[0]
+        link, created = CustomerTag.objects.get_or_create(
             customer=customer, tag=tag, defaults={"added_by": by, "source": CustomerTag.Source.MANUAL}
         )
         if created:
@@ -306,7 +313,7 @@ def remove_tag(customer: Customer, by: User, tag_id: int) -> None:
     with transaction.atomic():
         link = CustomerTag.objects.filter(customer=customer, tag__in=tags_usable_by(by), tag_id=tag_id).first()
         if link is None:
-            raise ProfileError("The customer does not carry this tag.")
+            raise ProfileError(_("The customer does not carry this tag."))
         label = _tag_label(link.tag)
         link.delete()
         ProfileChange.objects.create(

@@ -123,6 +123,48 @@ def _anchor() -> datetime:
     return timezone.localtime(moment).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def _left_groups(memberships: list, anchor: datetime, rng: random.Random) -> dict:
+    """The memberships a customer ended again (about one customer in four leaves a group), with when they left."""
+    return {
+        m: m.joined_at + (anchor - m.joined_at) * rng.uniform(0.2, 0.9)
+        for m in memberships[:1]
+        if rng.random() < 0.25 and m.joined_at < anchor
+    }
+
+
+def _im_events(customer: Customer, social, left: dict, world, rng: random.Random) -> list[BehaviorEvent]:
+    """What the customer did on the IM platform (P5): became a friend, joined and left groups, viewed moments."""
+    events = [
+        BehaviorEvent(
+            customer=customer, staff=world.team[f.staff], kind=BehaviorEvent.Kind.FRIEND_ADDED, occurred_at=f.since
+        )  # fmt: skip
+        for f in social.friends
+    ]
+    for m in social.memberships:
+        name = world.groups[m.group].name
+        events.append(BehaviorEvent(customer=customer, kind=BehaviorEvent.Kind.JOINED_GROUP, occurred_at=m.joined_at,
+                                    target=name))  # fmt: skip
+        if m in left:
+            events.append(BehaviorEvent(customer=customer, kind=BehaviorEvent.Kind.LEFT_GROUP, occurred_at=left[m],
+                                        target=name))  # fmt: skip
+    for f in social.friends:
+        for _ in range(rng.choice((0, 0, 1, 1, 2, 3))):
+            moment = f.since + (world.anchor - f.since) * rng.random()
+            events.append(BehaviorEvent(customer=customer, staff=world.team[f.staff],
+                                        kind=BehaviorEvent.Kind.MOMENTS_VIEW, occurred_at=moment,
+                                        target=rng.choice(MOMENTS)))  # fmt: skip
+    return events
+
+
+MOMENTS = (
+    "朋友圈：新品上市",
+    "朋友圈：客户案例分享",
+    "朋友圈：理财早报",
+    "朋友圈：周末活动预告",
+    "朋友圈：保障知识小课堂",
+)
+
+
 def _stream(seed: int, index: int, topic: str) -> random.Random:
     """An independent random stream per customer and topic, so that changing one topic leaves the others alone."""
     return random.Random(f"salescard-demo:{seed}:{index}:{topic}")
@@ -294,10 +336,13 @@ def _seed_customers(indices: list[int], seed: int, world: _World, created: Count
             Friendship(staff=world.team[f.staff], customer=customer, remark=f.remark, since=f.since)
             for f in social.friends
         ]
+        left = _left_groups(social.memberships, world.anchor, _stream(seed, index, "im-left"))
         rows[ChatGroupMembership] += [
             ChatGroupMembership(group=world.groups[m.group], customer=customer, joined_at=m.joined_at)
             for m in social.memberships
+            if m not in left
         ]
+        rows[BehaviorEvent] += _im_events(customer, social, left, world, _stream(seed, index, "im-events"))
         rows[ChatMessage] += [
             ChatMessage(
                 customer=customer,

@@ -24,7 +24,7 @@ from crm.models import (
 from crm.profile import ProfileError, add_tag, confirm_fact, edit_profile, record_findings, reject_fact, remove_tag
 from tests.factories import CustomerFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def message(customer, text="…", staff=None, direction="in", sent_at=None) -> ChatMessage:
