@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from crm import profile_lexicon as lex
@@ -333,8 +333,39 @@ def _companies(text: str) -> Iterator[Finding]:
 
 _PAST_EMPLOYER = re.compile(r"(?:以前|之前|原来|曾经|过去)(?:我)?(?:在|喺)?$")
 _REGISTERED_ORG = re.compile(
-    r"[\u4e00-\u9fa5()（）]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团(?:有限公司)?)(?:[\u4e00-\u9fa5]{2,8}?(?:分行|支行|分公司))?"
+    r"[\u4e00-\u9fa5()（）]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团(?:有限公司)?)"
+    r"(?:[\u4e00-\u9fa5]{2,8}?(?:分行|支行|分公司|中心支公司|支公司|营业部|办事处))?"
 )
+
+
+_CARD_ORG_LINE = re.compile(
+    r"[\u4e00-\u9fa5()（）]{4,40}(?:公司|银行|分行|支行|营业部|集团|事务所|研究院|医院|中心|协会|大学|学院)"
+)
+_CARD_ADDRESS_LINE = re.compile(
+    rf"^(?:地址|Add(?:ress)?|地\s*址)?[:：\s]*(?:[\u4e00-\u9fa5]{{2,3}}省)?(?P<city>{_alternation(lex.CITIES)})市?"
+    r"[\u4e00-\u9fa5\d\-()（）]{0,30}?(?:区|县|镇|街道|路|街|大道|号)"
+)
+
+
+def _card_lines(text: str) -> Iterator[tuple[int, str]]:
+    offset = 0
+    for line in text.split("\n"):
+        yield offset, line.strip()
+        offset += len(line) + 1
+
+
+def _card_facts(text: str) -> Iterator[Finding]:
+    """A business card's own layout: a line that is an organisation's name, an address line that starts with a city."""
+    if not _looks_like_card(text):
+        return
+    for offset, line in _card_lines(text):
+        if _CARD_ORG_LINE.fullmatch(line):
+            start = text.index(line, offset)
+            yield Finding("company", line, 0.8, start, start + len(line))
+        address = _CARD_ADDRESS_LINE.match(line)
+        if address:
+            start = text.index(line, offset) + address.start("city")
+            yield Finding("city", address.group("city"), 0.85, start, start + len(address.group("city")))
 
 
 def _looks_like_card(text: str) -> bool:
@@ -368,7 +399,7 @@ def _title_start(text: str, head_start: int, floor: int) -> int:
         len(unknown) == 2
         and all("\u4e00" <= ch <= "\u9fff" for ch in unknown)
         and not _TITLE_BOUNDARY.search(unknown)
-        and _TITLE_BOUNDARY.search(text, floor, start - 2)
+        and (start - 2 == floor or _TITLE_BOUNDARY.search(text, floor, start - 2))
     ):
         start -= 2
     return start
@@ -384,8 +415,8 @@ def _job_titles(text: str) -> Iterator[Finding]:
             or following == "的沙"
         ):
             continue  # 王经理你好, 经理们, 销售部, 会计证
-        if _TITLE_HEAD.match(text, end):
-            continue  # 财务总监: the longer title is read next
+        if _TITLE_HEAD.match(text, end) or following == "中心":
+            continue  # 财务总监: the longer title is read next; 销售中心 is a department
         clause_start, _ = _clause(text, match.start())
         start = _title_start(text, match.start(), clause_start)
         title = text[start:end]
@@ -697,16 +728,20 @@ def _mbti(text: str) -> Iterator[Finding]:
         yield Finding("mbti", word.upper(), 0.9 if cue else 0.8, match.start(), match.end())
 
 
-_RULES = (_phones, _emails, _companies, _job_titles, _birthdays, _ages, _cities, _hometowns, _family, _budgets,
-          _interests, _hobbies, _mbti)  # fmt: skip
+_RULES = (_card_facts, _phones, _emails, _companies, _job_titles, _birthdays, _ages, _cities, _hometowns, _family,
+          _budgets, _interests, _hobbies, _mbti)  # fmt: skip
 
 
 def extract_text(text: str) -> list[Finding]:
     """Every fact ``text`` states about its writer, one finding per (field, value), in the order of the text."""
-    prepared = _prepare(text or "")
+    original = text or ""
+    prepared = _prepare(original)
     best: dict[tuple[str, str], Finding] = {}
     for rule in _RULES:
         for finding in rule(prepared):
+            if finding.field == "company" and prepared[finding.start : finding.end] == finding.value:
+                # A name keeps its printed form: 德诚投资（青岛）有限公司, not the half-width brackets matched on.
+                finding = replace(finding, value=original[finding.start : finding.end])
             key = (finding.field, finding.value)
             if key not in best or best[key].confidence < finding.confidence:
                 best[key] = finding
