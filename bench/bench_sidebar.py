@@ -69,6 +69,7 @@ def build_customer():
         for i in range(3)
     ]
     customer = Customer.objects.create(name="压测客户", external_im_id="wx-bench-customer", owner=staff[0])
+    Customer.objects.create(name="另一位客户", external_im_id="wx-bench-other", owner=staff[0])  # takes the operations
     record_consent(customer, Consent.Purpose.PROFILE_EXTRACTION, True)
     now = timezone.now()
     for member in staff:
@@ -149,7 +150,7 @@ def main() -> None:
                                      "text": "我的新手机号是13912345678，有事打我"})  # fmt: skip
 
     def operation() -> None:
-        webhook("customer.operation", {"customer_id": "wx-bench-customer", "staff_id": "wx-bench-1",
+        webhook("customer.operation", {"customer_id": "wx-bench-other", "staff_id": "wx-bench-1",
                                        "operation": "link_click", "target": "新品图册"})  # fmt: skip
 
     def healthz() -> None:

@@ -14,43 +14,52 @@
 - behaviour: 1 − e^(−n / ``behaviour_scale``), n = the customer's actions towards this staff member (opened the
   card, clicked a link, …) in 90 days.
 
-Only staff linked to the customer (a friend, in a shared group, or the owner) are ranked. Five queries for a
-customer, whatever the number of colleagues: friendships, group memberships with group sizes, message counts,
-the latest 500 messages for latencies, action counts.
+Only staff linked to the customer (a friend, in a shared group, or the owner) are ranked. Four queries for a
+customer, whatever the number of colleagues: friendships, the members of the customer's groups, the latest 500
+messages (counts and latencies; a fifth query counts when there are more), and actions.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import timezone
 
 from crm.models import BehaviorEvent, ChatGroupMembership, ChatMessage, ClosenessWeights, Customer, Friendship, User
+from dialogue.table_cache import TableCache
 
-WEIGHTS_CACHE_KEY = "crm:closeness-weights"
+WEIGHTS_RECHECK_SECONDS = 5.0
 BEHAVIOUR_DAYS = 90
 LATENCY_MESSAGES = 500
 REPLY_WINDOW = timedelta(days=1)
 FEATURES = ("friendship", "groups", "messages_in", "messages_out", "recency", "reply_latency", "behaviour")
 
 
+def _load_weights() -> ClosenessWeights:
+    return ClosenessWeights.objects.order_by("pk").first() or ClosenessWeights.objects.create()
+
+
+def _weights_stamp() -> tuple:
+    row = ClosenessWeights.objects.aggregate(rows=Count("pk"), latest=Max("updated_at"))
+    return row["rows"], row["latest"]
+
+
+# Every process re-reads the weights within WEIGHTS_RECHECK_SECONDS of an admin change (at once in the admin's).
+WEIGHTS: TableCache[ClosenessWeights] = TableCache(_load_weights, _weights_stamp, WEIGHTS_RECHECK_SECONDS)
+
+
 def current_weights() -> ClosenessWeights:
-    """The admin's weights (one row, created with the defaults on first use), cached until saved."""
-    weights = cache.get(WEIGHTS_CACHE_KEY)
-    if weights is None:
-        weights = ClosenessWeights.objects.order_by("pk").first() or ClosenessWeights.objects.create()
-        cache.set(WEIGHTS_CACHE_KEY, weights, 300)
-    return weights
+    """The admin's weights (one row, created with the defaults on first use)."""
+    return WEIGHTS.get()
 
 
 def forget_weights() -> None:
-    cache.delete(WEIGHTS_CACHE_KEY)
+    WEIGHTS.invalidate()
 
 
 @dataclass
@@ -106,28 +115,12 @@ def gather_evidence(customer: Customer, now: datetime) -> dict[int, Evidence]:
     for staff_id, since in Friendship.objects.filter(customer=customer).values_list("staff_id", "since"):
         evidence[staff_id].friends_since = since
     groups = ChatGroupMembership.objects.filter(customer=customer).values("group")
-    sizes = dict(
-        ChatGroupMembership.objects.filter(group__in=groups)
-        .values("group")
-        .annotate(n=Count("pk"))
-        .values_list("group", "n")
-    )
-    shared = ChatGroupMembership.objects.filter(group__in=groups, staff__isnull=False).values_list("staff_id", "group")
-    for staff_id, group_id in shared:
-        evidence[staff_id].group_sizes.append(sizes.get(group_id, 2))
-    counts = (
-        ChatMessage.objects.filter(customer=customer, staff__isnull=False)
-        .values("staff", "direction")
-        .annotate(n=Count("pk"), last=Max("sent_at"))
-    )
-    for row in counts:
-        item = evidence[row["staff"]]
-        if row["direction"] == ChatMessage.Direction.INBOUND:
-            item.messages_in = row["n"]
-        else:
-            item.messages_out = row["n"]
-        item.last_contact = max(filter(None, (item.last_contact, row["last"])))
-    _add_latencies(customer, evidence)
+    members = list(ChatGroupMembership.objects.filter(group__in=groups).values_list("group_id", "staff_id"))
+    sizes = Counter(group_id for group_id, _ in members)
+    for group_id, staff_id in members:
+        if staff_id:
+            evidence[staff_id].group_sizes.append(sizes[group_id])
+    _add_messages(customer, evidence)
     actions = (
         BehaviorEvent.objects.filter(
             customer=customer, staff__isnull=False, occurred_at__gte=now - timedelta(days=BEHAVIOUR_DAYS)
@@ -142,14 +135,38 @@ def gather_evidence(customer: Customer, now: datetime) -> dict[int, Evidence]:
     return evidence
 
 
-def _add_latencies(customer: Customer, evidence: dict[int, Evidence]) -> None:
+def _add_messages(customer: Customer, evidence: dict[int, Evidence]) -> None:
+    """Message counts each way and their latest time, and reply latencies from the latest ``LATENCY_MESSAGES``
+    one-to-one messages; one query for a customer with fewer messages than that, two otherwise."""
     recent = list(
-        ChatMessage.objects.filter(customer=customer, staff__isnull=False, group__isnull=True)
+        ChatMessage.objects.filter(customer=customer, staff__isnull=False)
         .order_by("-sent_at")
-        .values_list("staff_id", "direction", "sent_at")[:LATENCY_MESSAGES]
+        .values_list("staff_id", "direction", "sent_at", "group_id")[: LATENCY_MESSAGES + 1]
     )
+    if len(recent) <= LATENCY_MESSAGES:
+        counts: dict[tuple[int, str], list] = {}
+        for staff_id, direction, sent_at, _ in recent:
+            row = counts.setdefault((staff_id, direction), [0, sent_at])  # newest first: the first is the latest
+            row[0] += 1
+        rows = [(staff_id, direction, n, last) for (staff_id, direction), (n, last) in counts.items()]
+    else:
+        rows = list(
+            ChatMessage.objects.filter(customer=customer, staff__isnull=False)
+            .values("staff", "direction")
+            .annotate(n=Count("pk"), last=Max("sent_at"))
+            .values_list("staff", "direction", "n", "last")
+        )
+    for staff_id, direction, n, last in rows:
+        item = evidence[staff_id]
+        if direction == ChatMessage.Direction.INBOUND:
+            item.messages_in = n
+        else:
+            item.messages_out = n
+        item.last_contact = max(filter(None, (item.last_contact, last)))
     previous: dict[int, tuple[str, datetime]] = {}
-    for staff_id, direction, sent_at in reversed(recent):
+    for staff_id, direction, sent_at, group_id in reversed(recent[:LATENCY_MESSAGES]):
+        if group_id is not None:
+            continue  # a group message answers nobody in particular
         last = previous.get(staff_id)
         if last and last[0] != direction and sent_at - last[1] <= REPLY_WINDOW:
             evidence[staff_id].latencies.append((sent_at - last[1]).total_seconds() / 60)

@@ -146,17 +146,30 @@ def _interests(customer: Customer) -> list[str]:
 
 
 def facts_section(customer: Customer, viewer: User) -> dict[str, Any]:
-    facts = ProfileFact.objects.filter(customer=customer).select_related("source_message", "decided_by")
+    facts = (
+        ProfileFact.objects.filter(customer=customer).select_related("source_message", "decided_by").only(*FACT_COLUMNS)
+    )
     suggested = facts.filter(status=ProfileFact.Status.SUGGESTED).order_by("-found_at", "-pk")[:50]
     decided = facts.exclude(status=ProfileFact.Status.SUGGESTED).order_by("-decided_at", "-pk")[:DECIDED_FACTS_SHOWN]
-    return {"suggested": [fact_frame(f) for f in suggested], "decided": [fact_frame(f) for f in decided]}
+    labels = {value: str(label) for value, label in ProfileFact.Field.choices}  # get_FOO_display re-translates all
+    return {
+        "suggested": [fact_frame(f, labels) for f in suggested],
+        "decided": [fact_frame(f, labels) for f in decided],
+    }
 
 
-def fact_frame(fact: ProfileFact) -> dict[str, Any]:
+FACT_COLUMNS = (
+    "field", "value", "confidence", "status", "current_value", "source_excerpt", "found_at", "decided_at",
+    "customer_id", "source_message__kind", "source_message__sent_at", "decided_by__first_name",
+    "decided_by__last_name", "decided_by__username",
+)  # fmt: skip
+
+
+def fact_frame(fact: ProfileFact, labels: dict[str, str] | None = None) -> dict[str, Any]:
     return {
         "id": fact.pk,
         "field": fact.field,
-        "label": str(fact.get_field_display()),
+        "label": labels[fact.field] if labels else str(fact.get_field_display()),
         "value": fact.value,
         "confidence": fact.confidence,
         "status": fact.status,
@@ -229,21 +242,22 @@ def timeline_section(customer: Customer, page: int = 1) -> dict[str, Any]:
         .order_by("-occurred_at", "-pk")
     )
     paginator = Paginator(events, TIMELINE_PAGE_SIZE, allow_empty_first_page=True)
+    kinds = {value: str(label) for value, label in BehaviorEvent.Kind.choices}
     current = paginator.get_page(page)
     return {
         "page": current.number,
         "pages": paginator.num_pages,
         "count": paginator.count,
-        "events": [event_frame(event) for event in current.object_list],
+        "events": [event_frame(event, kinds) for event in current.object_list],
     }
 
 
-def event_frame(event: BehaviorEvent) -> dict[str, Any]:
+def event_frame(event: BehaviorEvent, kinds: dict[str, str]) -> dict[str, Any]:
     detail = event.target or (event.product.name if event.product_id else "") or event.query or event.app_name
     return {
         "id": event.pk,
         "kind": event.kind,
-        "label": str(event.get_kind_display()),
+        "label": kinds.get(event.kind, event.kind),
         "detail": detail,
         "seconds": event.seconds,
         "staff": (event.staff.get_full_name() or event.staff.username) if event.staff_id else "",
