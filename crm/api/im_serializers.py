@@ -127,6 +127,21 @@ class WebhookEventSerializer(serializers.Serializer):
         return attrs
 
 
+def _envelope(kind: str, data_serializer: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """The schema of one event type, for the OpenAPI documentation (validation goes through the envelope above)."""
+    name = data_serializer.__name__.removesuffix("Serializer") + "Event"
+    fields = {
+        "event_id": serializers.CharField(max_length=100, help_text="Unique per integration."),
+        "type": serializers.ChoiceField(choices=[kind]),
+        "occurred_at": serializers.DateTimeField(required=False),
+        "data": data_serializer(),
+    }
+    return type(name, (serializers.Serializer,), fields)
+
+
+EVENT_SCHEMAS = {kind: _envelope(kind, serializer) for kind, serializer in DATA_SERIALIZERS.items()}
+
+
 class WebhookResultSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["processed", "duplicate"])
     event_id = serializers.CharField()

@@ -7,7 +7,13 @@ import json
 
 from django.conf import settings
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -15,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crm.api.im_serializers import (
+    EVENT_SCHEMAS,
     SidebarLinkRequestSerializer,
     SidebarLinkSerializer,
     WebhookEventSerializer,
@@ -77,7 +84,11 @@ class WebhookView(SignedIntegrationView):
         operation_id="im_webhook",
         summary="Receive an IM platform event",
         parameters=SIGNED_HEADERS,
-        request=WebhookEventSerializer,
+        request=PolymorphicProxySerializer(
+            component_name="ImWebhookEvent",
+            serializers=EVENT_SCHEMAS,
+            resource_type_field_name="type",
+        ),
         responses={
             200: WebhookResultSerializer,
             400: OpenApiResponse(description="A malformed event; nothing was stored."),

@@ -305,3 +305,16 @@ def test_sidebar_links_open_the_sidebar_for_that_staff_member(im, shared, client
         HTTP_X_SALESCARD_SIGNATURE=sign(im.secret, stamp, unknown),
     )  # fmt: skip
     assert response.status_code == 400 and response.json()["field"] == "customer_id"
+
+
+def test_the_payloads_are_documented_in_the_openapi_schema(client_for, salesperson):
+    schema = client_for(salesperson).get("/api/schema/", {"format": "json"}).json()
+    body = schema["paths"]["/api/crm/im/webhooks/"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/ImWebhookEvent"}
+    components = schema["components"]["schemas"]
+    assert set(components["ImWebhookEvent"]["discriminator"]["mapping"]) == {
+        "friend.added", "friend.removed", "group.changed", "message.received", "customer.operation",
+    }  # fmt: skip
+    assert "image_base64" in components["MessageReceived"]["properties"]
+    headers = {p["name"] for p in schema["paths"]["/api/crm/im/webhooks/"]["post"]["parameters"]}
+    assert {"X-SalesCard-Signature", "X-SalesCard-Timestamp"} <= headers
