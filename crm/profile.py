@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -280,8 +281,6 @@ def _shown(value: object) -> str:
 # --- Tags ------------------------------------------------------------------------------------------------------------
 def tags_usable_by(user: User):
     """Enterprise tags and the user's own personal tags."""
-    from django.db.models import Q
-
     return Tag.objects.filter(Q(owner__isnull=True) | Q(owner=user))
 
 

@@ -25,7 +25,16 @@ from django.utils.translation import gettext as _
 from crm.access import customers_visible_to
 from crm.closeness import rank_staff
 from crm.consent import current_consents
-from crm.models import BehaviorEvent, Customer, CustomerTag, ImIntegration, ProfileChange, ProfileFact, User
+from crm.models import (
+    BehaviorEvent,
+    Customer,
+    CustomerTag,
+    ImIntegration,
+    ProductCategory,
+    ProfileChange,
+    ProfileFact,
+    User,
+)
 from crm.profile import tags_usable_by
 
 LINK_SALT = "crm.sidebar.link"
@@ -138,8 +147,6 @@ def _birthday_shown(customer: Customer) -> str:
 
 
 def _interests(customer: Customer) -> list[str]:
-    from crm.models import ProductCategory
-
     codes = customer.preferences.get("interests", []) if isinstance(customer.preferences, dict) else []
     names = dict(ProductCategory.objects.filter(code__in=codes).values_list("code", "name"))
     return [names.get(code, code) for code in codes]
