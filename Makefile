@@ -15,6 +15,8 @@ $(BIN)/python:
 
 $(VENV)/.runtime: requirements.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements.txt
+	# openai-whisper without its triton dependency (GPU kernels); its other dependencies are in requirements.txt.
+	$(BIN)/pip install -q --no-deps openai-whisper==20250625
 	touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
@@ -44,6 +46,7 @@ prepare:
 	$(MANAGE) train_intent --if-missing
 	$(MANAGE) seed_faqs --if-empty
 	$(MANAGE) install_emotion_model
+	$(MANAGE) build_asr_model --if-missing
 	$(MANAGE) ensure_demo_manager
 	$(MANAGE) ensure_demo_cards --base-url http://$(HOST):$(PORT)
 	$(MANAGE) ensure_demo_branch --base-url http://$(HOST):$(PORT)
@@ -53,13 +56,13 @@ setup-dev: $(VENV)/.dev
 
 # --- The embedded default: one Daphne process, SQLite, in-memory channel layer, eager Celery -------
 run: setup
-	scripts/system-deps.sh espeak
+	scripts/system-deps.sh espeak ffmpeg
 	@echo "SalesCard on http://$(HOST):$(PORT)/admin/"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) salescard.asgi:application
 
 # --- Tests: lint, unit + e2e on the embedded default, then integration on real PostgreSQL + Redis --
 test: setup-dev $(VENDOR)
-	scripts/system-deps.sh redis postgresql chromium espeak
+	scripts/system-deps.sh redis postgresql chromium espeak ffmpeg
 	scripts/run-tests.sh
 
 lint: setup-dev

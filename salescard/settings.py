@@ -328,6 +328,11 @@ BRANCH_REMINDERS: list[str] = _read("BRANCH_REMINDERS", _list, ["vibrate", "voic
 BRANCH_ACK_SECONDS: int = _read("BRANCH_ACK_SECONDS", _positive_int, 60)
 BRANCH_REMINDERS_BEFORE_ESCALATION: int = _read("BRANCH_REMINDERS_BEFORE_ESCALATION", int, 1)
 
+# --- Call assistant (SPEC V1–V9) ---------------------------------------------------------------------
+# The longest call recording accepted (seconds) and the largest upload (bytes).
+CALL_MAX_SECONDS: int = _read("CALL_MAX_SECONDS", _positive_int, 2 * 3600)
+CALL_MAX_BYTES: int = _read("CALL_MAX_BYTES", _positive_int, 200 * 1024 * 1024)
+
 # --- IM profile sidebar (SPEC P1–P6) ---------------------------------------------------------------
 # A signed webhook whose timestamp is further than this from now is refused (replay protection).
 IM_WEBHOOK_TOLERANCE_SECONDS: int = _read("IM_WEBHOOK_TOLERANCE_SECONDS", _positive_int, 300)
