@@ -332,6 +332,8 @@ BRANCH_REMINDERS_BEFORE_ESCALATION: int = _read("BRANCH_REMINDERS_BEFORE_ESCALAT
 # The longest call recording accepted (seconds) and the largest upload (bytes).
 CALL_MAX_SECONDS: int = _read("CALL_MAX_SECONDS", _positive_int, 2 * 3600)
 CALL_MAX_BYTES: int = _read("CALL_MAX_BYTES", _positive_int, 200 * 1024 * 1024)
+# Speech recognition: an openai-whisper checkpoint path (manage.py build_asr_model writes the default) or a name.
+WHISPER_MODEL: str = _read("WHISPER_MODEL", str, str(MODEL_DIR / "whisper" / "base.pt"))
 
 # --- IM profile sidebar (SPEC P1–P6) ---------------------------------------------------------------
 # A signed webhook whose timestamp is further than this from now is refused (replay protection).

