@@ -146,10 +146,13 @@ def test_without_webgl_the_card_shows_the_photo_and_still_chats(webgl_browser, c
         card.wait_for_selector(".message.from-bot:has-text('质保5年')")
         assert "质保5年" in card.inner_text("#subtitle")
         # S9: opening the products narrates the intended one; the official site is introduced first.
-        card.click("[data-tab=products]")
+        # Each tab view is posted as a card event; wait for the answer so the row is stored before the page closes.
+        with card.expect_response(lambda response: response.url.endswith("/events")):
+            card.click("[data-tab=products]")
         assert card.locator(".product.intended[open]").count() == 1
         card.wait_for_function("document.querySelector('#subtitle').textContent.includes('云朵布艺沙发')")
-        card.click("[data-tab=site]")
+        with card.expect_response(lambda response: response.url.endswith("/events")):
+            card.click("[data-tab=site]")
         card.wait_for_function("document.querySelector('#subtitle').textContent.includes('好家居生活馆')")
         context.close()
     tabs = set(CardEvent.objects.filter(kind=CardEvent.Kind.TAB_VIEWED).values_list("detail", flat=True))
