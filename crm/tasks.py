@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 
 from celery import shared_task
 from django.conf import settings
-from django.db import OperationalError, connections, transaction
+from django.db import OperationalError, transaction
 from kombu.exceptions import OperationalError as BrokerUnavailableError
 
 from crm.facts import extract_message
+from salescard.background import run_in_background
 
 logger = logging.getLogger(__name__)
 
@@ -34,21 +34,9 @@ def enqueue_extraction(message_ids: Iterable[int]) -> None:
         transaction.on_commit(lambda message_id=message_id: _enqueue(message_id))
 
 
-_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extraction")
-
-
-def _extract_in_thread(message_id: int) -> None:
-    try:
-        extract_message(message_id)
-    except Exception:  # a background thread has nobody to raise to
-        logger.exception("Extraction of chat message %s failed", message_id)
-    finally:
-        connections.close_all()
-
-
 def _enqueue(message_id: int) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER and settings.CRM_EXTRACT_IN_BACKGROUND:
-        _background.submit(_extract_in_thread, message_id)
+        run_in_background(extract_message, message_id)
         return
     try:
         extract_message_task.delay(message_id)

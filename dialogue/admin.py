@@ -12,12 +12,15 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from crm.admin import RecordOnlyMixin
 from dialogue.config import invalidate_config
 from dialogue.emotion_store import activate_version
 from dialogue.knowledge import invalidate_knowledge_base
 from dialogue.models import (
     FAQ,
     AnswerTemplate,
+    Call,
+    CallSegment,
     Conversation,
     EmotionModelVersion,
     HandOff,
@@ -275,3 +278,30 @@ class MessageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+# --- Calls (V1–V2) -------------------------------------------------------------------------------------------------
+class CallSegmentInline(RecordOnlyMixin, admin.TabularInline):
+    model = CallSegment
+    extra = 0
+    fields = ["index", "start", "end", "text", "emotion", "keywords", "sound"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Call)
+class CallAdmin(RecordOnlyMixin, admin.ModelAdmin):
+    list_display = ["created_at", "customer", "salesperson", "source", "language", "duration", "status", "rtf"]
+    list_filter = ["status", "source", "language"]
+    search_fields = ["customer__name", "segments__text"]
+    list_select_related = ["customer", "salesperson"]
+    date_hierarchy = "created_at"
+    inlines = [CallSegmentInline]
+
+
+@admin.register(CallSegment)
+class CallSegmentAdmin(RecordOnlyMixin, admin.ModelAdmin):
+    list_display = ["call", "index", "start", "end", "text", "emotion"]
+    list_filter = ["emotion"]
+    search_fields = ["text"]
+    list_select_related = ["call__customer"]

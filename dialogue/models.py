@@ -456,3 +456,72 @@ class HandOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation} · {self.get_reason_display()}"
+
+
+# --- Calls (SPEC V1–V9) ----------------------------------------------------------------------------------------------
+class Call(models.Model):
+    """A recorded sales call (V1): the recording, its transcription's progress and outcome."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        TRANSCRIBING = "transcribing", _("Transcribing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", _("Uploaded recording")
+        LIVE = "live", _("Live capture")
+        BRANCH = "branch", _("Branch conversation")
+
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="calls")
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calls",
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.UPLOAD)
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.MANDARIN)
+    recording = models.FileField(_("recording"), upload_to="calls/%Y/%m/")
+    audio_format = models.CharField(_("format"), max_length=10, blank=True)
+    duration = models.FloatField(_("duration (s)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    progress = models.FloatField(_("progress"), default=0.0, help_text=_("Share of the audio transcribed, 0 to 1."))
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    rtf = models.FloatField(_("real-time factor"), null=True, blank=True)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    transcribed_at = models.DateTimeField(_("transcribed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["customer", "-created_at"], name="call_customer_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CallSegment(models.Model):
+    """One pause-bounded stretch of a call's speech (V2) with its sound information and first emotion (V3)."""
+
+    call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="segments")
+    index = models.PositiveIntegerField(_("index"))
+    start = models.FloatField(_("start (s)"))
+    end = models.FloatField(_("end (s)"))
+    text = models.TextField(_("text"))
+    emotion = models.CharField(_("first emotion"), max_length=10, choices=Emotion.choices)
+    emotion_scores = models.JSONField(_("emotion scores"), default=dict)
+    keywords = models.JSONField(_("emotion keywords"), default=list)
+    sound = models.JSONField(_("sound information"), default=dict)
+
+    class Meta:
+        verbose_name = _("call segment")
+        verbose_name_plural = _("call segments")
+        ordering = ["call", "index"]
+        constraints = [models.UniqueConstraint(fields=["call", "index"], name="call_segment_once")]
+
+    def __str__(self) -> str:
+        return f"{self.call} · {self.start:.1f}s {self.text[:30]}"

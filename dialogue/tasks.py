@@ -12,3 +12,33 @@ from dialogue.notify import deliver_handoff
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def deliver_handoff_task(handoff_id: int) -> None:
     deliver_handoff(handoff_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def transcribe_call_task(call_id: int) -> None:
+    """Transcribe a call recording into segments (on the ``speech`` queue)."""
+    from dialogue.calls import transcribe_call
+
+    transcribe_call(call_id)
+
+
+def enqueue_transcription(call_id: int) -> None:
+    """Queue the call's transcription once the current transaction commits. In the embedded setup (Celery eager),
+    or while the broker is unreachable, it runs in the web process's background thread, never in the request."""
+    from django.conf import settings
+    from django.db import transaction
+    from kombu.exceptions import OperationalError as BrokerUnavailableError
+
+    from dialogue.calls import transcribe_call
+    from salescard.background import run_in_background
+
+    def send() -> None:
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            run_in_background(transcribe_call, call_id)
+            return
+        try:
+            transcribe_call_task.delay(call_id)
+        except BrokerUnavailableError:
+            run_in_background(transcribe_call, call_id)
+
+    transaction.on_commit(send)

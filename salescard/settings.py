@@ -270,6 +270,7 @@ CELERY_TASK_ROUTES = {
     "dialogue.tasks.deliver_handoff_task": {"queue": "default"},
     "branch.tasks.analyse_task_task": {"queue": "inference"},
     "crm.tasks.extract_message_task": {"queue": "inference"},
+    "dialogue.tasks.transcribe_call_task": {"queue": "speech"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

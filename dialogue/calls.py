@@ -1,0 +1,99 @@
+"""Call recordings (SPEC V1, V2, X3): receive an upload under the customer's call-recording consent, transcribe it
+in the background, store the segments. A call never stays stuck: every failure ends in ``failed`` with a reason."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.consent import current_consents
+from crm.models import Consent, Customer, User
+from dialogue.audio_input import AudioInputError, decode_file, probe
+from dialogue.models import Call, CallSegment
+from dialogue.speech import SpeechError, transcribe
+
+logger = logging.getLogger(__name__)
+
+
+class CallRefusedError(ValueError):
+    """The recording is refused; the message says why (no consent, not audio, too long, too large)."""
+
+
+def receive_call(customer: Customer, salesperson: User, data: bytes, filename: str, language: str) -> Call:
+    """Check the consent and the file (format and stated length, without decoding it), store the call."""
+    if not current_consents(customer)[Consent.Purpose.CALL_RECORDING]:
+        raise CallRefusedError(_("The customer has not agreed to call recording; record the consent first."))
+    if not data:
+        raise CallRefusedError(_("The recording is empty."))
+    if len(data) > settings.CALL_MAX_BYTES:
+        raise CallRefusedError(_("The recording is larger than %(mb)s MB.") % {"mb": settings.CALL_MAX_BYTES >> 20})
+    with tempfile.NamedTemporaryFile(suffix=".audio") as handle:
+        handle.write(data)
+        handle.flush()
+        try:
+            kind, stated = probe(Path(handle.name))
+        except AudioInputError as error:
+            raise CallRefusedError(str(error)) from None
+    if stated is not None and stated > settings.CALL_MAX_SECONDS:
+        raise CallRefusedError(
+            _("The recording lasts %(minutes)d minutes; up to %(limit)d minutes are accepted.")
+            % {"minutes": stated // 60, "limit": settings.CALL_MAX_SECONDS // 60}
+        )
+    with transaction.atomic():
+        call = Call(customer=customer, salesperson=salesperson, language=language, audio_format=kind, duration=stated)
+        call.recording.save(f"call.{kind}", ContentFile(data), save=False)
+        call.save()
+        from dialogue.tasks import enqueue_transcription
+
+        enqueue_transcription(call.pk)
+    return call
+
+
+def transcribe_call(call_id: int) -> Call | None:
+    """Transcribe the call's recording into segments; idempotent (a call done stays done)."""
+    call = Call.objects.filter(pk=call_id).first()
+    if call is None or call.status == Call.Status.DONE:
+        return call
+    Call.objects.filter(pk=call.pk).update(status=Call.Status.TRANSCRIBING, progress=0.0, error="")
+    try:
+        clip = decode_file(Path(call.recording.path))
+
+        def progress(done: float, total: float) -> None:
+            Call.objects.filter(pk=call.pk).update(progress=round(done / total, 3) if total else 1.0)
+
+        result = transcribe(clip, call.language, progress=progress)
+    except (AudioInputError, SpeechError, OSError) as error:
+        Call.objects.filter(pk=call.pk).update(status=Call.Status.FAILED, error=str(error)[:300])
+        return Call.objects.get(pk=call.pk)
+    except Exception:
+        logger.exception("Transcribing call %s failed", call.pk)
+        Call.objects.filter(pk=call.pk).update(status=Call.Status.FAILED, error=_("Transcription failed; see the log."))
+        raise
+    with transaction.atomic():
+        CallSegment.objects.filter(call=call).delete()  # a redelivered task starts over
+        CallSegment.objects.bulk_create(
+            CallSegment(
+                call=call,
+                index=index,
+                start=segment.start,
+                end=segment.end,
+                text=segment.text,
+                emotion=segment.emotion,
+                emotion_scores=segment.emotion_scores,
+                keywords=list(segment.keywords),
+                sound=segment.sound,
+            )  # fmt: skip
+            for index, segment in enumerate(result.segments)
+        )
+        Call.objects.filter(pk=call.pk).update(
+            status=Call.Status.DONE, progress=1.0, duration=clip.duration, rtf=round(result.rtf, 3),
+            transcribed_at=timezone.now(),
+        )  # fmt: skip
+    return Call.objects.get(pk=call.pk)
