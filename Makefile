@@ -47,6 +47,7 @@ prepare:
 	$(MANAGE) seed_faqs --if-empty
 	$(MANAGE) install_emotion_model
 	$(MANAGE) build_asr_model --if-missing
+	$(MANAGE) train_voice_emotion --if-missing
 	$(MANAGE) ensure_demo_manager
 	$(MANAGE) ensure_demo_cards --base-url http://$(HOST):$(PORT)
 	$(MANAGE) ensure_demo_branch --base-url http://$(HOST):$(PORT)

@@ -20,7 +20,18 @@ from dialogue.models import Call, CallSegment
 class CallSegmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = CallSegment
-        fields = ["index", "start", "end", "text", "emotion", "emotion_scores", "keywords", "sound"]
+        fields = [
+            "index",
+            "start",
+            "end",
+            "text",
+            "emotion",
+            "emotion_scores",
+            "first_emotion",
+            "second_scores",
+            "keywords",
+            "sound",
+        ]
 
 
 class CallSerializer(serializers.ModelSerializer):

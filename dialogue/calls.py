@@ -87,6 +87,8 @@ def transcribe_call(call_id: int) -> Call | None:
                 text=segment.text,
                 emotion=segment.emotion,
                 emotion_scores=segment.emotion_scores,
+                first_emotion=segment.first_emotion,
+                second_scores=segment.second_scores,
                 keywords=list(segment.keywords),
                 sound=segment.sound,
             )  # fmt: skip

@@ -512,8 +512,12 @@ class CallSegment(models.Model):
     start = models.FloatField(_("start (s)"))
     end = models.FloatField(_("end (s)"))
     text = models.TextField(_("text"))
-    emotion = models.CharField(_("first emotion"), max_length=10, choices=Emotion.choices)
+    emotion = models.CharField(
+        _("emotion"), max_length=10, choices=Emotion.choices, help_text=_("First and second fused.")
+    )
     emotion_scores = models.JSONField(_("emotion scores"), default=dict)
+    first_emotion = models.CharField(_("first emotion"), max_length=10, choices=Emotion.choices)
+    second_scores = models.JSONField(_("second emotion scores"), default=dict, blank=True)
     keywords = models.JSONField(_("emotion keywords"), default=list)
     sound = models.JSONField(_("sound information"), default=dict)
 

@@ -27,6 +27,7 @@ from django.conf import settings
 
 from dialogue import acoustics, lexicon
 from dialogue.audio_input import TARGET_RATE, AudioClip
+from dialogue.voice_emotion import fused_emotion
 
 CHUNK_SECONDS = 300.0
 CUT_SEARCH_SECONDS = 5.0
@@ -46,14 +47,17 @@ class Segment:
     no_speech_prob: float = 0.0
     avg_logprob: float = 0.0
     sound: dict = field(default_factory=dict)  # acoustics.SoundInfo.as_dict()
-    emotion: str = "calm"  # the first emotion (V3): the keyword dictionary's reading of the words
+    emotion: str = "calm"  # the fused emotion (V5) of the first and the second
     emotion_scores: dict = field(default_factory=dict)
+    first_emotion: str = "calm"  # V3: the keyword dictionary's reading of the words
+    second_scores: dict = field(default_factory=dict)  # V4: the voice model's, empty before it is trained
     keywords: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         return {
             "start": round(self.start, 2), "end": round(self.end, 2), "text": self.text, "emotion": self.emotion,
-            "emotion_scores": self.emotion_scores, "keywords": list(self.keywords), "sound": self.sound,
+            "emotion_scores": self.emotion_scores, "first_emotion": self.first_emotion,
+            "second_scores": self.second_scores, "keywords": list(self.keywords), "sound": self.sound,
         }  # fmt: skip
 
 
@@ -141,7 +145,9 @@ def _recognise(samples: np.ndarray, offset: float, language: str, clip: AudioCli
         if not text:
             continue
         start, end = offset + raw["start"], offset + min(raw["end"], len(samples) / clip.rate)
-        emotion = first_emotion(text, ui_language)
+        first = first_emotion(text, ui_language)
+        sound = _sound(clip, start, end, text)
+        fused, second = fused_emotion(first.scores, bool(first.keywords), sound, emotion_weights())
         segments.append(
             Segment(
                 start=start,
@@ -149,10 +155,12 @@ def _recognise(samples: np.ndarray, offset: float, language: str, clip: AudioCli
                 text=text,
                 no_speech_prob=float(raw.get("no_speech_prob", 0.0)),
                 avg_logprob=float(raw.get("avg_logprob", 0.0)),
-                sound=_sound(clip, start, end, text),
-                emotion=emotion.label,
-                emotion_scores=emotion.scores,
-                keywords=emotion.keywords,
+                sound=sound,
+                emotion=max(fused, key=fused.get),
+                emotion_scores=fused,
+                first_emotion=first.label,
+                second_scores=second or {},
+                keywords=first.keywords,
             )
         )
     return segments
@@ -178,6 +186,14 @@ def first_emotion(text: str, language: str) -> FirstEmotion:
         m.word for m in matches if m.kind in (lexicon.EXCITED, lexicon.DISSATISFIED, lexicon.EMOTION_KEYWORD)
     )
     return FirstEmotion(max(scores, key=scores.get), {k: round(v, 3) for k, v in scores.items()}, keywords)
+
+
+def emotion_weights() -> tuple[float, float]:
+    """V5: the editable first / second emotion weights (the scoring settings' lexicon and model weights)."""
+    from dialogue.config import get_scoring
+
+    scoring = get_scoring()
+    return scoring.lexicon_weight, scoring.model_weight
 
 
 def clean_text(text: str, language: str) -> str:
