@@ -99,8 +99,19 @@ def whisper_model():
 
             if "/" in name and not Path(name).is_file():
                 raise SpeechError(f"No Whisper checkpoint at {name}: run `manage.py build_asr_model`.")
-            _model, _model_name = load_whisper(name), name
+            model = load_whisper(name)
+            _warm_up(model)
+            _model, _model_name = model, name
         return _model
+
+
+def _warm_up(model) -> None:  # noqa: ANN001 - a whisper.model.Whisper
+    """Decode one second of quiet noise once, so the first call is not charged for lazy set-up (tokenizer, mel
+    filters, torch's first kernels): about a second once per process."""
+    import whisper
+
+    quiet = (np.random.default_rng(0).normal(0, 1e-3, TARGET_RATE)).astype(np.float32)
+    whisper.transcribe(model, quiet, language="zh", fp16=False, verbose=None, temperature=0.0)
 
 
 # --- Recognition ----------------------------------------------------------------------------------------------------
