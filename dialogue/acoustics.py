@@ -107,6 +107,15 @@ def frame_energy_db(frames: np.ndarray) -> np.ndarray:
     return 20 * np.log10(np.maximum(rms, 1e-10))
 
 
+def energy_per_hop(samples: np.ndarray, rate: int) -> np.ndarray:
+    """RMS energy in dBFS of every 10 ms of ``samples``."""
+    return frame_energy_db(_frames(samples, rate, HOP_SECONDS))
+
+
+def has_speech(samples: np.ndarray, rate: int) -> bool:
+    return bool(len(samples)) and bool(speech_frames(energy_per_hop(samples, rate)).any())
+
+
 def speech_frames(energy: np.ndarray) -> np.ndarray:
     """Frames loud enough to be speech: within ``SILENCE_BELOW_PEAK_DB`` of the loudest, above the floor."""
     return (energy > energy.max() - SILENCE_BELOW_PEAK_DB) & (energy > SILENCE_FLOOR_DB)
@@ -177,7 +186,7 @@ def analyse(samples: np.ndarray, rate: int, text: str = "") -> SoundInfo:
     """The sound information of ``samples`` (mono floats at ``rate``); ``text`` gives the speaking rate."""
     if len(samples) < int(FRAME_SECONDS * rate):
         raise AudioError(f"The audio is shorter than {FRAME_SECONDS * 1000:.0f} ms.")
-    energy = frame_energy_db(_frames(samples, rate, HOP_SECONDS))
+    energy = energy_per_hop(samples, rate)
     speech = speech_frames(energy)
     if not speech.any():
         raise AudioError("The audio is silent.")

@@ -225,8 +225,7 @@ def _sound(clip: AudioClip, start: float, end: float, text: str) -> dict:
 
 
 def _is_silent(samples: np.ndarray) -> bool:
-    frames = acoustics.frame_energy_db(acoustics._frames(samples, TARGET_RATE, acoustics.HOP_SECONDS))
-    return not acoustics.speech_frames(frames).any()
+    return not acoustics.has_speech(samples, TARGET_RATE)
 
 
 def chunks(samples: np.ndarray, rate: int) -> list[tuple[float, np.ndarray]]:
@@ -237,7 +236,7 @@ def chunks(samples: np.ndarray, rate: int) -> list[tuple[float, np.ndarray]]:
     while total - start > size + search:
         nominal = start + size
         window = samples[nominal - search : nominal + search]
-        energy = acoustics.frame_energy_db(acoustics._frames(window, rate, acoustics.HOP_SECONDS))
+        energy = acoustics.energy_per_hop(window, rate)
         cut = nominal - search + int(np.argmin(energy)) * hop + hop // 2
         pieces.append((start / rate, samples[start:cut]))
         start = cut
