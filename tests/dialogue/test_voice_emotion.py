@@ -23,6 +23,7 @@ from dialogue.voice_emotion import (
     fused_emotion,
     loaded_model,
 )
+from tests.conftest import reseed_migrated_defaults
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 
@@ -56,6 +57,7 @@ def trained(django_db_setup, django_db_blocker, tmp_path_factory):
     previous, settings.MODEL_DIR = settings.MODEL_DIR, folder
     out = StringIO()
     with django_db_blocker.unblock():
+        reseed_migrated_defaults()  # an earlier transactional test may have emptied the word lists
         call_command("train_voice_emotion", stdout=out)
     yield out.getvalue()
     settings.MODEL_DIR = previous
