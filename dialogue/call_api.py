@@ -21,17 +21,9 @@ class CallSegmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = CallSegment
         fields = [
-            "index",
-            "start",
-            "end",
-            "text",
-            "emotion",
-            "emotion_scores",
-            "first_emotion",
-            "second_scores",
-            "keywords",
-            "sound",
-        ]
+            "index", "start", "end", "text", "emotion", "emotion_scores", "first_emotion", "second_scores", "keywords",
+            "situation", "scene", "relation", "sound",
+        ]  # fmt: skip
 
 
 class CallSerializer(serializers.ModelSerializer):

@@ -90,6 +90,9 @@ def transcribe_call(call_id: int) -> Call | None:
                 first_emotion=segment.first_emotion,
                 second_scores=segment.second_scores,
                 keywords=list(segment.keywords),
+                situation=segment.situation,
+                scene=segment.scene,
+                relation=segment.relation,
                 sound=segment.sound,
             )  # fmt: skip
             for index, segment in enumerate(result.segments)

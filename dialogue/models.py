@@ -519,6 +519,9 @@ class CallSegment(models.Model):
     first_emotion = models.CharField(_("first emotion"), max_length=10, choices=Emotion.choices)
     second_scores = models.JSONField(_("second emotion scores"), default=dict, blank=True)
     keywords = models.JSONField(_("emotion keywords"), default=list)
+    situation = models.CharField(_("situation"), max_length=20, choices=Situation.choices, default=Situation.GENERAL)
+    scene = models.CharField(_("scene"), max_length=12, default="general")
+    relation = models.CharField(_("relation to the previous segment"), max_length=10, default="statement")
     sound = models.JSONField(_("sound information"), default=dict)
 
     class Meta:

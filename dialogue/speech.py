@@ -19,7 +19,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,7 @@ from django.conf import settings
 
 from dialogue import acoustics, lexicon
 from dialogue.audio_input import TARGET_RATE, AudioClip
+from dialogue.call_context import relations, scene_of
 from dialogue.voice_emotion import fused_emotion
 
 CHUNK_SECONDS = 300.0
@@ -52,12 +53,16 @@ class Segment:
     first_emotion: str = "calm"  # V3: the keyword dictionary's reading of the words
     second_scores: dict = field(default_factory=dict)  # V4: the voice model's, empty before it is trained
     keywords: tuple[str, ...] = ()
+    situation: str = "general"  # the conversation engine's situation of the words
+    scene: str = "general"  # dialogue.call_context.SCENES
+    relation: str = "statement"  # to the previous segment: question, answer, follow_up, statement
 
     def as_dict(self) -> dict:
         return {
             "start": round(self.start, 2), "end": round(self.end, 2), "text": self.text, "emotion": self.emotion,
             "emotion_scores": self.emotion_scores, "first_emotion": self.first_emotion,
-            "second_scores": self.second_scores, "keywords": list(self.keywords), "sound": self.sound,
+            "second_scores": self.second_scores, "keywords": list(self.keywords), "situation": self.situation,
+            "scene": self.scene, "relation": self.relation, "sound": self.sound,
         }  # fmt: skip
 
 
@@ -131,7 +136,11 @@ def transcribe(
         segments += _recognise(chunk, offset, whisper_language, clip, language)
         if progress:
             progress(min(clip.duration, offset + len(chunk) / clip.rate), clip.duration)
-    return Transcript(language, segments, clip.duration, time.perf_counter() - started)
+    linked = [
+        replace(segment, relation=relation)
+        for segment, relation in zip(segments, relations([s.text for s in segments]), strict=True)
+    ]
+    return Transcript(language, linked, clip.duration, time.perf_counter() - started)
 
 
 def _recognise(samples: np.ndarray, offset: float, language: str, clip: AudioClip, ui_language: str) -> list[Segment]:
@@ -172,6 +181,8 @@ def _recognise(samples: np.ndarray, offset: float, language: str, clip: AudioCli
                 first_emotion=first.label,
                 second_scores=second or {},
                 keywords=first.keywords,
+                situation=first.situation,
+                scene=scene_of(first.situation),
             )
         )
     return segments
@@ -182,21 +193,28 @@ class FirstEmotion:
     label: str
     scores: dict
     keywords: tuple[str, ...]
+    situation: str = "general"
 
 
 def first_emotion(text: str, language: str) -> FirstEmotion:
     """V3: the keyword→emotion dictionary and the excited / dissatisfied words of the conversation engine's word
     lists, read with their negation rules (不满意 is not 满意)."""
+    from dialogue.answers import detect_situation
     from dialogue.config import get_config
     from dialogue.emotion import lexicon_scores
+    from dialogue.scoring import score_deal_rate
     from dialogue.text import prepare
 
-    matches = get_config().words.match(prepare(text, language).normalised)
+    config = get_config()
+    prepared = prepare(text, language)
+    matches = config.words.match(prepared.normalised)
     scores = lexicon_scores(matches)
+    situation = detect_situation(matches, score_deal_rate(matches, prepared.chars, config.scoring).above_threshold)
     keywords = tuple(
         m.word for m in matches if m.kind in (lexicon.EXCITED, lexicon.DISSATISFIED, lexicon.EMOTION_KEYWORD)
     )
-    return FirstEmotion(max(scores, key=scores.get), {k: round(v, 3) for k, v in scores.items()}, keywords)
+    rounded = {k: round(v, 3) for k, v in scores.items()}
+    return FirstEmotion(max(scores, key=scores.get), rounded, keywords, situation)
 
 
 def emotion_weights() -> tuple[float, float]:
