@@ -3,20 +3,13 @@ a ticket becomes, what the watch acknowledged, the conversation's transcript, de
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import Customer, Product
-
-
-def token_hash(token: str) -> str:
-    """Tokens are 32 random bytes, so an unsalted SHA-256 is enough to keep them out of the database."""
-    return hashlib.sha256(token.encode()).hexdigest()
+from crm.models import Customer, Product, token_hash  # noqa: F401 - branch.tokens hashes device tokens with it
 
 
 class Branch(models.Model):

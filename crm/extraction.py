@@ -82,17 +82,22 @@ _NOT_PERSON = re.compile(
 )
 
 
-def _speaker(text: str, pos: int) -> str:
-    """Who the clause at ``pos`` is about, up to ``pos``: "self" (the writer, also when nobody is named — a
-    customer's message is about themselves unless it says otherwise), "kin" (我老公, 我妈) or "other" (他, 同事)."""
-    start, _ = _clause(text, pos)
-    last = "self"
+def _last_person(text: str, start: int, pos: int) -> str | None:
+    """Who is named last between ``start`` and ``pos``: "self", "kin" (我老公, 我妈), "other" (他, 同事) or None.
+    Company (和同事…) and forms of address (你好, 谢谢你) name nobody."""
+    last = None
     for match in _PERSON.finditer(text, start, pos):
         if _NOT_PERSON.match(text, match.start()) or _NOT_PERSON.match(text, max(match.start() - 1, 0)):
             continue
         if match.lastgroup != "with":
             last = "self" if match.lastgroup in _WRITER_GROUPS else match.lastgroup
     return last
+
+
+def _speaker(text: str, pos: int) -> str:
+    """Who the clause at ``pos`` is about, up to ``pos``: the last person named in it, or the writer when nobody
+    is (a customer's message is about themselves unless it says otherwise)."""
+    return _last_person(text, _clause(text, pos)[0], pos) or "self"
 
 
 def _is_about_writer(text: str, pos: int) -> bool:
@@ -102,13 +107,7 @@ def _is_about_writer(text: str, pos: int) -> bool:
 
 def _is_about_writer_strict(text: str, pos: int) -> bool:
     """Whether the writer names themselves before ``pos`` in the sentence, and nobody else after that."""
-    start, _ = _sentence(text, pos)
-    last = None
-    for match in _PERSON.finditer(text, start, pos):
-        if _NOT_PERSON.match(text, match.start()):
-            continue
-        last = match
-    return last is not None and last.lastgroup in _WRITER_GROUPS
+    return _last_person(text, _sentence(text, pos)[0], pos) == "self"
 
 
 def _has_any(text: str, start: int, end: int, words) -> bool:

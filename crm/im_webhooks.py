@@ -40,6 +40,7 @@ from crm.models import (
     ProfileChange,
     User,
     WebhookDelivery,
+    token_hash,
 )
 from crm.ocr import UnreadableImageError, open_image
 
@@ -53,10 +54,6 @@ class WebhookRefusedError(Exception):
         super().__init__(message)
         self.status = status
         self.field = field
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def assign_credentials(integration: ImIntegration) -> tuple[str, str]:

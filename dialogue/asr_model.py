@@ -61,7 +61,6 @@ import json
 import os
 import struct
 import tempfile
-import wave
 from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -77,7 +76,6 @@ __all__ = [
     "convert",
     "convert_weights",
     "encode_alignment_heads",
-    "load_wav",
     "load_whisper",
     "part_files",
     "read_ctranslate2",
@@ -478,22 +476,3 @@ def load_whisper(path_or_name: str | os.PathLike, device: str = "cpu"):
         if stored is not None:
             model.set_alignment_heads(stored)
     return model
-
-
-def load_wav(path: str | os.PathLike) -> np.ndarray:
-    """A PCM WAV file as the mono float32 16 kHz samples ``whisper.transcribe`` takes (openai-whisper's own
-    ``load_audio`` needs the ffmpeg binary)."""
-    from math import gcd
-
-    from scipy.signal import resample_poly
-
-    with wave.open(os.fspath(path), "rb") as file:
-        channels, width, rate = file.getnchannels(), file.getsampwidth(), file.getframerate()
-        frames = file.readframes(file.getnframes())
-    if width != 2:
-        raise ASRModelError(f"{path}: {8 * width}-bit samples; only 16-bit PCM is supported")
-    samples = np.frombuffer(frames, dtype="<i2").reshape(-1, channels).mean(axis=1) / 32768.0
-    if rate != 16000:
-        common = gcd(16000, rate)
-        samples = resample_poly(samples, 16000 // common, rate // common)
-    return samples.astype(np.float32)

@@ -250,13 +250,6 @@ def loaded_model() -> VoiceEmotionModel | None:
         return _loaded[1]
 
 
-def second_emotion(sound: dict, first: dict[str, float]) -> dict[str, float] | None:
-    model = loaded_model()
-    if model is None or not sound:
-        return None
-    return model.probabilities(features(sound, first))
-
-
 def fused_emotion(
     first: dict[str, float], has_keyword: bool, sound: dict, weights: tuple[float, float]
 ) -> tuple[dict[str, float], dict[str, float] | None]:
