@@ -42,3 +42,28 @@ def enqueue_transcription(call_id: int) -> None:
             run_in_background(transcribe_call, call_id)
 
     transaction.on_commit(send)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def retrain_reply_model_task() -> None:
+    """Retrain the reply-script target model from its samples (on the ``training`` queue, SPEC V9)."""
+    from dialogue.reply_library import retrain_reply_model
+
+    retrain_reply_model()
+
+
+def enqueue_reply_retraining() -> None:
+    """Queue a retraining; embedded (or with the broker down) it runs in the background thread."""
+    from django.conf import settings
+    from kombu.exceptions import OperationalError as BrokerUnavailableError
+
+    from dialogue.reply_library import retrain_reply_model
+    from salescard.background import run_in_background
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        run_in_background(retrain_reply_model)
+        return
+    try:
+        retrain_reply_model_task.delay()
+    except BrokerUnavailableError:
+        run_in_background(retrain_reply_model)

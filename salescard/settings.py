@@ -271,6 +271,7 @@ CELERY_TASK_ROUTES = {
     "branch.tasks.analyse_task_task": {"queue": "inference"},
     "crm.tasks.extract_message_task": {"queue": "inference"},
     "dialogue.tasks.transcribe_call_task": {"queue": "speech"},
+    "dialogue.tasks.retrain_reply_model_task": {"queue": "training"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -333,6 +334,11 @@ BRANCH_REMINDERS_BEFORE_ESCALATION: int = _read("BRANCH_REMINDERS_BEFORE_ESCALAT
 # The longest call recording accepted (seconds) and the largest upload (bytes).
 CALL_MAX_SECONDS: int = _read("CALL_MAX_SECONDS", _positive_int, 2 * 3600)
 CALL_MAX_BYTES: int = _read("CALL_MAX_BYTES", _positive_int, 200 * 1024 * 1024)
+# V9: retrain the reply-script model after this many new feedback samples.
+REPLY_RETRAIN_AFTER: int = _read("REPLY_RETRAIN_AFTER", _positive_int, 10)
+# V1 live capture: a pause this long ends an utterance; an utterance is cut at the longest.
+LIVE_PAUSE_SECONDS: float = _read("LIVE_PAUSE_SECONDS", float, 0.6)
+LIVE_MAX_UTTERANCE_SECONDS: float = _read("LIVE_MAX_UTTERANCE_SECONDS", float, 12.0)
 # Speech recognition: an openai-whisper checkpoint path (manage.py build_asr_model writes the default) or a name.
 WHISPER_MODEL: str = _read("WHISPER_MODEL", str, str(MODEL_DIR / "whisper" / "base.pt"))
 
