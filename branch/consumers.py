@@ -21,6 +21,8 @@ Protocol (JSON frames):
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import time
 from typing import Any
 
@@ -31,10 +33,11 @@ from django.utils import timezone
 from branch.delivery import TaskRefusedError, accept, acknowledge, bind, frame_of, missed_frames
 from branch.escalation import sweep_due, sweep_unaccepted
 from branch.feedback import FeedbackRefusedError, end_task, start_task
-from branch.live_demand import SegmentRefusedError, add_segment
+from branch.live_demand import SegmentRefusedError, add_segment, audio_task, hear
 from branch.models import Branch, Task, Wearable
 from branch.realtime import announce_status, announce_taken, group_for_branch
 from branch.tokens import wearable_for_token
+from dialogue.live_speech import StreamError, UtteranceCutter, pcm16_to_float
 from salescard.consumers import JsonFramesConsumer
 from salescard.socket_auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
 
@@ -45,6 +48,11 @@ LAST_SEEN_EVERY = 60.0  # seconds between last-seen writes, so 1,000 idle watche
 class WearableConsumer(JsonFramesConsumer):
     wearable: Wearable | None = None
     group: str | None = None
+    max_frame_chars = 96_000  # an audio frame: about 2 s of 16 kHz PCM in base64
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.hearing: dict[int, tuple] = {}  # task id → (task, language, UtteranceCutter)
 
     async def connect(self) -> None:
         await self.accept()
@@ -72,11 +80,12 @@ class WearableConsumer(JsonFramesConsumer):
             "accept": self._accept,
             "start": self._start,
             "segment": self._segment,
+            "audio": self._audio,
             "end": self._end,
         }.get(action)
         if handler is None:
             await self.send_error(
-                "Unknown frame: send an action of ping, pong, bind, ack, accept, start, segment or end."
+                "Unknown frame: send an action of ping, pong, bind, ack, accept, start, segment, audio or end."
             )
             return
         await handler(content)
@@ -191,8 +200,47 @@ class WearableConsumer(JsonFramesConsumer):
                 {"type": "recommendations", "task": update.task_id, "recommendations": update.recommendations}
             )
 
+    async def _audio(self, content: dict) -> None:
+        """``{"action": "audio", "task": id, "pcm": "<base64 of 16 kHz mono 16-bit PCM>"}`` during a started task
+        (B7): cut at pauses and recognised by the call assistant's speech service → ``transcript`` per sentence and
+        ``recommendations`` when the top 3 changed."""
+        task_id = content.get("task")
+        try:
+            data = base64.b64decode(content.get("pcm") or "", validate=True)
+            samples = pcm16_to_float(data)
+            if task_id not in self.hearing:
+                self.hearing[task_id] = (*await database_sync_to_async(audio_task)(self.wearable.pk, task_id),
+                                         UtteranceCutter())  # fmt: skip
+        except (binascii.Error, StreamError) as error:
+            await self.send_error(f"pcm: {error}" if isinstance(error, binascii.Error) else str(error))
+            return
+        except SegmentRefusedError as error:
+            await self.send_error(str(error))
+            return
+        await self._hear(task_id, self.hearing[task_id][2].feed(samples))
+
+    async def _hear(self, task_id: int, utterances: list) -> None:
+        task, language, _ = self.hearing[task_id]
+        for utterance in utterances:
+            try:
+                heard = await database_sync_to_async(hear, thread_sensitive=False)(
+                    task, self.wearable.pk, utterance.samples, utterance.start, language
+                )
+            except SegmentRefusedError as error:
+                await self.send_error(str(error))
+                return
+            for said, update in heard:
+                await self.send_json({"type": "transcript", "task": task_id, "text": said})
+                if update is not None:
+                    await self.send_json(
+                        {"type": "recommendations", "task": task_id, "recommendations": update.recommendations}
+                    )
+
     async def _end(self, content: dict) -> None:
         """``{"action": "end", "task", "success", "product": id or null, "preferences": [...]}`` (B8)."""
+        if content.get("task") in self.hearing:  # what the watch heard last still counts
+            await self._hear(content["task"], self.hearing[content["task"]][2].flush())
+            self.hearing.pop(content["task"], None)
         try:
             feedback = await database_sync_to_async(end_task)(
                 self.wearable,

@@ -182,3 +182,31 @@ def _bring_in(target: Target) -> Product | None:
 def _need(product: Product, score: float, reason: str) -> dict:
     return {"product_id": product.pk, "product": product.name, "category": product.category.name, "score": score,
             "reason": reason}  # fmt: skip
+
+
+# --- B7 from audio: the watch's microphone through the call assistant's speech service ------------------------------
+def audio_task(wearable_id: int, task_id: object) -> tuple[Task, str]:
+    """The started task of this watch that audio may be heard for, and the language to hear it in. The customer's
+    call-recording consent is required (SPEC X3): the words are transcribed, the audio is not kept."""
+    from crm.consent import current_consents
+    from crm.models import Consent
+
+    if not isinstance(task_id, int) or isinstance(task_id, bool):
+        raise SegmentRefusedError("task must be a task id.")
+    task = Task.objects.filter(pk=task_id, wearable_id=wearable_id).select_related("customer").first()
+    if task is None or task.status != Task.Status.STARTED:
+        raise SegmentRefusedError("Start the task on this watch first.")
+    if not current_consents(task.customer)[Consent.Purpose.CALL_RECORDING]:
+        raise SegmentRefusedError("The customer has not agreed to the conversation being recorded.")
+    return task, task.customer.language
+
+
+def hear(task: Task, wearable_id: int, samples, start: float, language: str) -> list[tuple[str, DemandUpdate | None]]:  # noqa: ANN001
+    """Recognise one utterance (``dialogue.speech``, as for calls) and feed each sentence to the demand analysis."""
+    from dialogue.speech import WHISPER_LANGUAGES, recognise_utterance
+
+    heard = []
+    for segment in recognise_utterance(samples, language if language in WHISPER_LANGUAGES else "zh-hans", start):
+        task.refresh_from_db(fields=["status", "recommendations", "demand"])
+        heard.append((segment.text, add_segment(task, wearable_id, segment.text[:MAX_REPLY_CHARS])[1]))
+    return heard

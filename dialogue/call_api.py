@@ -5,35 +5,65 @@ its transcription (``status``, ``progress``, ``segments``). Thin: authorise by r
 from __future__ import annotations
 
 from django.conf import settings
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from crm.access import customers_visible_to
 from crm.models import Customer
 from crm.permissions import CustomerAccess
+from dialogue.call_push import SEGMENT_FIELDS
 from dialogue.calls import CallRefusedError, receive_call
-from dialogue.models import Call, CallSegment
+from dialogue.models import Call, CallSegment, ReplySuggestion
+from dialogue.reply_choice import FeedbackRefusedError, rate, send_to_customer, suggestion_frame
 
 
 class CallSegmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = CallSegment
-        fields = [
-            "index", "start", "end", "text", "emotion", "emotion_scores", "first_emotion", "second_scores", "keywords",
-            "situation", "scene", "relation", "sound",
-        ]  # fmt: skip
+        fields = list(SEGMENT_FIELDS)
+
+
+class SuggestionSerializer(serializers.Serializer):
+    """A reply suggested after a segment (V7) and the salesperson's feedback on it (V8, V9)."""
+
+    id = serializers.IntegerField()
+    segment = serializers.IntegerField()
+    rank = serializers.IntegerField()
+    script = serializers.IntegerField()
+    key = serializers.CharField()
+    text = serializers.CharField()
+    scene = serializers.CharField()
+    score = serializers.FloatField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    used = serializers.BooleanField()
+    rating = serializers.IntegerField(allow_null=True)
+    sent = serializers.BooleanField()
+
+
+class FeedbackSerializer(serializers.Serializer):
+    used = serializers.BooleanField(required=False)
+    rating = serializers.JSONField(required=False, help_text="excellent, good, fair, poor, or a number 0–100.")
 
 
 class CallSerializer(serializers.ModelSerializer):
     segments = CallSegmentSerializer(many=True, read_only=True)
+    suggestions = serializers.SerializerMethodField()
+
+    @extend_schema_field(SuggestionSerializer(many=True))
+    def get_suggestions(self, call: Call) -> list[dict]:
+        rows = ReplySuggestion.objects.filter(call=call).select_related("script", "segment")
+        return [suggestion_frame(s) for s in rows]
 
     class Meta:
         model = Call
         fields = [
             "id", "customer", "salesperson", "source", "language", "audio_format", "duration", "status", "progress",
-            "error", "rtf", "created_at", "transcribed_at", "segments",
+            "error", "rtf", "created_at", "transcribed_at", "segments", "suggestions",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -57,7 +87,7 @@ class CallUploadSerializer(serializers.Serializer):
 class CallViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = CallSerializer
     permission_classes = [CustomerAccess]
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_queryset(self):
         visible = customers_visible_to(self.request.user)
@@ -78,3 +108,32 @@ class CallViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.Gen
         except CallRefusedError as error:
             return Response({"recording": [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
         return Response(CallSerializer(call).data, status=status.HTTP_201_CREATED)
+
+    def _suggestion(self, pk: str, suggestion_id: str) -> ReplySuggestion:
+        call = self.get_object()
+        return get_object_or_404(
+            ReplySuggestion.objects.select_related("script", "segment", "call__customer"), call=call, pk=suggestion_id
+        )
+
+    @extend_schema(request=FeedbackSerializer, responses=SuggestionSerializer)
+    @action(detail=True, methods=["post"], url_path=r"suggestions/(?P<suggestion_id>[0-9]+)/feedback")
+    def feedback(self, request: Request, pk: str, suggestion_id: str) -> Response:
+        """ "Used it" and/or a rating (V9); a score above the threshold adds a training sample."""
+        suggestion = self._suggestion(pk, suggestion_id)
+        data = request.data if isinstance(request.data, dict) else {}
+        try:
+            rated = rate(suggestion, request.user, used=data.get("used"), rating=data.get("rating"))
+        except FeedbackRefusedError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(suggestion_frame(rated))
+
+    @extend_schema(request=None, responses=SuggestionSerializer)
+    @action(detail=True, methods=["post"], url_path=r"suggestions/(?P<suggestion_id>[0-9]+)/send")
+    def send(self, request: Request, pk: str, suggestion_id: str) -> Response:
+        """Text the suggested reply to the customer (V8; needs their contact consent)."""
+        suggestion = self._suggestion(pk, suggestion_id)
+        try:
+            sent = send_to_customer(suggestion)
+        except FeedbackRefusedError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(suggestion_frame(sent))

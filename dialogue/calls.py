@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from crm.consent import current_consents
 from crm.models import Consent, Customer, User
 from dialogue.audio_input import AudioInputError, decode_file, probe
+from dialogue.call_push import announce_status
 from dialogue.models import Call, CallSegment
-from dialogue.speech import SpeechError, transcribe
+from dialogue.speech import Segment, SpeechError, transcribe
 
 logger = logging.getLogger(__name__)
 
@@ -26,10 +27,14 @@ class CallRefusedError(ValueError):
     """The recording is refused; the message says why (no consent, not audio, too long, too large)."""
 
 
-def receive_call(customer: Customer, salesperson: User, data: bytes, filename: str, language: str) -> Call:
-    """Check the consent and the file (format and stated length, without decoding it), store the call."""
+def check_recording_consent(customer: Customer) -> None:
     if not current_consents(customer)[Consent.Purpose.CALL_RECORDING]:
         raise CallRefusedError(_("The customer has not agreed to call recording; record the consent first."))
+
+
+def receive_call(customer: Customer, salesperson: User, data: bytes, filename: str, language: str) -> Call:
+    """Check the consent and the file (format and stated length, without decoding it), store the call."""
+    check_recording_consent(customer)
     if not data:
         raise CallRefusedError(_("The recording is empty."))
     if len(data) > settings.CALL_MAX_BYTES:
@@ -61,44 +66,52 @@ def transcribe_call(call_id: int) -> Call | None:
     call = Call.objects.filter(pk=call_id).first()
     if call is None or call.status == Call.Status.DONE:
         return call
-    Call.objects.filter(pk=call.pk).update(status=Call.Status.TRANSCRIBING, progress=0.0, error="")
+    _update(call.pk, status=Call.Status.TRANSCRIBING, progress=0.0, error="")
     try:
         clip = decode_file(Path(call.recording.path))
 
         def progress(done: float, total: float) -> None:
-            Call.objects.filter(pk=call.pk).update(progress=round(done / total, 3) if total else 1.0)
+            _update(call.pk, progress=round(done / total, 3) if total else 1.0)
 
         result = transcribe(clip, call.language, progress=progress)
     except (AudioInputError, SpeechError, OSError) as error:
-        Call.objects.filter(pk=call.pk).update(status=Call.Status.FAILED, error=str(error)[:300])
-        return Call.objects.get(pk=call.pk)
+        return _update(call.pk, status=Call.Status.FAILED, error=str(error)[:300])
     except Exception:
         logger.exception("Transcribing call %s failed", call.pk)
-        Call.objects.filter(pk=call.pk).update(status=Call.Status.FAILED, error=_("Transcription failed; see the log."))
+        _update(call.pk, status=Call.Status.FAILED, error=_("Transcription failed; see the log."))
         raise
     with transaction.atomic():
         CallSegment.objects.filter(call=call).delete()  # a redelivered task starts over
-        CallSegment.objects.bulk_create(
-            CallSegment(
-                call=call,
-                index=index,
-                start=segment.start,
-                end=segment.end,
-                text=segment.text,
-                emotion=segment.emotion,
-                emotion_scores=segment.emotion_scores,
-                first_emotion=segment.first_emotion,
-                second_scores=segment.second_scores,
-                keywords=list(segment.keywords),
-                situation=segment.situation,
-                scene=segment.scene,
-                relation=segment.relation,
-                sound=segment.sound,
-            )  # fmt: skip
-            for index, segment in enumerate(result.segments)
-        )
-        Call.objects.filter(pk=call.pk).update(
-            status=Call.Status.DONE, progress=1.0, duration=clip.duration, rtf=round(result.rtf, 3),
+        store_segments(call, result.segments)
+        return _update(
+            call.pk, status=Call.Status.DONE, progress=1.0, duration=clip.duration, rtf=round(result.rtf, 3),
             transcribed_at=timezone.now(),
         )  # fmt: skip
-    return Call.objects.get(pk=call.pk)
+
+
+def _update(call_id: int, **values: object) -> Call:
+    """Change the call and tell the salesperson's call page."""
+    Call.objects.filter(pk=call_id).update(**values)
+    call = Call.objects.get(pk=call_id)
+    transaction.on_commit(lambda: announce_status(call))
+    return call
+
+
+def store_segments(call: Call, segments: list[Segment], category: str | None = None) -> list[CallSegment]:
+    """Store recognised segments after the call's last one, each with its top reply suggestions (V7)."""
+    from dialogue.reply_choice import call_category, suggest_after
+
+    last = CallSegment.objects.filter(call=call).order_by("-index").values_list("index", flat=True).first()
+    first_index = 0 if last is None else last + 1
+    category = call_category(call) if category is None else category
+    stored = []
+    for index, segment in enumerate(segments, start=first_index):
+        row = CallSegment.objects.create(
+            call=call, index=index, start=segment.start, end=segment.end, text=segment.text,
+            emotion=segment.emotion, emotion_scores=segment.emotion_scores, first_emotion=segment.first_emotion,
+            second_scores=segment.second_scores, keywords=list(segment.keywords), situation=segment.situation,
+            scene=segment.scene, relation=segment.relation, sound=segment.sound,
+        )  # fmt: skip
+        suggest_after(row, category)
+        stored.append(row)
+    return stored

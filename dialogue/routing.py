@@ -2,4 +2,8 @@
 
 from __future__ import annotations
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from dialogue.consumers import CallCaptureConsumer
+
+websocket_urlpatterns: list = [path("ws/calls/live/", CallCaptureConsumer.as_asgi())]

@@ -93,6 +93,9 @@ class Transcript:
 _model = None
 _model_name = ""
 _lock = threading.Lock()
+# Whisper's decoder installs key/value-cache hooks on the shared model while it decodes, so two threads must not
+# decode at once: uploads, live calls and watches take turns.
+_decoding = threading.Lock()
 
 
 def whisper_model():
@@ -143,11 +146,33 @@ def transcribe(
     return Transcript(language, linked, clip.duration, time.perf_counter() - started)
 
 
+def recognise_utterance(samples: np.ndarray, language: str = "zh-hans", offset: float = 0.0) -> list[Segment]:
+    """The segments of one short stretch of live audio (16 kHz mono float), times shifted by ``offset`` seconds
+    (where the stretch starts in the call). Relations are left to the caller, which knows the sentences before."""
+    whisper_language = WHISPER_LANGUAGES.get(language)
+    if whisper_language is None:
+        raise SpeechError(f"Unsupported language {language!r}: zh-hans, yue or en.")
+    if _is_silent(samples):
+        return []
+    clip = AudioClip(samples.astype(np.float32), TARGET_RATE, len(samples) / TARGET_RATE, "wav")
+    return [
+        replace(s, start=s.start + offset, end=s.end + offset)
+        for s in _recognise(clip.samples, 0.0, whisper_language, clip, language)
+    ]
+
+
 def _recognise(samples: np.ndarray, offset: float, language: str, clip: AudioClip, ui_language: str) -> list[Segment]:
     import whisper
 
-    result = whisper.transcribe(
-        whisper_model(),
+    model = whisper_model()
+    with _decoding:
+        result = _decode(whisper, model, samples, language)
+    return _segments(result, samples, offset, language, clip, ui_language)
+
+
+def _decode(whisper, model, samples: np.ndarray, language: str) -> dict:  # noqa: ANN001 - the whisper module
+    return whisper.transcribe(
+        model,
         samples.astype(np.float32),
         language=language,
         task="transcribe",
@@ -159,6 +184,11 @@ def _recognise(samples: np.ndarray, offset: float, language: str, clip: AudioCli
         no_speech_threshold=0.6,
         logprob_threshold=-1.0,
     )
+
+
+def _segments(
+    result: dict, samples: np.ndarray, offset: float, language: str, clip: AudioClip, ui_language: str
+) -> list[Segment]:
     segments = []
     for raw in result["segments"]:
         text = clean_text(raw["text"], language)

@@ -148,7 +148,8 @@ class SalesConsumer(JsonFramesConsumer):
     It joins the inbox groups (``sales.<user_id>``, and ``sales.managers`` for managers). Client frames:
     ``{"action": "watch", "conversation": <id>, "after": <last message id>}`` to follow one conversation live
     (missed messages first) and ``{"action": "unwatch"}``. Server frames: ``handoff``, ``conversation``,
-    ``message`` (with the analysis), ``state``, ``error``.
+    ``message`` (with the analysis), ``state``, ``error``, and for the call page ``call.status``, ``call.segment`` and
+    ``call.suggestions`` (``dialogue.call_push``).
     """
 
     async def connect(self) -> None:
@@ -226,3 +227,20 @@ class SalesConsumer(JsonFramesConsumer):
 
     async def chat_suggestions(self, event: dict[str, Any]) -> None:
         """The customer's chips; the terminal does not show them."""
+
+    # --- the call page (SPEC V8) ------------------------------------------------------------------------------
+    async def call_status(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "call.status", "call": event["call"]})
+
+    async def call_segment(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "call.segment", "call": event["call_id"], "segment": event["segment"]})
+
+    async def call_suggestions(self, event: dict[str, Any]) -> None:
+        await self.send_json(
+            {
+                "type": "call.suggestions",
+                "call": event["call_id"],
+                "segment": event["segment"],
+                "suggestions": event["suggestions"],
+            }
+        )

@@ -90,3 +90,38 @@ def share_link(user: User, customer_id: int) -> CardLink:
     if card is None:
         raise NoCardError(user.username)
     return issue_link(card, customer)
+
+
+# --- The call assistant's page (SPEC V1, V7–V9) ----------------------------------------------------------------------
+CALL_CUSTOMERS_SHOWN = 300
+CALLS_SHOWN = 20
+
+
+def call_customers(user: User) -> list[dict[str, Any]]:
+    """The user's customers for the call page, each with whether they agreed to call recording."""
+    from crm.consent import current_consents
+    from crm.models import Consent
+
+    customers = customers_visible_to(user).order_by("name", "pk").prefetch_related("consents")[:CALL_CUSTOMERS_SHOWN]
+    return [
+        {"id": c.pk, "name": c.name, "language": c.language,
+         "recording": current_consents(c)[Consent.Purpose.CALL_RECORDING]}
+        for c in customers
+    ]  # fmt: skip
+
+
+def recent_calls(user: User):  # noqa: ANN201 - a QuerySet of Call
+    from dialogue.models import Call
+
+    visible = customers_visible_to(user)
+    return (
+        Call.objects.filter(customer__in=visible)
+        .select_related("customer")
+        .order_by("-created_at", "-pk")[:CALLS_SHOWN]
+    )
+
+
+def visible_call(user: User, call_id: int):  # noqa: ANN201 - a Call or None
+    from dialogue.models import Call
+
+    return Call.objects.filter(pk=call_id, customer__in=customers_visible_to(user)).first()

@@ -21,11 +21,14 @@ from crm.models import Customer
 from dialogue.models import Conversation, Emotion, Reason
 from salescard.terminal import (
     NoCardError,
+    call_customers,
     can_use_terminal,
     conversation_view,
     inbox,
+    recent_calls,
     share_link,
     shareable_customers,
+    visible_call,
 )
 
 LOGIN = reverse_lazy("sales-login")
@@ -93,3 +96,33 @@ def sales_share(request: HttpRequest) -> HttpResponse:
         context["link"] = link
         context["link_url"] = request.build_absolute_uri(reverse("card", args=[link.token]))
     return render(request, "salescard/sales_share.html", context)
+
+
+@require_GET
+@terminal_user
+def sales_calls(request: HttpRequest, call_id: int | None = None) -> HttpResponse:
+    """The call assistant: capture a call live or upload a recording, then follow the transcript, the emotions and
+    the suggested replies (SPEC V1, V7–V9)."""
+    from dialogue.call_api import CallSerializer
+    from dialogue.models import SCENE_CHOICES
+    from dialogue.reply_choice import RATINGS
+
+    call = None
+    if call_id is not None:
+        call = visible_call(request.user, call_id)
+        if call is None:
+            raise Http404(_("No such call among yours."))
+    labels = {
+        "emotions": {value: str(label) for value, label in Emotion.choices},
+        "scenes": {value: str(label) for value, label in SCENE_CHOICES},
+        "ratings": {"excellent": _("Excellent"), "good": _("Good"), "fair": _("Fair"), "poor": _("Poor")},
+        "rating_scores": RATINGS,
+    }
+    context = {
+        "customers": call_customers(request.user),
+        "calls": recent_calls(request.user),
+        "call": call,
+        "call_data": CallSerializer(call).data if call else None,
+        "labels": labels,
+    }
+    return render(request, "salescard/sales_calls.html", context)

@@ -42,6 +42,8 @@ urlpatterns = [
     path("sales/logout/", LogoutView.as_view(next_page="sales-login"), name="sales-logout"),
     path("sales/conversations/<int:conversation_id>/", terminal_views.sales_conversation, name="sales-conversation"),
     path("sales/share/", terminal_views.sales_share, name="sales-share"),
+    path("sales/calls/", terminal_views.sales_calls, name="sales-calls"),
+    path("sales/calls/<int:call_id>/", terminal_views.sales_calls, name="sales-call"),
     # The IM profile sidebar.
     path("sidebar/", sidebar_views.sidebar_open, name="sidebar-open"),
     path("sidebar/customers/<int:customer_id>/", sidebar_views.sidebar_customer, name="sidebar-customer"),

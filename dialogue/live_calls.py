@@ -1,0 +1,125 @@
+"""Live call capture (SPEC V1): audio streamed from the salesperson's microphone, transcribed utterance by
+utterance while the call goes on.
+
+- Every frame is appended to ``MEDIA_ROOT/calls/live/<call id>.pcm`` before anything else, so a dropped connection
+  loses nothing that arrived: ``finish`` (on stop or on disconnect) recognises the speech still waiting, turns the
+  PCM into the call's WAV recording and marks the call done.
+- Each utterance (``dialogue.live_speech``) is recognised, stored as segments with their relations to the sentences
+  before, given its top reply suggestions, and pushed to the salesperson's call page.
+- A call longer than ``CALL_MAX_SECONDS`` is ended: what arrived is kept and processed.
+"""
+
+from __future__ import annotations
+
+import wave
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.access import customers_visible_to
+from crm.models import User
+from dialogue.audio_input import TARGET_RATE
+from dialogue.call_context import relations
+from dialogue.call_push import announce_segment, announce_status
+from dialogue.calls import CallRefusedError, check_recording_consent, store_segments
+from dialogue.live_speech import StreamError, Utterance, UtteranceCutter, pcm16_to_float
+from dialogue.models import Call, CallSegment, ReplySuggestion
+from dialogue.reply_choice import call_category
+from dialogue.speech import WHISPER_LANGUAGES, recognise_utterance
+
+LIVE_DIR = "calls/live"
+
+
+@dataclass
+class LiveCall:
+    call: Call
+    path: Path
+    category: str
+    cutter: UtteranceCutter = field(default_factory=UtteranceCutter)
+    last_text: str = ""
+    finished: bool = False
+
+    def receive(self, data: bytes) -> list[Utterance]:
+        """Keep a frame of PCM and return the utterances it completed."""
+        if self.finished:
+            raise StreamError(_("The call has ended; start a new one."))
+        samples = pcm16_to_float(data)
+        if self.cutter.seconds + len(samples) / TARGET_RATE > settings.CALL_MAX_SECONDS:
+            raise StreamError(
+                _("The call is longer than %(limit)d minutes; stop it and start a new one.")
+                % {"limit": settings.CALL_MAX_SECONDS // 60}
+            )
+        with self.path.open("ab") as handle:
+            handle.write(data)
+        return self.cutter.feed(samples)
+
+    def recognise(self, utterance: Utterance) -> list[tuple[CallSegment, list[ReplySuggestion]]]:
+        """Recognise one utterance, store its segments with suggestions and push them; returns what was stored."""
+        segments = recognise_utterance(utterance.samples, self.call.language, utterance.start)
+        if not segments:
+            return []
+        texts = [s.text for s in segments]
+        linked = relations([self.last_text, *texts] if self.last_text else texts)[-len(texts) :]
+        segments = [replace(s, relation=r) for s, r in zip(segments, linked, strict=True)]
+        with transaction.atomic():
+            stored = store_segments(self.call, segments, self.category)
+        self.last_text = texts[-1]
+        result = []
+        for row in stored:
+            suggestions = list(ReplySuggestion.objects.filter(segment=row).select_related("script", "segment"))
+            announce_segment(self.call, row, suggestions)
+            result.append((row, suggestions))
+        return result
+
+    def finish(self) -> Call:
+        """Recognise what is still waiting, write the recording, mark the call done (idempotent)."""
+        if self.finished:
+            return Call.objects.get(pk=self.call.pk)
+        self.finished = True
+        for utterance in self.cutter.flush():
+            self.recognise(utterance)
+        relative = f"{LIVE_DIR}/{self.call.pk}.wav"
+        target = Path(settings.MEDIA_ROOT) / relative
+        raw = self.path.read_bytes() if self.path.exists() else b""
+        with wave.open(str(target), "wb") as writer:
+            writer.setnchannels(1)
+            writer.setsampwidth(2)
+            writer.setframerate(TARGET_RATE)
+            writer.writeframes(raw)
+        self.path.unlink(missing_ok=True)
+        Call.objects.filter(pk=self.call.pk).update(
+            recording=relative, duration=round(len(raw) / 2 / TARGET_RATE, 2), status=Call.Status.DONE,
+            progress=1.0, transcribed_at=timezone.now(),
+        )  # fmt: skip
+        call = Call.objects.get(pk=self.call.pk)
+        announce_status(call)
+        return call
+
+
+def start_live_call(user: User, customer_id: object, language: object) -> LiveCall:
+    """Open a live call for one of the user's customers who agreed to call recording."""
+    if not isinstance(customer_id, int) or isinstance(customer_id, bool):
+        raise CallRefusedError(_("customer must be a customer id."))
+    if language not in set(WHISPER_LANGUAGES) - {"zh"}:
+        raise CallRefusedError(_("language must be zh-hans, yue or en."))
+    customer = customers_visible_to(user).filter(pk=customer_id).first()
+    if customer is None:
+        raise CallRefusedError(_("You are not linked to this customer."))
+    check_recording_consent(customer)
+    call = Call.objects.create(
+        customer=customer, salesperson=user, source=Call.Source.LIVE, language=language, audio_format="wav",
+        status=Call.Status.TRANSCRIBING,
+    )  # fmt: skip
+    folder = Path(settings.MEDIA_ROOT) / LIVE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{call.pk}.pcm"
+    path.write_bytes(b"")
+    announce_status(call)
+    return LiveCall(call, path, call_category(call))
+
+
+__all__ = ["CallRefusedError", "LiveCall", "StreamError", "start_live_call"]
