@@ -4,7 +4,7 @@
 sentence; the final score of each active script of the call's language and product category is
 
     0.65 · model probability + 0.25 · scene affinity + 0.10 · category fit (+ 0.10 for an apology when the customer
-    has been angry for two of the last three sentences) − 0.50 when the script was already used in this call
+    has been angry for two of the last three sentences) − 1 when the script was already used in this call
 
 where the scene affinity weighs the scenes of the last ``CONTEXT_SENTENCES`` sentences (newest 1, then ½, ¼), so
 that a sentence without cues ("嗯，那再说吧") keeps the scene of the talk before it. Scripts the model has not seen
@@ -107,7 +107,7 @@ def choose(
             score += 0.10
             reasons.append(_("the customer has been angry"))
         if script.key in used:
-            score -= 0.50
+            score -= 1.0
             reasons.append(_("already used in this call"))
         scored.append(Suggestion(script.pk, script.key, script.text, script.scene, score, tuple(reasons)))
     scored.sort(key=lambda s: (-s.score, s.key))
