@@ -16,7 +16,6 @@ from crm.admin import RecordOnlyMixin
 from dialogue.config import invalidate_config
 from dialogue.emotion_store import activate_version
 from dialogue.knowledge import invalidate_knowledge_base
-from dialogue.reply_library import activate_reply_version
 from dialogue.models import (
     FAQ,
     AnswerTemplate,
@@ -34,6 +33,7 @@ from dialogue.models import (
     ScoringSettingsChange,
     WordEntry,
 )
+from dialogue.reply_library import activate_reply_version
 from dialogue.word_lists import export_csv, import_csv
 from intent.admin import ActivateVersionAction
 from intent.admin import ConfigAdmin as IntentConfigAdmin
