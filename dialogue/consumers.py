@@ -7,7 +7,8 @@ Signed-in salespeople and managers only (close 4401 / 4403). Protocol:
 - ``{"action": "stop"}`` → the waiting speech is recognised, then ``{"type": "stopped", "call": id, "duration"}``.
 Server frames while the call runs: ``segment`` (a recognised sentence with its emotions and sound information) and
 ``suggestions`` (the top replies after it); the same go to the salesperson's ``sales.<user_id>`` group for the call
-page. ``error`` frames for bad frames; the connection stays open. A dropped connection ends the call the same way
+page. ``error`` frames for bad frames, in the page's language (the language cookie, else Accept-Language); the
+connection stays open. A dropped connection ends the call the same way
 as a stop: what arrived is kept and processed.
 
 Recognition runs in a worker thread, one utterance after another, so frames keep arriving while Whisper decodes.
@@ -20,14 +21,16 @@ import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.utils import translation
 
 from dialogue.call_push import segment_frame
 from dialogue.calls import CallRefusedError
 from dialogue.live_calls import LiveCall, StreamError, start_live_call
 from dialogue.live_speech import Utterance
 from dialogue.reply_choice import suggestion_frame
+from salescard.background import run_in_background
 from salescard.consumers import JsonFramesConsumer
-from salescard.socket_auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, refuse
+from salescard.socket_auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, refuse, socket_language
 from salescard.terminal import can_use_terminal
 
 logger = logging.getLogger(__name__)
@@ -49,15 +52,17 @@ class CallCaptureConsumer(JsonFramesConsumer):
         if not can_use_terminal(user):
             await refuse(self, CLOSE_FORBIDDEN)
             return
+        self.language = socket_language(self.scope)
         self.queue: asyncio.Queue = asyncio.Queue()
         self.worker: asyncio.Task | None = None
         await self.accept()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs) -> None:
-        if bytes_data is not None:
-            await self._audio(bytes_data)
-            return
-        await super().receive(text_data=text_data, **kwargs)
+        with translation.override(self.language):  # error frames in the salesperson's language
+            if bytes_data is not None:
+                await self._audio(bytes_data)
+                return
+            await super().receive(text_data=text_data, **kwargs)
 
     async def receive_json(self, content: Any, **kwargs) -> None:
         action = content.get("action") if isinstance(content, dict) else None
@@ -69,8 +74,17 @@ class CallCaptureConsumer(JsonFramesConsumer):
             await self.send_error('Unknown frame: send {"action": "start", "customer": id} or {"action": "stop"}.')
 
     async def disconnect(self, code: int) -> None:
-        if self.live is not None:
-            await self._stop(notify=False)
+        """A dropped connection: the server may end this instance before Whisper is done, so the utterances still
+        queued and the rest of the stream are handed to the background thread, which ends the call."""
+        live, self.live = self.live, None
+        if live is None:
+            return
+        if self.worker is not None:
+            self.worker.cancel()  # an utterance being recognised finishes in its thread first (LiveCall's lock)
+        waiting = []
+        while not self.queue.empty():
+            waiting.append(self.queue.get_nowait())
+        run_in_background(live.finish, [u for u in waiting if u is not _STOP])
 
     async def _start(self, content: dict) -> None:
         if self.live is not None:

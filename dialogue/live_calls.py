@@ -11,6 +11,8 @@ utterance while the call goes on.
 
 from __future__ import annotations
 
+import logging
+import threading
 import wave
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,6 +34,7 @@ from dialogue.reply_choice import call_category
 from dialogue.speech import WHISPER_LANGUAGES, recognise_utterance
 
 LIVE_DIR = "calls/live"
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -42,6 +45,7 @@ class LiveCall:
     cutter: UtteranceCutter = field(default_factory=UtteranceCutter)
     last_text: str = ""
     finished: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)  # one recognition or finish at a time
 
     def receive(self, data: bytes) -> list[Utterance]:
         """Keep a frame of PCM and return the utterances it completed."""
@@ -59,6 +63,10 @@ class LiveCall:
 
     def recognise(self, utterance: Utterance) -> list[tuple[CallSegment, list[ReplySuggestion]]]:
         """Recognise one utterance, store its segments with suggestions and push them; returns what was stored."""
+        with self.lock:
+            return self._recognise(utterance)
+
+    def _recognise(self, utterance: Utterance) -> list[tuple[CallSegment, list[ReplySuggestion]]]:
         segments = recognise_utterance(utterance.samples, self.call.language, utterance.start)
         if not segments:
             return []
@@ -75,13 +83,21 @@ class LiveCall:
             result.append((row, suggestions))
         return result
 
-    def finish(self) -> Call:
-        """Recognise what is still waiting, write the recording, mark the call done (idempotent)."""
-        if self.finished:
-            return Call.objects.get(pk=self.call.pk)
-        self.finished = True
-        for utterance in self.cutter.flush():
-            self.recognise(utterance)
+    def finish(self, waiting: list[Utterance] = ()) -> Call:
+        """Recognise the utterances still ``waiting`` and the speech not yet cut, write the recording, mark the call
+        done (idempotent)."""
+        with self.lock:
+            if self.finished:
+                return Call.objects.get(pk=self.call.pk)
+            self.finished = True
+            for utterance in [*waiting, *self.cutter.flush()]:
+                try:
+                    self._recognise(utterance)
+                except Exception:  # the recording is still kept and the call still ends
+                    logger.exception("Recognising the end of live call %s failed", self.call.pk)
+            return self._close()
+
+    def _close(self) -> Call:
         relative = f"{LIVE_DIR}/{self.call.pk}.wav"
         target = Path(settings.MEDIA_ROOT) / relative
         raw = self.path.read_bytes() if self.path.exists() else b""

@@ -56,3 +56,24 @@ async def refuse(consumer, code: int) -> None:
     """
     await consumer.accept()
     await consumer.close(code=code)
+
+
+def socket_language(scope: dict) -> str:
+    """The language a socket's messages are written in: the language cookie Django's switcher sets, else the
+    browser's Accept-Language, else the default (Simplified Chinese)."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    candidates = [(scope.get("cookies") or {}).get(settings.LANGUAGE_COOKIE_NAME, "")]
+    for name, value in scope.get("headers") or []:
+        if name == b"accept-language":
+            candidates += [code for code, _ in parse_accept_lang_header(value.decode("latin-1"))]
+    for code in candidates:
+        if not code or code == "*":
+            continue
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
