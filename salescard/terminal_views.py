@@ -104,7 +104,7 @@ def sales_calls(request: HttpRequest, call_id: int | None = None) -> HttpRespons
     """The call assistant: capture a call live or upload a recording, then follow the transcript, the emotions and
     the suggested replies (SPEC V1, V7–V9)."""
     from dialogue.call_api import CallSerializer
-    from dialogue.models import SCENE_CHOICES
+    from dialogue.models import SCENE_CHOICES, Call
     from dialogue.reply_choice import RATINGS
 
     call = None
@@ -115,6 +115,7 @@ def sales_calls(request: HttpRequest, call_id: int | None = None) -> HttpRespons
     labels = {
         "emotions": {value: str(label) for value, label in Emotion.choices},
         "scenes": {value: str(label) for value, label in SCENE_CHOICES},
+        "statuses": {value: str(label) for value, label in Call.Status.choices},
         "ratings": {"excellent": _("Excellent"), "good": _("Good"), "fair": _("Fair"), "poor": _("Poor")},
         "rating_scores": RATINGS,
     }

@@ -138,7 +138,9 @@ function renderStatus(status) {
   if (!call) return;
   Object.assign(call, status);
   const chip = $("call-status");
-  if (chip) chip.textContent = status.status;
+  chip.hidden = false;
+  chip.dataset.status = status.status;
+  chip.textContent = labels.statuses[status.status] || status.status;
   $("call-progress").textContent =
     status.status === "failed" ? status.error || "" : status.status === "transcribing" && call.source !== "live"
       ? `${text.textProgress} ${Math.round((status.progress || 0) * 100)}%` : "";
@@ -267,7 +269,7 @@ async function start() {
     if (frame.type === "started") {
       capture.started = true;
       load({ id: frame.call, status: "transcribing", source: "live", segments: [], suggestions: [] });
-      $("call-title").textContent = option.textContent;
+      $("call-name").textContent = option.textContent;
       history.replaceState(null, "", `${text.pageUrl}${frame.call}/`);
       $("capture-state").textContent = text.textStarted;
       $("start").disabled = true;
