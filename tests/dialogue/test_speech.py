@@ -112,12 +112,18 @@ def test_espeak_speech_in_an_mp3_through_the_command(whisper, tmp_path):
     ).stdout
     mp3 = tmp_path / "call.mp3"
     subprocess.run(["ffmpeg", "-v", "error", "-i", "-", str(mp3)], input=wav, check=True)
+    from dialogue.reply_library import seed_reply_library
+
+    seed_reply_library()  # the scripts, without a trained model: the choice by scene alone
     out = StringIO()
     call_command("transcribe", str(mp3), "--language", "en", stdout=out)
     lines = out.getvalue().strip().splitlines()
     result = json.loads(lines[-1])
     assert "account" in result["text"].lower()
     assert result["segments"][0]["start"] >= 0 and result["rtf"] > 0
+    suggested = result["segments"][0]["suggestions"]
+    assert len(suggested) == 3 and all(s["key"].endswith("-en") for s in suggested)
+    assert f"1. {suggested[0]['text']}" in out.getvalue()
     assert "real-time factor" in lines[-2]
     assert decode(mp3.read_bytes()).format == "mp3"
 

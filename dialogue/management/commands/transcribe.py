@@ -1,5 +1,7 @@
-"""``manage.py transcribe PATH [--language zh-hans|yue|en]``: a call recording's segments with times, the first
-(keyword) emotion and the sound information of each; then one JSON object (text, segments, rtf) as the last line."""
+"""``manage.py transcribe PATH [--language zh-hans|yue|en] [--category CODE]``: a call recording's segments with
+times, emotions and sound information, each followed by the suggested replies (the active reply model and the final
+choice of ``dialogue.reply_choice``, as on the call page); then one JSON object (text, segments with their
+``suggestions``, rtf) as the last line. Nothing is stored."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from dialogue.audio_input import AudioInputError, decode_file
+from dialogue.reply_choice import choose
 from dialogue.speech import WHISPER_LANGUAGES, SpeechError, transcribe
 
 
@@ -19,6 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("path", type=Path)
         parser.add_argument("--language", default="zh-hans", choices=sorted(set(WHISPER_LANGUAGES) - {"zh"}))
+        parser.add_argument("--category", default="", help="Product category code of the call (e.g. sofa).")
 
     def handle(self, *args, **options) -> None:
         path: Path = options["path"]
@@ -29,20 +33,25 @@ class Command(BaseCommand):
             result = transcribe(clip, options["language"], progress=self._progress)
         except (AudioInputError, SpeechError) as error:
             raise CommandError(str(error)) from None
-        for segment in result.segments:
+        segments = []
+        for index, segment in enumerate(result.segments):
             sound = segment.sound
             pitch = f"F0 {sound['f0_mean']:.0f} Hz" if sound.get("f0_mean") else "F0 —"
             rate = f"{sound['speaking_rate']:.1f} syll/s" if sound.get("speaking_rate") else ""
             self.stdout.write(
                 f"[{_clock(segment.start)} → {_clock(segment.end)}] {segment.text}  "
-                f"({segment.emotion}; {pitch}, {sound.get('intonation', '—')}, {rate})"
+                f"({segment.emotion}; {segment.scene}; {pitch}, {sound.get('intonation', '—')}, {rate})"
             )
+            suggestions = choose(result.segments[: index + 1], options["language"], options["category"])
+            for rank, suggestion in enumerate(suggestions, start=1):
+                self.stdout.write(f"    {rank}. {suggestion.text}  [{suggestion.key}]")
+            segments.append({**segment.as_dict(), "suggestions": [s.as_dict() for s in suggestions]})
         if not result.segments:
             self.stdout.write("No speech found.")
         self.stdout.write(
             f"{clip.duration:.1f} s of audio in {result.seconds:.1f} s (real-time factor {result.rtf:.2f})"
         )
-        self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
+        self.stdout.write(json.dumps({**result.as_dict(), "segments": segments}, ensure_ascii=False))
 
     def _progress(self, done: float, total: float) -> None:
         if total > 300:
