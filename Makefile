@@ -35,6 +35,7 @@ $(VENDOR): package.json package-lock.json frontend/avatar.js
 vendor: $(VENDOR)
 
 setup: $(VENV)/.runtime .env $(VENDOR)
+	scripts/system-deps.sh espeak ffmpeg
 	$(MAKE) --no-print-directory prepare
 
 # Database, static files, demo data and first models for whichever database the environment names.
@@ -58,7 +59,6 @@ setup-dev: $(VENV)/.dev
 
 # --- The embedded default: one Daphne process, SQLite, in-memory channel layer, eager Celery -------
 run: setup
-	scripts/system-deps.sh espeak ffmpeg
 	@echo "SalesCard on http://$(HOST):$(PORT)/admin/"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) salescard.asgi:application
 
