@@ -110,6 +110,43 @@ def main() -> None:
     print(f"WER, English clip: {totals['en'][0] / max(1, totals['en'][1]):.1%}")
     print(f"CER, espeak-ng Mandarin: {espeak[0] / espeak[1]:.1%} ({espeak[0]}/{espeak[1]})")
     print(f"RTF: mean {sum(rtfs) / len(rtfs):.2f}, max {max(rtfs):.2f} (target ≤ 0.5); peak memory {peak:.0f} MB")
+    live_path(args.data, rows)
+
+
+def live_path(data: Path, rows: list[dict]) -> None:
+    """The live recogniser (``recognise_utterance``: one greedy decode, encoder trimmed to the clip + 1 s) on each
+    real clip as one utterance, beside the same greedy decode on Whisper's full 30-s window (the baseline)."""
+    import whisper
+
+    from dialogue.audio_input import decode_file
+    from dialogue.speech import clean_text, recognise_utterance, whisper_model
+
+    model = whisper_model()
+    print(f"\n{'live path: clip':32} {'trimmed':>16} {'full window':>16}")
+    sums = {"trimmed": [0, 0, 0.0], "full": [0, 0, 0.0]}
+    for row in rows:
+        clip = decode_file(data / row["file"])
+        language = "en" if row["lang"] == "en" else "zh-hans"
+        normalise = normalise_english if row["lang"] == "en" else normalise_chinese
+        reference = normalise(row["reference_text"])
+        started = time.perf_counter()
+        trimmed = "".join(s.text for s in recognise_utterance(clip.samples, language))
+        trimmed_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        mel = whisper.log_mel_spectrogram(whisper.pad_or_trim(clip.samples), model.dims.n_mels)
+        options = whisper.DecodingOptions(language=language[:2], fp16=False, without_timestamps=True, temperature=0.0)
+        full = clean_text(whisper.decode(model, mel, options).text, language[:2])
+        full_seconds = time.perf_counter() - started
+        cells = []
+        for name, text, seconds in (("trimmed", trimmed, trimmed_seconds), ("full", full, full_seconds)):
+            errors = edit_distance(reference, normalise(text))
+            sums[name][0] += errors
+            sums[name][1] += len(reference)
+            sums[name][2] += seconds
+            cells.append(f"{errors:3}/{len(reference):<3} {seconds:5.2f}s")
+        print(f"{row['id'][:32]:32} {cells[0]:>16} {cells[1]:>16}")
+    for name, (errors, total, seconds) in sums.items():
+        print(f"live path, {name}: error rate {errors / total:.1%} ({errors}/{total}), {seconds:.1f} s for all clips")
 
 
 if __name__ == "__main__":
