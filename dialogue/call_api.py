@@ -19,7 +19,7 @@ from crm.permissions import CustomerAccess
 from dialogue.call_push import SEGMENT_FIELDS
 from dialogue.calls import CallRefusedError, receive_call
 from dialogue.models import Call, CallSegment, ReplySuggestion
-from dialogue.reply_choice import FeedbackRefusedError, rate, send_to_customer, suggestion_frame
+from dialogue.reply_choice import FeedbackRefusedError, rate, record_outcome, send_to_customer, suggestion_frame
 
 
 class CallSegmentSerializer(serializers.ModelSerializer):
@@ -50,6 +50,10 @@ class FeedbackSerializer(serializers.Serializer):
     rating = serializers.JSONField(required=False, help_text="excellent, good, fair, poor, or a number 0–100.")
 
 
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["deal", "no_deal"])
+
+
 class CallSerializer(serializers.ModelSerializer):
     segments = CallSegmentSerializer(many=True, read_only=True)
     suggestions = serializers.SerializerMethodField()
@@ -63,7 +67,7 @@ class CallSerializer(serializers.ModelSerializer):
         model = Call
         fields = [
             "id", "customer", "salesperson", "source", "language", "audio_format", "duration", "status", "progress",
-            "error", "rtf", "created_at", "transcribed_at", "segments", "suggestions",
+            "error", "rtf", "outcome", "created_at", "transcribed_at", "segments", "suggestions",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -126,6 +130,18 @@ class CallViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.Gen
         except FeedbackRefusedError as error:
             return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
         return Response(suggestion_frame(rated))
+
+    @extend_schema(request=OutcomeSerializer, responses=CallSerializer)
+    @action(detail=True, methods=["post"])
+    def outcome(self, request: Request, pk: str) -> Response:
+        """The call's outcome (V9): ``deal`` turns the replies used in it into training samples."""
+        call = self.get_object()
+        data = request.data if isinstance(request.data, dict) else {}
+        try:
+            recorded = record_outcome(call, data.get("outcome"))
+        except FeedbackRefusedError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(CallSerializer(recorded).data)
 
     @extend_schema(request=None, responses=SuggestionSerializer)
     @action(detail=True, methods=["post"], url_path=r"suggestions/(?P<suggestion_id>[0-9]+)/send")

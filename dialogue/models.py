@@ -491,6 +491,10 @@ class Call(models.Model):
     progress = models.FloatField(_("progress"), default=0.0, help_text=_("Share of the audio transcribed, 0 to 1."))
     error = models.CharField(_("error"), max_length=300, blank=True)
     rtf = models.FloatField(_("real-time factor"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, blank=True, choices=[("deal", _("Deal")), ("no_deal", _("No deal"))],
+        help_text=_("V9: a deal turns the replies used in the call into training samples."),
+    )  # fmt: skip
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
     transcribed_at = models.DateTimeField(_("transcribed at"), null=True, blank=True)
 

@@ -16,7 +16,8 @@ contact.
 
 **Feedback (V9).** A rating (``excellent`` 80, ``good`` 65, ``fair`` 45, ``poor`` 20, or a number 0–100) or a
 plain "used it" (``USED_SCORE``) scores the suggestion; a score above the editable threshold (scoring settings,
-default 60) adds the sentence's voice information and the script as a training sample, and every
+default 60) adds the sentence's voice information and the script as a training sample; recording the call's
+outcome as a deal makes every reply used in it a sample scored ``OUTCOME_SCORE`` (unless rated low). Every
 ``REPLY_RETRAIN_AFTER`` new samples queue a retraining on the ``training`` queue.
 """
 
@@ -43,6 +44,7 @@ CONTEXT_SENTENCES = 3
 CONTEXT_WEIGHTS = (1.0, 0.5, 0.25)  # newest first
 RATINGS = {"excellent": 80, "good": 65, "fair": 45, "poor": 20}
 USED_SCORE = 70
+OUTCOME_SCORE = 100
 SCRIPT_LANGUAGE = {"zh-hans": "zh-hans", "yue": "zh-hans", "en": "en"}
 
 
@@ -203,6 +205,33 @@ def rate(suggestion: ReplySuggestion, user: User, *, used: object = None, rating
     return locked
 
 
+def record_outcome(call: Call, outcome: object) -> Call:
+    """The call's result (V9, "or the outcome is recorded"): after a deal, every reply used in the call becomes a
+    training sample scored ``OUTCOME_SCORE`` (an existing sample is raised to it), except one the salesperson rated
+    at or below the threshold: their explicit judgement wins."""
+    from dialogue.config import get_scoring
+
+    if outcome not in ("deal", "no_deal"):
+        raise FeedbackRefusedError(_("outcome must be deal or no_deal."))
+    threshold = get_scoring().feedback_score_threshold
+    with transaction.atomic():
+        Call.objects.filter(pk=call.pk).update(outcome=outcome)
+        if outcome == "deal":
+            used = ReplySuggestion.objects.select_for_update().filter(call=call, used_at__isnull=False)
+            for suggestion in used.select_related("segment", "call", "script"):
+                if suggestion.rating is not None and suggestion.rating <= threshold:
+                    continue
+                if suggestion.sample_id:
+                    ReplySample.objects.filter(pk=suggestion.sample_id).update(
+                        score=OUTCOME_SCORE, source=ReplySample.Source.OUTCOME
+                    )
+                else:
+                    suggestion.sample = _sample_of(suggestion, OUTCOME_SCORE, ReplySample.Source.OUTCOME)
+                    suggestion.save(update_fields=["sample"])
+        transaction.on_commit(_retrain_when_due)
+    return Call.objects.get(pk=call.pk)
+
+
 def _score(rating: object) -> int | None:
     if rating is None:
         return None
@@ -215,13 +244,13 @@ def _score(rating: object) -> int | None:
     )
 
 
-def _sample_of(suggestion: ReplySuggestion, score: int) -> ReplySample:
+def _sample_of(suggestion: ReplySuggestion, score: int, source: str = ReplySample.Source.FEEDBACK) -> ReplySample:
     segment = suggestion.segment
     before = CallSegment.objects.filter(call=segment.call, index__lt=segment.index).order_by("-index")[:2]
     return ReplySample.objects.create(
         script=suggestion.script, text=segment.text, context=[s.text for s in reversed(before)],
         emotion=segment.emotion, scene=segment.scene, category=call_category(suggestion.call), sound=segment.sound,
-        source=ReplySample.Source.FEEDBACK, score=score,
+        source=source, score=score,
     )  # fmt: skip
 
 

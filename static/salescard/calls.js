@@ -146,6 +146,33 @@ function renderStatus(status) {
       ? `${text.textProgress} ${Math.round((status.progress || 0) * 100)}%` : "";
 }
 
+function renderOutcome() {
+  $("outcome-bar").hidden = !call;
+  if (!call) return;
+  for (const button of document.querySelectorAll("#outcome-bar button")) {
+    button.classList.toggle("primary", button.dataset.outcome === call.outcome);
+  }
+}
+
+for (const button of document.querySelectorAll("#outcome-bar button")) {
+  button.addEventListener("click", async () => {
+    showError("");
+    const response = await fetch(`${text.api}${call.id}/outcome/`, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+      body: JSON.stringify({ outcome: button.dataset.outcome }),
+    });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      showError(data.detail || JSON.stringify(data));
+      return;
+    }
+    call.outcome = data.outcome;
+    renderOutcome();
+  });
+}
+
 function load(data) {
   call = data;
   $("segments").replaceChildren();
@@ -159,6 +186,7 @@ function load(data) {
   for (const [index, list] of grouped) suggestions.set(index, list);
   renderStatus(data);
   renderSuggestions();
+  renderOutcome();
 }
 
 // --- API -----------------------------------------------------------------------------------------------------------

@@ -223,3 +223,20 @@ def test_retraining_records_a_version_with_its_figures_in_the_admin(library, cli
     client.force_login(manager)
     page = client.get("/admin/dialogue/replymodelversion/")
     assert page.status_code == 200 and version.version in page.content.decode()
+
+
+def test_a_deal_turns_the_replies_used_into_samples(client_for, salesperson, call_with_suggestions, monkeypatch):
+    monkeypatch.setattr("dialogue.tasks.enqueue_reply_retraining", lambda: None)
+    client = client_for(salesperson)
+    first, second = ReplySuggestion.objects.filter(call=call_with_suggestions, segment__index=1, rank__lte=2)
+    feedback(client, call_with_suggestions, first, {"used": True})  # a sample scored 70
+    feedback(client, call_with_suggestions, second, {"used": True, "rating": "poor"})  # used, but rated low
+    url = f"{CALLS}{call_with_suggestions.pk}/outcome/"
+    assert client.post(url, {"outcome": "won"}, format="json").status_code == 400
+    assert client.post(url, {"outcome": "no_deal"}, format="json").json()["outcome"] == "no_deal"
+    assert list(ReplySample.objects.exclude(source="seed").values_list("score", flat=True)) == [70]
+    assert client.post(url, {"outcome": "deal"}, format="json").json()["outcome"] == "deal"
+    sample = ReplySample.objects.exclude(source="seed").get()
+    assert (sample.script, sample.score, sample.source) == (first.script, 100, "outcome")
+    client.post(url, {"outcome": "deal"}, format="json")
+    assert ReplySample.objects.exclude(source="seed").count() == 1  # recorded once; the low rating stands
