@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import Future
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -27,6 +28,7 @@ from dialogue.call_push import segment_frame
 from dialogue.calls import CallRefusedError
 from dialogue.live_calls import LiveCall, StreamError, start_live_call
 from dialogue.live_speech import Utterance
+from dialogue.models import Call
 from dialogue.reply_choice import suggestion_frame
 from salescard.background import run_in_background
 from salescard.consumers import JsonFramesConsumer
@@ -34,7 +36,6 @@ from salescard.socket_auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, refuse
 from salescard.terminal import can_use_terminal
 
 logger = logging.getLogger(__name__)
-_STOP = object()
 
 
 def _in_thread(function):  # noqa: ANN001, ANN202 - a sync function → an awaitable running off the event loop
@@ -74,17 +75,22 @@ class CallCaptureConsumer(JsonFramesConsumer):
             await self.send_error('Unknown frame: send {"action": "start", "customer": id} or {"action": "stop"}.')
 
     async def disconnect(self, code: int) -> None:
-        """A dropped connection: the server may end this instance before Whisper is done, so the utterances still
-        queued and the rest of the stream are handed to the background thread, which ends the call."""
+        """A dropped connection ends the call like a stop: what arrived is kept and processed."""
+        if self.live is not None:
+            self._end()
+
+    def _end(self) -> tuple[LiveCall, Future]:
+        """Hand the call's end to a background thread: the utterances still queued, the speech not yet cut, the
+        recording, the status. The server may end this socket's instance before Whisper is done (a dropped
+        connection, a shutdown); the thread finishes regardless. An utterance being recognised finishes in its
+        thread first (``LiveCall``'s lock); its segments reach the call page through the terminal group."""
         live, self.live = self.live, None
-        if live is None:
-            return
         if self.worker is not None:
-            self.worker.cancel()  # an utterance being recognised finishes in its thread first (LiveCall's lock)
+            self.worker.cancel()
         waiting = []
         while not self.queue.empty():
             waiting.append(self.queue.get_nowait())
-        run_in_background(live.finish, [u for u in waiting if u is not _STOP])
+        return live, run_in_background(live.finish, waiting, live=True)
 
     async def _start(self, content: dict) -> None:
         if self.live is not None:
@@ -112,24 +118,18 @@ class CallCaptureConsumer(JsonFramesConsumer):
         for utterance in utterances:
             self.queue.put_nowait(utterance)
 
-    async def _stop(self, notify: bool = True) -> None:
-        live, self.live = self.live, None
-        if live is None:
-            if notify:
-                await self.send_error("No call is being captured.")
+    async def _stop(self) -> None:
+        if self.live is None:
+            await self.send_error("No call is being captured.")
             return
-        self.queue.put_nowait(_STOP)
-        if self.worker is not None:
-            await self.worker
-        call = await _in_thread(live.finish)()
-        if notify:
-            await self.send_json({"type": "stopped", "call": call.pk, "duration": call.duration})
+        live, ending = self._end()
+        await asyncio.wrap_future(ending)
+        call = await database_sync_to_async(Call.objects.get)(pk=live.call.pk)
+        await self.send_json({"type": "stopped", "call": call.pk, "duration": call.duration})
 
     async def _recognise_in_turn(self, live: LiveCall) -> None:
         while True:
             utterance = await self.queue.get()
-            if utterance is _STOP:
-                return
             try:
                 stored = await _in_thread(_recognise_frames)(live, utterance)
             except Exception:  # one bad utterance must not end the call

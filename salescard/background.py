@@ -13,10 +13,12 @@ from django.db import connections
 logger = logging.getLogger(__name__)
 
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="background")
+# Ending live calls has its own threads: a stop must not wait behind an hour-long upload's transcription.
+_live_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="live-call")
 
 
-def run_in_background(work: Callable[..., object], *args: object) -> Future:
-    return _executor.submit(_run, work, *args)
+def run_in_background(work: Callable[..., object], *args: object, live: bool = False) -> Future:
+    return (_live_executor if live else _executor).submit(_run, work, *args)
 
 
 def _run(work: Callable[..., object], *args: object) -> None:
