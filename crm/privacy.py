@@ -4,8 +4,8 @@ both are logged in ``PrivacyRequest``.
 Export walks every row that belongs to the customer — in every app, through the same relations a deletion would
 follow (Django admin's ``NestedObjects``) — so a table added later is exported without touching this module.
 Erasure anonymises the personal fields, deletes what they said and what was found in it (chat messages and their
-images, facts, the audit log's old values, card-chat and branch transcripts, portraits and personality
-assessments) and keeps the anonymous remainder (behaviour counts, tickets, tasks) for the statistics.
+images, facts, the audit log's old values, card-chat and branch transcripts, calls with their recordings and the
+reply-model samples made from them, portraits and personality assessments) and keeps the anonymous remainder (behaviour counts, tickets, tasks) for the statistics.
 """
 
 from __future__ import annotations
@@ -58,13 +58,17 @@ def export_customer(customer: Customer, by: User) -> dict[str, Any]:
 def erase_customer(customer: Customer, by: User) -> PrivacyRequest:
     """Anonymise the customer and delete what they said and what was found in it; logged with the counts."""
     from branch.models import TranscriptSegment
-    from dialogue.models import Message
+    from dialogue.models import Call, Message, ReplySample
     from intent.models import PersonalityAssessment, Portrait
 
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
         images = [m.image.name for m in ChatMessage.objects.filter(customer=customer).exclude(image="")]
+        recordings = [c.recording.name for c in Call.objects.filter(customer=customer) if c.recording]
         summary = {
+            # the reply model's samples made from their sentences, then the calls (segments, suggestions)
+            "call_training_samples": ReplySample.objects.filter(replysuggestion__call__customer=customer).delete()[0],
+            "calls": Call.objects.filter(customer=customer).delete()[0],
             "facts": ProfileFact.objects.filter(customer=customer).delete()[0],
             "chat_messages": ChatMessage.objects.filter(customer=customer).delete()[0],
             "profile_changes": ProfileChange.objects.filter(customer=customer).delete()[0],
@@ -83,6 +87,6 @@ def erase_customer(customer: Customer, by: User) -> PrivacyRequest:
             summary=summary,
         )  # fmt: skip
         storage = ChatMessage._meta.get_field("image").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in images if name])
+        transaction.on_commit(lambda: [storage.delete(name) for name in images + recordings if name])
         publish_erased(customer.pk)
     return log

@@ -240,3 +240,26 @@ def test_a_deal_turns_the_replies_used_into_samples(client_for, salesperson, cal
     assert (sample.script, sample.score, sample.source) == (first.script, 100, "outcome")
     client.post(url, {"outcome": "deal"}, format="json")
     assert ReplySample.objects.exclude(source="seed").count() == 1  # recorded once; the low rating stands
+
+
+def test_erasing_the_customer_removes_calls_recordings_and_samples_from_their_words(
+    client_for, salesperson, manager, call_with_suggestions, monkeypatch, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    monkeypatch.setattr("dialogue.tasks.enqueue_reply_retraining", lambda: None)
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    call_with_suggestions.recording.save("call.wav", ContentFile(b"RIFF...."), save=True)
+    path = Path(call_with_suggestions.recording.path)
+    suggestion = ReplySuggestion.objects.filter(call=call_with_suggestions).first()
+    feedback(client_for(salesperson), call_with_suggestions, suggestion, {"rating": "excellent"})
+    seeded = ReplySample.objects.filter(source="seed").count()
+    customer = call_with_suggestions.customer
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client_for(manager).post(f"/api/crm/customers/{customer.pk}/profile/erase/")
+    assert response.status_code == 200, response.content
+    assert not Call.objects.filter(customer=customer).exists() and not path.exists()
+    assert not ReplySample.objects.exclude(source="seed").exists()
+    assert ReplySample.objects.filter(source="seed").count() == seeded  # the shipped history stays
