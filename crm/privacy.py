@@ -5,7 +5,8 @@ Export walks every row that belongs to the customer — in every app, through th
 follow (Django admin's ``NestedObjects``) — so a table added later is exported without touching this module.
 Erasure anonymises the personal fields, deletes what they said and what was found in it (chat messages and their
 images, facts, the audit log's old values, card-chat and branch transcripts, calls with their recordings and the
-reply-model samples made from them, portraits and personality assessments) and keeps the anonymous remainder (behaviour counts, tickets, tasks) for the statistics.
+reply-model samples made from them, portraits and personality assessments) and keeps the anonymous remainder
+(behaviour counts, tickets, tasks) for the statistics.
 """
 
 from __future__ import annotations
