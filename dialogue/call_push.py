@@ -1,5 +1,5 @@
-"""What the salesperson's call page sees change (SPEC V8): frames pushed to ``sales.<user_id>`` after the rows they
-describe are committed. Frames: ``call.status`` (status, progress, error), ``call.segment`` (one segment with its
+"""What the salesperson's call page sees change (SPEC V8): frames pushed to ``sales.<user_id>`` (and
+``sales.managers``) after the rows they describe are committed. Frames: ``call.status`` (status, progress, error), ``call.segment`` (one segment with its
 emotions) and ``call.suggestions`` (the top replies after a segment)."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from dialogue.models import Call, CallSegment, ReplySuggestion
+from dialogue.live import MANAGERS_GROUP
 from dialogue.notify import group_for_salesperson
 
 SEGMENT_FIELDS = (
@@ -30,11 +31,13 @@ def status_frame(call: Call) -> dict[str, Any]:
 
 
 def _send(call: Call, event: dict[str, Any]) -> None:
-    if call.salesperson_id is None:
-        return
+    """To the call's salesperson and to the managers (who may open any call page)."""
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(group_for_salesperson(call.salesperson_id), event)
+    if layer is None:
+        return
+    groups = [MANAGERS_GROUP] + ([group_for_salesperson(call.salesperson_id)] if call.salesperson_id else [])
+    for group in groups:
+        async_to_sync(layer.group_send)(group, event)
 
 
 def announce_status(call: Call) -> None:
