@@ -1,6 +1,7 @@
 """What the salesperson's call page sees change (SPEC V8): frames pushed to ``sales.<user_id>`` (and
-``sales.managers``) after the rows they describe are committed. Frames: ``call.status`` (status, progress, error), ``call.segment`` (one segment with its
-emotions) and ``call.suggestions`` (the top replies after a segment)."""
+``sales.managers``) after the rows they describe are committed. Frames: ``call.status`` (status, progress,
+error), ``call.segment`` (one segment with its emotions) and ``call.suggestions`` (the top replies after a
+segment)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from dialogue.models import Call, CallSegment, ReplySuggestion
 from dialogue.live import MANAGERS_GROUP
+from dialogue.models import Call, CallSegment, ReplySuggestion
 from dialogue.notify import group_for_salesperson
 
 SEGMENT_FIELDS = (
