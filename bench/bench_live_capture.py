@@ -40,7 +40,7 @@ async def stream(path: Path, language: str, user, customer) -> list[dict]:
     from channels.testing import WebsocketCommunicator
 
     from dialogue.audio_input import decode_file
-    from dialogue.live_speech import UtteranceCutter
+    from dialogue.live_speech import PAD_SECONDS, UtteranceCutter
     from salescard.asgi import application
 
     samples = decode_file(path).samples
@@ -49,8 +49,8 @@ async def stream(path: Path, language: str, user, customer) -> list[dict]:
     speech_ends = []
     for start in range(0, len(samples), size):
         for utterance in offline.feed(samples[start : start + size]):
-            speech_ends.append((utterance.start, utterance.end - 0.2))  # the pad after the last voiced hop
-    speech_ends += [(u.start, u.end - 0.2) for u in offline.flush()]
+            speech_ends.append((utterance.start, utterance.end - PAD_SECONDS))  # the pad after the last voiced hop
+    speech_ends += [(u.start, u.end - PAD_SECONDS) for u in offline.flush()]
 
     socket = WebsocketCommunicator(application, "/ws/calls/live/", headers=[(b"origin", b"http://localhost")])
     socket.scope["user"] = user
@@ -83,7 +83,7 @@ async def stream(path: Path, language: str, user, customer) -> list[dict]:
             continue
         if frame["type"] == "segment":
             segment = frame["segment"]
-            start, end = next(((s, e) for s, e in speech_ends if s - 0.3 <= segment["start"] <= e), (None, None))
+            start, end = next(((s, e) for s, e in speech_ends if s - 0.5 <= segment["start"] <= e), (None, None))
             if end is None:
                 continue
             rows.append({"text": segment["text"], "speech_end": end, "segment": arrived - began - end,

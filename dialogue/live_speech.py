@@ -26,7 +26,7 @@ VOICE_ABOVE_NOISE_DB = 12.0
 NOISE_WINDOW_SECONDS = 3.0  # the noise floor: a low percentile of the last seconds' hop energies
 NOISE_PERCENTILE = 10
 MIN_UTTERANCE_SECONDS = 0.25
-PAD_SECONDS = 0.2
+PAD_SECONDS = 0.4  # kept either side of the voiced hops: word onsets and tails are quiet
 MAX_FRAME_BYTES = 256 * 1024  # 8 s of audio in one frame at most
 
 
@@ -114,7 +114,7 @@ class UtteranceCutter:
         voiced_hops = self.last_voiced + 1 - self.speech_from
         samples = self.buffer[start_hop * self.hop : stop_hop * self.hop]
         start = (self.base + start_hop * self.hop) / TARGET_RATE
-        self._drop_before(end_hop)
+        self._drop_before(stop_hop)  # the audio after the pad may be the next utterance's lead-in
         self.speech_from, self.last_voiced = None, -1
         if voiced_hops * HOP_SECONDS < MIN_UTTERANCE_SECONDS:
             return None  # a click or a cough

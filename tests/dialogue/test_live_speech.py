@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dialogue.live_speech import MAX_FRAME_BYTES, StreamError, UtteranceCutter, pcm16_to_float
+from dialogue.live_speech import MAX_FRAME_BYTES, PAD_SECONDS, StreamError, UtteranceCutter, pcm16_to_float
 
 RATE = 16000
 
@@ -38,8 +38,11 @@ def test_utterances_end_at_pauses_with_their_times():
     audio = np.concatenate([quiet(1.0), tone(1.5), quiet(0.8), tone(0.7), quiet(0.8)])
     found = stream(cutter, audio)
     assert len(found) == 2
-    assert found[0].start == pytest.approx(0.8, abs=0.05) and found[0].end == pytest.approx(2.7, abs=0.1)
-    assert found[1].start == pytest.approx(3.1, abs=0.05) and found[1].end == pytest.approx(4.2, abs=0.1)
+    # the speech spans 1.0–2.5 s and 3.3–4.0 s; each utterance keeps PAD_SECONDS either side
+    assert found[0].start == pytest.approx(1.0 - PAD_SECONDS, abs=0.05)
+    assert found[0].end == pytest.approx(2.5 + PAD_SECONDS, abs=0.1)
+    assert found[1].start == pytest.approx(3.3 - PAD_SECONDS, abs=0.05)
+    assert found[1].end == pytest.approx(4.0 + PAD_SECONDS, abs=0.1)
     assert cutter.flush() == []
     assert cutter.seconds == pytest.approx(len(audio) / RATE)
 
@@ -63,7 +66,7 @@ def test_the_noise_floor_follows_a_noisy_line():
     speech = syllables(1.0, 0.3, noise)
     cutter = UtteranceCutter(pause_seconds=0.5)
     found = stream(cutter, np.concatenate([noise, speech, noise]))
-    assert len(found) == 1 and found[0].start == pytest.approx(2.0 - 0.2, abs=0.1)
+    assert len(found) == 1 and found[0].start == pytest.approx(2.0 - PAD_SECONDS, abs=0.1)
 
 
 @pytest.mark.parametrize(
