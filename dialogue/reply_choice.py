@@ -6,8 +6,10 @@ sentence; the final score of each active script of the call's language and produ
     0.65 · model probability + 0.25 · scene affinity + 0.10 · category fit (+ 0.10 for an apology when the customer
     has been angry for two of the last three sentences) − 1 when the script was already used in this call
 
-where the scene affinity weighs the scenes of the last ``CONTEXT_SENTENCES`` sentences (newest 1, then ½, ¼), so
-that a sentence without cues ("嗯，那再说吧") keeps the scene of the talk before it. Scripts the model has not seen
+where the category fit is 1 for a script of the call's product category and ½ for a general one (another
+category's scripts are not offered), and the scene affinity weighs the scenes of the last ``CONTEXT_SENTENCES``
+sentences (newest 1, then ½, ¼; a ``general`` sentence half that), so that a sentence without cues ("嗯，那再说吧")
+keeps the scene of the talk before it. Scripts the model has not seen
 yet (a manager just wrote them) still rank by scene and category. The top three are kept with their reasons.
 
 **Delivery (V8).** Suggestions and segments are pushed to the salesperson's terminal group ``sales.<user_id>``
