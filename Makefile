@@ -50,6 +50,7 @@ prepare:
 	$(MANAGE) build_asr_model --if-missing
 	$(MANAGE) train_voice_emotion --if-missing
 	$(MANAGE) train_reply_model --if-missing
+	$(MANAGE) recover_live_calls
 	$(MANAGE) ensure_demo_manager
 	$(MANAGE) ensure_demo_cards --base-url http://$(HOST):$(PORT)
 	$(MANAGE) ensure_demo_branch --base-url http://$(HOST):$(PORT)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import wave
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -98,22 +99,51 @@ class LiveCall:
             return self._close()
 
     def _close(self) -> Call:
-        relative = f"{LIVE_DIR}/{self.call.pk}.wav"
-        target = Path(settings.MEDIA_ROOT) / relative
-        raw = self.path.read_bytes() if self.path.exists() else b""
-        with wave.open(str(target), "wb") as writer:
-            writer.setnchannels(1)
-            writer.setsampwidth(2)
-            writer.setframerate(TARGET_RATE)
-            writer.writeframes(raw)
-        self.path.unlink(missing_ok=True)
+        duration = write_recording(self.call.pk, self.path)
         Call.objects.filter(pk=self.call.pk).update(
-            recording=relative, duration=round(len(raw) / 2 / TARGET_RATE, 2), status=Call.Status.DONE,
-            progress=1.0, transcribed_at=timezone.now(),
+            recording=recording_name(self.call.pk), duration=duration, status=Call.Status.DONE, progress=1.0,
+            transcribed_at=timezone.now(),
         )  # fmt: skip
         call = Call.objects.get(pk=self.call.pk)
         announce_status(call)
         return call
+
+
+def recording_name(call_id: int) -> str:
+    return f"{LIVE_DIR}/{call_id}.wav"
+
+
+def write_recording(call_id: int, path: Path) -> float:
+    """The streamed PCM as the call's WAV recording (the PCM file goes); returns the duration in seconds."""
+    raw = path.read_bytes() if path.exists() else b""
+    with wave.open(str(Path(settings.MEDIA_ROOT) / recording_name(call_id)), "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(TARGET_RATE)
+        writer.writeframes(raw)
+    path.unlink(missing_ok=True)
+    return round(len(raw) / 2 / TARGET_RATE, 2)
+
+
+def recover_abandoned_calls(idle_seconds: float = 300.0) -> list[int]:
+    """Live calls whose web process died mid-call (still ``transcribing``, no audio for ``idle_seconds``): what
+    arrived becomes the recording and goes through the upload path's transcription. Run by ``make run``'s prepare
+    step (``manage.py recover_live_calls``); returns the calls recovered."""
+    from dialogue.tasks import enqueue_transcription
+
+    recovered = []
+    for call in Call.objects.filter(source=Call.Source.LIVE, status=Call.Status.TRANSCRIBING):
+        path = Path(settings.MEDIA_ROOT) / LIVE_DIR / f"{call.pk}.pcm"
+        if path.exists() and time.time() - path.stat().st_mtime < idle_seconds:
+            continue  # still streaming
+        with transaction.atomic():
+            duration = write_recording(call.pk, path)
+            Call.objects.filter(pk=call.pk).update(
+                recording=recording_name(call.pk), duration=duration, status=Call.Status.RECEIVED, progress=0.0
+            )
+            enqueue_transcription(call.pk)
+        recovered.append(call.pk)
+    return recovered
 
 
 def start_live_call(user: User, customer_id: object, language: object) -> LiveCall:

@@ -173,3 +173,27 @@ async def test_a_dropped_connection_keeps_and_processes_what_arrived(checkpoint,
     assert call.status == "done" and call.duration == pytest.approx(len(audio) / 32000, abs=0.01)
     texts = await sync_to_async(lambda: list(CallSegment.objects.filter(call=call).values_list("text", flat=True)))()
     assert "brochure" in " ".join(texts).lower()
+
+
+def test_a_call_a_dead_process_left_is_recovered_as_a_recording(settings, monkeypatch):
+    import os
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    salesperson, customer = people()
+    abandoned = Call.objects.create(customer=customer, salesperson=salesperson, source="live", status="transcribing")
+    streaming = Call.objects.create(customer=customer, salesperson=salesperson, source="live", status="transcribing")
+    folder = Path(settings.MEDIA_ROOT) / "calls" / "live"
+    folder.mkdir(parents=True)
+    for call in (abandoned, streaming):
+        (folder / f"{call.pk}.pcm").write_bytes(b"\x00\x01" * 16000)
+    os.utime(folder / f"{abandoned.pk}.pcm", (0, 0))  # no audio for a long time
+    queued = []
+    monkeypatch.setattr("dialogue.tasks.enqueue_transcription", queued.append)
+    call_command("recover_live_calls")
+    abandoned.refresh_from_db()
+    assert abandoned.status == "received" and abandoned.duration == 1.0 and queued == [abandoned.pk]
+    with wave.open(abandoned.recording.path) as recording:
+        assert recording.getnframes() == 16000
+    assert Call.objects.get(pk=streaming.pk).status == "transcribing"  # still streaming: left alone
