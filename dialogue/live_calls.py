@@ -127,8 +127,8 @@ def write_recording(call_id: int, path: Path) -> float:
 
 def recover_abandoned_calls(idle_seconds: float = 300.0) -> list[int]:
     """Live calls whose web process died mid-call (still ``transcribing``, no audio for ``idle_seconds``): what
-    arrived becomes the recording and goes through the upload path's transcription. Run by ``make run``'s prepare
-    step (``manage.py recover_live_calls``); returns the calls recovered."""
+    arrived becomes the recording and goes through the upload path's transcription. Run whenever a live call
+    starts and by ``make run``'s prepare step (``manage.py recover_live_calls``); returns the calls recovered."""
     from dialogue.tasks import enqueue_transcription
 
     recovered = []
@@ -156,6 +156,7 @@ def start_live_call(user: User, customer_id: object, language: object) -> LiveCa
     if customer is None:
         raise CallRefusedError(_("You are not linked to this customer."))
     check_recording_consent(customer)
+    recover_abandoned_calls()  # calls a dead process left behind, before this one begins
     call = Call.objects.create(
         customer=customer, salesperson=user, source=Call.Source.LIVE, language=language, audio_format="wav",
         status=Call.Status.TRANSCRIBING,
