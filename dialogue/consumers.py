@@ -31,9 +31,8 @@ from dialogue.live_speech import Utterance
 from dialogue.models import Call
 from dialogue.reply_choice import suggestion_frame
 from salescard.background import run_in_background
-from salescard.consumers import JsonFramesConsumer
-from salescard.socket_auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, refuse, socket_language
-from salescard.terminal import can_use_terminal
+from salescard.consumers import JsonFramesConsumer, admit_terminal_user
+from salescard.socket_auth import socket_language
 
 logger = logging.getLogger(__name__)
 
@@ -46,12 +45,7 @@ class CallCaptureConsumer(JsonFramesConsumer):
     live: LiveCall | None = None
 
     async def connect(self) -> None:
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await refuse(self, CLOSE_UNAUTHENTICATED)
-            return
-        if not can_use_terminal(user):
-            await refuse(self, CLOSE_FORBIDDEN)
+        if await admit_terminal_user(self) is None:
             return
         self.language = socket_language(self.scope)
         self.queue: asyncio.Queue = asyncio.Queue()

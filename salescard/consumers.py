@@ -56,6 +56,19 @@ class JsonFramesConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "error", "message": message})
 
 
+async def admit_terminal_user(consumer: AsyncJsonWebsocketConsumer):  # noqa: ANN201 - the User or None
+    """The signed-in salesperson or manager of a terminal socket; anyone else is refused (4401 sign in, 4403 another
+    role) and None comes back."""
+    user = consumer.scope.get("user")
+    if user is None or not user.is_authenticated:
+        await refuse(consumer, CLOSE_UNAUTHENTICATED)
+        return None
+    if not can_use_terminal(user):
+        await refuse(consumer, CLOSE_FORBIDDEN)
+        return None
+    return user
+
+
 class OpsConsumer(JsonFramesConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -153,12 +166,8 @@ class SalesConsumer(JsonFramesConsumer):
     """
 
     async def connect(self) -> None:
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await refuse(self, CLOSE_UNAUTHENTICATED)
-            return
-        if not can_use_terminal(user):
-            await refuse(self, CLOSE_FORBIDDEN)
+        user = await admit_terminal_user(self)
+        if user is None:
             return
         self.groups_joined = [group_for_salesperson(user.pk)] + ([MANAGERS_GROUP] if user.is_manager else [])
         for group in self.groups_joined:
