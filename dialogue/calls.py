@@ -17,7 +17,7 @@ from crm.consent import current_consents
 from crm.models import Consent, Customer, User
 from dialogue.audio_input import AudioInputError, decode_file, probe
 from dialogue.call_push import announce_status
-from dialogue.models import Call, CallSegment
+from dialogue.models import Call, CallSegment, ReplySuggestion
 from dialogue.speech import Segment, SpeechError, transcribe
 
 logger = logging.getLogger(__name__)
@@ -97,7 +97,9 @@ def _update(call_id: int, **values: object) -> Call:
     return call
 
 
-def store_segments(call: Call, segments: list[Segment], category: str | None = None) -> list[CallSegment]:
+def store_segments(
+    call: Call, segments: list[Segment], category: str | None = None
+) -> list[tuple[CallSegment, list[ReplySuggestion]]]:
     """Store recognised segments after the call's last one, each with its top reply suggestions (V7)."""
     from dialogue.reply_choice import call_category, suggest_after
 
@@ -112,6 +114,5 @@ def store_segments(call: Call, segments: list[Segment], category: str | None = N
             second_scores=segment.second_scores, keywords=list(segment.keywords), situation=segment.situation,
             scene=segment.scene, relation=segment.relation, sound=segment.sound,
         )  # fmt: skip
-        suggest_after(row, category)
-        stored.append(row)
+        stored.append((row, suggest_after(row, category)))
     return stored

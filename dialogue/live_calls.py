@@ -77,12 +77,9 @@ class LiveCall:
         with transaction.atomic():
             stored = store_segments(self.call, segments, self.category)
         self.last_text = texts[-1]
-        result = []
-        for row in stored:
-            suggestions = list(ReplySuggestion.objects.filter(segment=row).select_related("script", "segment"))
+        for row, suggestions in stored:
             announce_segment(self.call, row, suggestions)
-            result.append((row, suggestions))
-        return result
+        return stored
 
     def finish(self, waiting: list[Utterance] = ()) -> Call:
         """Recognise the utterances still ``waiting`` and the speech not yet cut, write the recording, mark the call

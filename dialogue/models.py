@@ -612,6 +612,7 @@ class ReplyModelVersion(models.Model):
 
     version = models.CharField(_("version"), max_length=40, unique=True)
     path = models.CharField(_("file under MODEL_DIR"), max_length=300)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
     metrics = models.JSONField(_("held-out metrics"), default=dict)
     training = models.JSONField(_("training details"), default=dict)
     samples = models.PositiveIntegerField(_("training samples"), default=0)

@@ -152,13 +152,14 @@ def suggest_after(segment: CallSegment, category: str | None = None) -> list[Rep
         ReplySuggestion.objects.filter(call=call, used_at__isnull=False).values_list("script__key", flat=True)
     )
     chosen = choose(recent[::-1], call.language, call_category(call) if category is None else category, used)
+    scripts = ReplyScript.objects.in_bulk([s.script_id for s in chosen])  # the frames read the scripts' texts
     with transaction.atomic():
         ReplySuggestion.objects.filter(segment=segment).delete()
         return ReplySuggestion.objects.bulk_create(
             ReplySuggestion(
                 call=call,
                 segment=segment,
-                script_id=s.script_id,
+                script=scripts[s.script_id],
                 rank=rank,
                 score=round(s.score, 4),
                 reasons=list(s.reasons),

@@ -25,7 +25,7 @@ from django.utils import timezone
 from crm.models import ProductCategory
 from dialogue.models import ReplyModelVersion, ReplySample, ReplyScript
 from dialogue.reply_model import DEFAULT_SEED, Example, ReplyModel, train_and_evaluate
-from intent.model_store import ModelFileError
+from intent.model_store import ModelFileError, activate_file_version, file_sha256, verify_file
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 SCRIPTS_FILE = SEED_DIR / "reply_scripts.json"
@@ -105,11 +105,12 @@ def retrain_reply_model(seed: int = DEFAULT_SEED) -> ReplyModelVersion:
     model, metrics = train_and_evaluate(examples, seed)
     name = _free_version_name()
     relative = Path("reply") / f"{name}.pt"
-    model.save(Path(settings.MODEL_DIR) / relative)
+    path = model.save(Path(settings.MODEL_DIR) / relative)
     previous = ReplyModelVersion.objects.filter(is_active=True).first()
     version = ReplyModelVersion.objects.create(
         version=name,
         path=str(relative),
+        sha256=file_sha256(path),
         metrics=metrics,
         training={**model.details, "last_sample": last_sample},
         samples=len(examples),
@@ -124,15 +125,14 @@ def _top3(metrics: dict) -> float:
 
 
 def activate_reply_version(version: ReplyModelVersion) -> ReplyModelVersion:
+    """Make ``version`` the active reply model (also how a rollback is done): its file's checksum is verified and
+    the file must load. Every process notices on its next suggestion (``active_reply_model`` keys on the row)."""
+    path = verify_file(version)
     try:
-        ReplyModel.load(Path(settings.MODEL_DIR) / version.path)  # refuse a file that does not load
+        ReplyModel.load(path)
     except (OSError, RuntimeError, KeyError, ValueError) as error:
         raise ModelFileError(f"Reply model {version.version} cannot be loaded: {error}") from error
-    with transaction.atomic():
-        ReplyModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
-        ReplyModelVersion.objects.filter(pk=version.pk).update(is_active=True)
-    version.is_active = True
-    return version
+    return activate_file_version(version, lambda: None)
 
 
 def _free_version_name() -> str:
