@@ -218,6 +218,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 
 # --- Internationalisation (X4) ----------------------------------------------------------------------
+# Guessing throttles (salescard/throttle.py): at most N failures per client in a window of S seconds ("N/S"); the
+# client is then refused (429) until the window ends. Card link tokens, card verification codes (SMS), kiosk
+# tokens (ticket API), watch tokens (/ws/wearable/) and IM sidebar links.
+THROTTLE_CARD_TOKENS: tuple[int, int] = _read("THROTTLE_CARD_TOKENS", _rate, (20, 600))
+THROTTLE_CARD_CODES: tuple[int, int] = _read("THROTTLE_CARD_CODES", _rate, (5, 900))
+THROTTLE_KIOSK_TOKENS: tuple[int, int] = _read("THROTTLE_KIOSK_TOKENS", _rate, (10, 600))
+THROTTLE_DEVICE_TOKENS: tuple[int, int] = _read("THROTTLE_DEVICE_TOKENS", _rate, (10, 600))
+THROTTLE_SIDEBAR_TOKENS: tuple[int, int] = _read("THROTTLE_SIDEBAR_TOKENS", _rate, (20, 600))
+
 LANGUAGE_CODE: str = _read("LANGUAGE_CODE", str, "zh-hans")
 # Traditional Chinese (Hong Kong forms) is for Cantonese speakers; its catalogue is derived from the Simplified one.
 LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
@@ -260,6 +269,13 @@ else:
     }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
+# The cache holds the guessing throttle's counters (salescard/throttle.py): per process on the embedded default,
+# shared by every web process in Redis.
+if EMBEDDED:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
 CELERY_TASK_ALWAYS_EAGER = EMBEDDED
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_QUEUES_NAMES = ("default", "inference", "speech", "training")

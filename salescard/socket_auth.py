@@ -46,6 +46,7 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_GONE = 4410
+CLOSE_TOO_MANY = 4429  # too many bad tokens from this client: wait, then try again
 
 
 async def refuse(consumer, code: int) -> None:
