@@ -44,6 +44,14 @@ def _fresh_card_catalogue() -> None:
     catalogue.invalidate()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttles() -> None:
+    # Guessing throttles count failures in the cache (salescard/throttle.py); each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def english():
     """Messages in English for assertions (the product defaults to Simplified Chinese)."""
