@@ -1,11 +1,13 @@
 """The kiosk API (SPEC B3): ``POST /api/branch/tickets/`` with ``Authorization: Kiosk <token>``.
 
 The kiosk's token belongs to one branch. The answer comes at once (201 for a new ticket, 200 for one already
-taken — the same task); the demand analysis and the push to the watches follow in the background.
+taken — the same task); the demand analysis and the push to the watches follow in the background. Bad kiosk tokens
+are throttled per client (``THROTTLE_KIOSK_TOKENS``): the n-th one gets 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
@@ -20,6 +22,7 @@ from rest_framework.views import APIView
 from branch.models import Branch
 from branch.tickets import TicketRefusedError, take_ticket
 from branch.tokens import branch_for_kiosk_token
+from salescard.throttle import FailureThrottle, TooManyFailures, client_of
 
 
 class KioskAuthentication(BaseAuthentication):
@@ -29,8 +32,14 @@ class KioskAuthentication(BaseAuthentication):
         scheme, _, token = get_authorization_header(request).decode("latin-1").partition(" ")
         if scheme != self.keyword:
             return None
+        # Guessing is throttled per client: once blocked, not even a correct token is looked at until the window ends.
+        guesses = FailureThrottle("kiosk-tokens", *settings.THROTTLE_KIOSK_TOKENS)
+        client = client_of(request)
+        if wait := guesses.retry_after(client):
+            raise TooManyFailures(wait)
         branch = branch_for_kiosk_token(token.strip())
         if branch is None:
+            guesses.failed(client)
             raise AuthenticationFailed("Unknown or revoked kiosk token.")
         return AnonymousUser(), branch
 

@@ -20,6 +20,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import ngettext
+from rest_framework.exceptions import Throttled
+from rest_framework.request import Request
 
 KEY_PREFIX = "throttle"
 
@@ -66,12 +68,13 @@ class FailureThrottle:
         cache.delete_many(list(self._keys(client)))
 
 
-def client_of(request_or_scope: HttpRequest | dict) -> str:
-    """The client's IP address: ``REMOTE_ADDR`` of a request, or ``scope["client"][0]`` of an ASGI scope.
+def client_of(request_or_scope: HttpRequest | Request | dict) -> str:
+    """The client's IP address: ``REMOTE_ADDR`` of a (Django or DRF) request, or ``scope["client"][0]`` of an ASGI
+    scope.
 
     Behind a reverse proxy this is the proxy's address unless Daphne runs with ``--proxy-headers``.
     """
-    if isinstance(request_or_scope, HttpRequest):
+    if not isinstance(request_or_scope, dict):
         return request_or_scope.META.get("REMOTE_ADDR") or "unknown"
     client = request_or_scope.get("client")
     return str(client[0]) if client else "unknown"
@@ -109,3 +112,12 @@ def too_many(request: HttpRequest, retry_after: int, message: str | None = None)
         response = JsonResponse({"error": message}, status=429, json_dumps_params={"ensure_ascii": False})
     response["Retry-After"] = str(retry_after)
     return response
+
+
+class TooManyFailures(Throttled):
+    """DRF's 429 with ``Retry-After`` and the throttle's message, for API views and authentication classes
+    (the body is DRF's ``{"detail": …}`` like every other API error)."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(detail=wait_message(retry_after))
+        self.wait = retry_after

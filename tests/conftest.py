@@ -52,6 +52,24 @@ def _fresh_throttles() -> None:
     cache.clear()
 
 
+class Clock:
+    """``time.time()`` under a test's control; the throttle's windows and the in-memory cache both follow it."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def throttle_clock(monkeypatch) -> Clock:
+    """Move ``throttle_clock.now`` forward to end a throttle's window without sleeping."""
+    clock = Clock()
+    monkeypatch.setattr("time.time", clock)
+    return clock
+
+
 @pytest.fixture
 def english():
     """Messages in English for assertions (the product defaults to Simplified Chinese)."""

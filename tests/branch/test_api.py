@@ -62,3 +62,28 @@ def test_bad_ticket_bodies_are_400_with_the_field(kiosk_token, body):
     assert response.status_code == 400
     assert response.json()
     assert not Task.objects.exists()
+
+
+def test_the_nth_bad_kiosk_token_is_429_and_the_right_one_works_after_the_window(
+    branch, kiosk_token, settings, throttle_clock
+):
+    settings.THROTTLE_KIOSK_TOKENS = (3, 600)
+    body = {"branch": branch.code, "number": "A012", "phone": "13912345678"}
+    guesses = [kiosk(f"guess-{n}").post(URL, body, format="json", HTTP_ACCEPT_LANGUAGE="en") for n in range(3)]
+    assert [answer.status_code for answer in guesses] == [401, 401, 401]
+
+    blocked = kiosk(kiosk_token).post(URL, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert blocked.status_code == 429
+    assert blocked["Retry-After"] == "600"
+    assert blocked.json() == {"detail": "Too many attempts. Try again in 10 minutes."}
+    assert not Task.objects.exists()
+
+    throttle_clock.now += 601
+    assert kiosk(kiosk_token).post(URL, body, format="json").status_code == 201
+
+
+def test_kiosk_guesses_from_another_client_do_not_block_this_one(branch, kiosk_token, settings):
+    settings.THROTTLE_KIOSK_TOKENS = (1, 600)
+    body = {"branch": branch.code, "number": "A012", "phone": "13912345678"}
+    assert kiosk("guess").post(URL, body, format="json", REMOTE_ADDR="198.51.100.4").status_code == 401
+    assert kiosk(kiosk_token).post(URL, body, format="json", REMOTE_ADDR="198.51.100.5").status_code == 201

@@ -4,56 +4,38 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from django.test import RequestFactory
 
 from salescard import throttle
 from salescard.throttle import FailureThrottle, client_of, too_many
 
 
-class Clock:
-    """time.time() under the test's control; the in-memory cache expires keys by the same clock."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    clock = Clock()
-    monkeypatch.setattr("time.time", clock)
-    return clock
-
-
-def test_client_is_blocked_at_the_limit_and_free_again_after_the_window(clock) -> None:
+def test_client_is_blocked_at_the_limit_and_free_again_after_the_window(throttle_clock) -> None:
     codes = FailureThrottle("test-codes", limit=3, window_seconds=600)
     for _ in range(2):
         codes.failed("10.0.0.7")
     assert codes.retry_after("10.0.0.7") is None
 
     codes.failed("10.0.0.7")
-    clock.now += 100
+    throttle_clock.now += 100
     assert codes.retry_after("10.0.0.7") == 500
 
-    clock.now += 501
+    throttle_clock.now += 501
     assert codes.retry_after("10.0.0.7") is None
 
 
-def test_window_starts_at_the_first_failure(clock) -> None:
+def test_window_starts_at_the_first_failure(throttle_clock) -> None:
     codes = FailureThrottle("test-codes", limit=2, window_seconds=60)
     codes.failed("10.0.0.7")
-    clock.now += 50
+    throttle_clock.now += 50
     codes.failed("10.0.0.7")
     assert codes.retry_after("10.0.0.7") == 10
-    clock.now += 11
+    throttle_clock.now += 11
     codes.failed("10.0.0.7")  # a new window: one failure
     assert codes.retry_after("10.0.0.7") is None
 
 
-def test_clients_and_scopes_count_apart(clock) -> None:
+def test_clients_and_scopes_count_apart(throttle_clock) -> None:
     codes = FailureThrottle("test-codes", limit=1, window_seconds=60)
     tokens = FailureThrottle("test-tokens", limit=1, window_seconds=60)
     codes.failed("10.0.0.7")
@@ -62,7 +44,7 @@ def test_clients_and_scopes_count_apart(clock) -> None:
     assert tokens.retry_after("10.0.0.7") is None
 
 
-def test_reset_forgets_the_failures(clock) -> None:
+def test_reset_forgets_the_failures(throttle_clock) -> None:
     codes = FailureThrottle("test-codes", limit=2, window_seconds=60)
     codes.failed("10.0.0.7")
     codes.reset("10.0.0.7")
