@@ -4,7 +4,8 @@ Protocol (JSON frames):
 - The watch connects, then sends ``{"action": "auth", "token": "<device token>"}`` within ``WATCH_AUTH_SECONDS``
   (a browser cannot set headers on a WebSocket, and a token in the URL would land in access logs).
   Close codes: 4401 no or unknown token (or too late), 4403 revoked token, 4408 silent for longer than
-  ``WATCH_TIMEOUT_SECONDS``.
+  ``WATCH_TIMEOUT_SECONDS``, 4429 too many unknown tokens from this client (``THROTTLE_DEVICE_TOKENS``): an error
+  frame with the message and ``retry_after`` (seconds) comes first.
 - The server answers ``{"type": "ready", "wearable", "branch", "branches", "heartbeat": {"interval", "timeout"}}``
   and, when the watch is bound, sends every open task of its branch it has not acknowledged (``task`` frames).
 - Heartbeats both ways: the server sends ``{"type": "ping"}`` every interval; the watch answers ``{"action":
@@ -28,7 +29,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from branch.delivery import TaskRefusedError, accept, acknowledge, bind, frame_of, missed_frames
 from branch.escalation import sweep_due, sweep_unaccepted
@@ -39,7 +40,8 @@ from branch.realtime import announce_status, announce_taken, group_for_branch
 from branch.tokens import wearable_for_token
 from dialogue.live_speech import StreamError, UtteranceCutter, pcm16_to_float
 from salescard.consumers import JsonFramesConsumer
-from salescard.socket_auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
+from salescard.socket_auth import CLOSE_FORBIDDEN, CLOSE_TOO_MANY, CLOSE_UNAUTHENTICATED, socket_language
+from salescard.throttle import FailureThrottle, client_of, wait_message
 
 CLOSE_SILENT = 4408
 LAST_SEEN_EVERY = 60.0  # seconds between last-seen writes, so 1,000 idle watches do not write every heartbeat
@@ -92,7 +94,14 @@ class WearableConsumer(JsonFramesConsumer):
 
     # --- authentication and heartbeats ---------------------------------------------------------------------
     async def _authenticate(self, content: dict | None) -> None:
-        wearable = await database_sync_to_async(wearable_for_token)(content.get("token") if content else None)
+        token = content.get("token") if content else None
+        wearable, wait = await database_sync_to_async(_admit_watch)(token, client_of(self.scope))
+        if wait is not None:
+            with translation.override(socket_language(self.scope)):
+                message = wait_message(wait)
+            await self.send_json({"type": "error", "message": message, "retry_after": wait})
+            await self.close(code=CLOSE_TOO_MANY)
+            return
         if wearable is None:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
@@ -274,6 +283,22 @@ class WearableConsumer(JsonFramesConsumer):
                 "mine": event["wearable_id"] == self.wearable.pk,
             }
         )
+
+
+def _admit_watch(token: object, client: str) -> tuple[Wearable | None, int | None]:
+    """(the watch holding ``token`` or None, None), or (None, seconds to wait) for a client that guessed too often.
+
+    Once blocked, not even a correct token is looked at until the window ends; revoked tokens are real tokens, not
+    guesses, so only unknown ones count.
+    """
+    guesses = FailureThrottle("device-tokens", *settings.THROTTLE_DEVICE_TOKENS)
+    wait = guesses.retry_after(client)
+    if wait is not None:
+        return None, wait
+    wearable = wearable_for_token(token)
+    if wearable is None:
+        guesses.failed(client)
+    return wearable, None
 
 
 def _branches() -> list[dict[str, str]]:

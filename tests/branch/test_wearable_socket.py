@@ -3,6 +3,8 @@ watches, tasks kept for a watch that was offline, one winner when two watches ac
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -172,6 +174,41 @@ async def test_unknown_and_revoked_tokens_are_closed_with_their_codes() -> None:
     assert await close_code_for({"action": "bind", "branch": "sz-nanshan"}) == 4401  # not authenticated first
     await sync_to_async(revoke_wearable)(wearable)
     assert await close_code_for({"action": "auth", "token": token}) == 4403
+
+
+async def watch_auth_from(client: str, token: str) -> tuple[list[dict], int]:
+    """(frames before the close, close code) of a watch at address ``client`` that sends ``token``."""
+    socket = WebsocketCommunicator(application, "/ws/wearable/", headers=ORIGIN)
+    socket.scope["client"] = [client, 50123]
+    await socket.connect()
+    await socket.send_json_to({"action": "auth", "token": token})
+    frames = []
+    while (output := await socket.receive_output(timeout=5))["type"] == "websocket.send":
+        frames.append(json.loads(output["text"]))
+        if frames[-1]["type"] == "ready":  # authenticated: the watch hangs up itself
+            await socket.disconnect()
+            return frames, 1000
+    return frames, output["code"]
+
+
+@override_settings(THROTTLE_DEVICE_TOKENS=(2, 600))
+async def test_the_nth_bad_watch_token_is_closed_4429_and_the_right_one_works_after_the_window(
+    throttle_clock, caplog
+) -> None:
+    await sync_to_async(two_branches)()
+    token = await sync_to_async(new_watch)("watch-1")
+    assert (await watch_auth_from("198.51.100.4", "guess-1"))[1] == 4401
+    assert (await watch_auth_from("198.51.100.4", "guess-2"))[1] == 4401
+
+    frames, code = await watch_auth_from("198.51.100.4", token)
+    assert code == 4429
+    assert frames == [{"type": "error", "message": "尝试次数过多，请 10 分钟后再试。", "retry_after": 600}]
+    assert (await watch_auth_from("198.51.100.5", token))[0][0]["type"] == "ready"  # another client is not blocked
+
+    throttle_clock.now += 601
+    frames, _ = await watch_auth_from("198.51.100.4", token)
+    assert frames[0]["type"] == "ready"
+    assert "guess-" not in caplog.text and token not in caplog.text
 
 
 @override_settings(WATCH_HEARTBEAT_SECONDS=1, WATCH_TIMEOUT_SECONDS=2, WATCH_AUTH_SECONDS=1)
