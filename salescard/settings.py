@@ -193,7 +193,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     # A file-backed test database, so that server processes started by the tests share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+    # TEST_DATABASE_FILE lets two test runs on one checkout keep apart.
+    DATABASES["default"]["TEST"] = {"NAME": str(_read("TEST_DATABASE_FILE", _path, DATA_DIR / "test.sqlite3"))}
     for _sqlite_file in (DATABASES["default"]["NAME"], DATABASES["default"]["TEST"]["NAME"]):
         Path(_sqlite_file).parent.mkdir(parents=True, exist_ok=True)
 else:
