@@ -2,6 +2,8 @@
 ``/sidebar/customers/<id>/`` for a signed-in member of staff. Both render the same page, whose scripts then talk
 to the API and the socket with the page's own access token.
 
+Bad or expired links are throttled per client (``THROTTLE_SIDEBAR_TOKENS``): the n-th gets 429.
+
 The page may be framed only by the configured IM origins (CSP ``frame-ancestors``); every other page of the
 product keeps ``X-Frame-Options: DENY``.
 """
@@ -21,6 +23,7 @@ from django.views.decorators.http import require_GET
 from crm.access import can_edit_customers
 from crm.models import Customer, User
 from crm.sidebar import issue_access_token, read_token, sections, visible_customer
+from salescard.throttle import FailureThrottle, client_of, wait_message
 
 
 def _framable(response: HttpResponse) -> HttpResponse:
@@ -94,8 +97,15 @@ def _labels() -> dict[str, object]:
 @xframe_options_exempt
 @require_GET
 def sidebar_open(request: HttpRequest) -> HttpResponse:
+    # Bad or expired links are throttled per client; once blocked, not even a good link is read until the window ends.
+    guesses, client = FailureThrottle("sidebar-tokens", *settings.THROTTLE_SIDEBAR_TOKENS), client_of(request)
+    if wait := guesses.retry_after(client):
+        response = _refused(request, 429, wait_message(wait))
+        response["Retry-After"] = str(wait)
+        return response
     grant = read_token(request.GET.get("t", ""), link=True)
     if grant is None:
+        guesses.failed(client)
         return _refused(
             request, 401, _("The link is invalid or has expired: open the sidebar again from the IM client.")
         )

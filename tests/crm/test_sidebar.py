@@ -211,6 +211,24 @@ def test_the_page_refuses_bad_tokens_and_unlinked_staff(shared, stranger, client
     assert client.get(f"/sidebar/?t={issue_access_token(stranger, shared)}").status_code == 401
 
 
+def test_the_nth_bad_or_expired_sidebar_link_is_429_and_a_good_one_works_after_the_window(
+    shared, colleague, client, settings, throttle_clock
+):
+    settings.THROTTLE_SIDEBAR_TOKENS = (3, 600)
+    expired = issue_link_token(colleague, shared)
+    throttle_clock.now += settings.IM_SIDEBAR_TOKEN_SECONDS + 1
+    assert client.get(f"/sidebar/?t={expired}").status_code == 401
+    assert [client.get(f"/sidebar/?t=forged-{n}").status_code for n in range(2)] == [401, 401]
+
+    blocked = client.get(f"/sidebar/?t={issue_link_token(colleague, shared)}", HTTP_ACCEPT_LANGUAGE="en")
+    assert blocked.status_code == 429
+    assert blocked["Retry-After"] == "600"
+    assert "Too many attempts. Try again in 10 minutes." in blocked.content.decode()
+
+    throttle_clock.now += 601
+    assert client.get(f"/sidebar/?t={issue_link_token(colleague, shared)}").status_code == 200
+
+
 def test_the_page_for_signed_in_staff(shared, colleague, stranger, client):
     assert client.get(f"/sidebar/customers/{shared.pk}/").status_code == 302
     client.force_login(colleague)
