@@ -23,8 +23,9 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
+# Written once, never overwritten: DEBUG off, a generated SECRET_KEY, the local host names (scripts/write-env.py).
 .env:
-	cp .env.example .env
+	$(PYTHON) scripts/write-env.py --host $(HOST)
 
 # The pages' front-end: three.js bundled with the avatar code by esbuild (npm packages from package-lock.json).
 VENDOR := static/vendor/salescard/avatar.js
@@ -59,6 +60,7 @@ prepare:
 setup-dev: $(VENV)/.dev
 
 # --- The embedded default: one Daphne process, SQLite, in-memory channel layer, eager Celery -------
+# DEBUG is off (.env): static files through whitenoise from collectstatic's folder, the product's error pages.
 run: setup
 	@echo "SalesCard on http://$(HOST):$(PORT)/admin/"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) salescard.asgi:application

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import Error, register
 
 
 def _writable_dir(path: Path) -> bool:
@@ -56,15 +56,6 @@ def check_channel_layer(app_configs, **kwargs) -> list:
             Error(
                 "REDIS_URL is set but the channel layer is not channels-redis.",
                 id="salescard.E003",
-            )
-        ]
-    if not settings.REDIS_URL and not settings.DEBUG:
-        return [
-            Warning(
-                "Running the embedded default with DEBUG off: the in-memory channel layer and eager Celery "
-                "serve one process only.",
-                hint="Set REDIS_URL to run more than one web process.",
-                id="salescard.W001",
             )
         ]
     return []

@@ -152,6 +152,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "salescard.security_headers.content_security_policy",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -405,9 +406,46 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = _read("SESSION_COOKIE_SECURE", _bool, True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "salescard.error_views.csrf_failure"
+SESSION_COOKIE_SECURE: bool = not DEBUG and _read("SESSION_COOKIE_SECURE", _bool, True)
+CSRF_COOKIE_SECURE: bool = not DEBUG and _read("CSRF_COOKIE_SECURE", _bool, SESSION_COOKIE_SECURE)
+SECURE_SSL_REDIRECT: bool = not DEBUG and _read("SECURE_SSL_REDIRECT", _bool, True)
+# Load balancers probe the health endpoints over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS: int = 0 if DEBUG else _read("SECURE_HSTS_SECONDS", int, 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS: bool = not DEBUG and _read("SECURE_HSTS_INCLUDE_SUBDOMAINS", _bool, True)
+# Preloading is a commitment of the whole domain that is slow to undo (anyone may submit a domain that sends the
+# directive): the operator opts in. Until then Django's reminder about it (security.W021) is silenced.
+SECURE_HSTS_PRELOAD: bool = _read("SECURE_HSTS_PRELOAD", _bool, False)
+SILENCED_SYSTEM_CHECKS: list[str] = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+
+def _proxy_ssl_header(raw: str) -> tuple[str, str]:
+    name, _, value = raw.partition("=")
+    if not name.strip() or not value.strip():
+        raise ValueError("expected HEADER=VALUE, e.g. X-Forwarded-Proto=https")
+    return "HTTP_" + name.strip().upper().replace("-", "_"), value.strip()
+
+
+# Behind a TLS-terminating proxy that sets it (and strips it from clients): e.g. X-Forwarded-Proto=https.
+SECURE_PROXY_SSL_HEADER: tuple[str, str] | None = _read("SECURE_PROXY_SSL_HEADER", _proxy_ssl_header, None)
+
+# Content-Security-Policy of every response (salescard/security_headers.py): no inline scripts anywhere. A view
+# may send its own directives (the IM sidebar's frame-ancestors); they replace the same-named ones here.
+CONTENT_SECURITY_POLICY: dict[str, str] = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data: blob:",
+    "media-src": "'self' blob:",
+    "font-src": "'self' data:",
+    "connect-src": "'self' ws: wss:",
+    "worker-src": "'self' blob:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
 
 # --- Demo -------------------------------------------------------------------------------------------
 DEMO_MANAGER_USERNAME: str = _read("DEMO_MANAGER_USERNAME", str, "manager")
@@ -423,3 +461,9 @@ LOGGING = {
 
 # Referenced in admin titles.
 SITE_TITLE = _("SalesCard")
+    # One name for the emotion choices that several serializers share (otherwise check --deploy warns).
+    "ENUM_NAME_OVERRIDES": {"EmotionEnum": "dialogue.models.Emotion"},
+# With DEBUG off every HTTPS protection is on by default (``manage.py check --deploy`` is clean); the .env that
+# ``make run`` writes for plain local HTTP turns the HTTPS-only ones off. With DEBUG on they are off: a developer's
+# server speaks plain HTTP.
+SECURE_REFERRER_POLICY = "same-origin"

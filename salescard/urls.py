@@ -1,18 +1,18 @@
-"""URL routes: admin, health, the REST API of every app, and its OpenAPI schema and docs."""
+"""URL routes: admin, health, the REST API of every app, and its OpenAPI schema and docs; uploaded files; the
+product's own error pages."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
 from branch import views as branch_views
 from crm import sidebar_views
-from salescard import card_views, terminal_views, views
+from salescard import card_views, media_views, terminal_views, views
 
 admin.site.site_header = settings.SITE_TITLE
 admin.site.site_title = settings.SITE_TITLE
@@ -28,7 +28,7 @@ urlpatterns = [
     path("api/dialogue/", include("dialogue.urls")),
     path("api/branch/", include("branch.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # The customer's card: the token is the credential.
     path("c/<str:token>/", card_views.card_page, name="card"),
     path("c/<str:token>/events", card_views.card_event, name="card-event"),
@@ -49,7 +49,12 @@ urlpatterns = [
     path("sidebar/customers/<int:customer_id>/", sidebar_views.sidebar_customer, name="sidebar-customer"),
     # The branch staff's smartwatch.
     path("watch/", branch_views.watch_page, name="watch"),
+    # Uploaded files in every mode: public ones to anyone, customers' private ones to staff who may see them.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_views.media_file, name="media"),
     path("", views.home, name="home"),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "salescard.error_views.bad_request"
+handler403 = "salescard.error_views.permission_denied"
+handler404 = "salescard.error_views.page_not_found"
+handler500 = "salescard.error_views.server_error"
