@@ -28,7 +28,7 @@ from dialogue.answers import (
 )
 from dialogue.config import get_config
 from dialogue.emotion import EmotionResult, detect_emotion
-from dialogue.handoff import hand_off, move
+from dialogue.handoff import ConversationClosedError, closed_message, hand_off
 from dialogue.knowledge import get_knowledge_base
 from dialogue.models import FAQ, Conversation, HandOff, Message, Situation
 from dialogue.scoring import DealRate, ProductAttributes, Satisfaction, score_deal_rate, score_satisfaction
@@ -94,6 +94,8 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
     text = validate_reply(text)
     # The caller's copy may predate a hand-off; one query brings the state, the product and the salesperson.
     conversation = Conversation.objects.select_related("product__category", "salesperson").get(pk=conversation.pk)
+    if conversation.state == State.CLOSED:
+        raise ConversationClosedError(closed_message())
     config = get_config()
     cfg = config.scoring
     prepared = prepare(text, conversation.language)
@@ -105,7 +107,7 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
     situation = detect_situation(matches, deal.above_threshold)
     knowledge = get_knowledge_base()
     history = _history(conversation)
-    bot_answers = conversation.state in (State.BOT, State.CLOSED)
+    bot_answers = conversation.state == State.BOT
     salesperson = _salesperson_name(conversation)
     answer: Answer | None = None
     if bot_answers and situation != Situation.HUMAN:
@@ -144,8 +146,8 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
             .select_related("customer", "product__category", "salesperson")
             .get(pk=conversation.pk)
         )
-        if conversation.state == State.CLOSED:
-            move(conversation, State.BOT)
+        if conversation.state == State.CLOSED:  # closed is closed: the caller starts a new conversation
+            raise ConversationClosedError(closed_message())
         message = Message.objects.create(
             conversation=conversation,
             sender=Message.Sender.CUSTOMER,

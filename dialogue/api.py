@@ -6,6 +6,7 @@ Staff see only conversations of customers they may see (``crm.access``)."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -21,6 +22,7 @@ from dialogue.handoff import (
     TransitionRefusedError,
     accept_handoff,
     close_conversation,
+    closed_message,
     release_to_bot,
     salesperson_reply,
 )
@@ -110,7 +112,10 @@ class ConversationViewSet(
         conversation = self.get_object()
         serializer = TextSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        analysis = analyze_reply(conversation, serializer.validated_data["text"])
+        try:
+            analysis = analyze_reply(conversation, serializer.validated_data["text"])
+        except TransitionRefusedError as error:  # closed: the integration starts a new conversation
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         ids = [analysis.message_id] + ([analysis.answer_message_id] if analysis.answer_message_id else [])
         transaction.on_commit(lambda: publish_messages(conversation.pk, ids))
         if analysis.handoff_id:
@@ -139,9 +144,11 @@ class ConversationViewSet(
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
         conversation = self.get_object()
+        if conversation.state == Conversation.State.CLOSED:
+            return Response({"detail": closed_message()}, status=status.HTTP_409_CONFLICT)
         pending = conversation.handoffs.filter(status=HandOff.Status.PENDING).first()
         if pending is None:
-            return Response({"detail": "No hand-off is waiting."}, status=status.HTTP_409_CONFLICT)
+            return Response({"detail": _("No hand-off is waiting.")}, status=status.HTTP_409_CONFLICT)
         return self._transition(lambda: self._fresh(conversation, accept_handoff(pending, request.user)))
 
     @extend_schema(request=None, responses=ConversationSerializer)

@@ -1,7 +1,10 @@
 """Who answers the customer (SPEC S13): the conversation's state machine and the hand-off record.
 
     bot ──hand_off──▶ waiting ──accept──▶ salesperson ──release──▶ bot
-     └──────────────────┴──────────close─────┴──────────▶ closed ──reopen──▶ bot
+     └──────────────────┴──────────close─────┴──────────▶ closed
+
+Closed is closed: nobody replies to, hands back or takes over a closed conversation. When the customer writes again,
+a new conversation starts (``salescard.card_chat.continue_session``), which the terminal lists as a new one.
 
 A hand-off stores the push message the salesperson receives (greeting, the chat so far, the customer's intent,
 who the customer is, and why) and is delivered after commit through ``dialogue.notify``. A conversation
@@ -23,7 +26,7 @@ ALLOWED = {
     State.BOT: {State.WAITING, State.CLOSED},
     State.WAITING: {State.SALESPERSON, State.BOT, State.CLOSED},
     State.SALESPERSON: {State.BOT, State.CLOSED},
-    State.CLOSED: {State.BOT},
+    State.CLOSED: set(),
 }
 CHAT_LINES = 20
 
@@ -32,10 +35,23 @@ class TransitionRefusedError(ValueError):
     """The conversation cannot move to that state from where it is."""
 
 
+class ConversationClosedError(TransitionRefusedError):
+    """The conversation was closed: no reply, hand-back or take-over any more."""
+
+
+def closed_message() -> str:
+    return _(
+        "This conversation is closed: it can no longer be answered, handed back or taken over. "
+        "If the customer writes again, a new conversation starts."
+    )
+
+
 def move(conversation: Conversation, to: str) -> None:
     """Change the state (caller holds the transaction), refusing moves the state machine does not allow."""
     if to == conversation.state:
         return
+    if conversation.state == State.CLOSED:
+        raise ConversationClosedError(closed_message())
     if to not in ALLOWED[State(conversation.state)]:
         raise TransitionRefusedError(
             _("A conversation in state “%(from)s” cannot move to “%(to)s”.")
@@ -133,8 +149,11 @@ def build_push_message(conversation: Conversation, reason: str, detail: str) -> 
 
 
 def salesperson_reply(conversation: Conversation, user: User, text: str) -> Message:
-    """The salesperson writes to the customer; a waiting conversation becomes theirs."""
+    """The salesperson writes to the customer; a waiting conversation becomes theirs. A closed one refuses."""
     with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if conversation.state == State.CLOSED:
+            raise ConversationClosedError(closed_message())
         if conversation.state == State.WAITING:
             pending = conversation.handoffs.filter(status=HandOff.Status.PENDING).first()
             if pending is not None:

@@ -11,15 +11,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
-from dialogue.analysis import ReplyAnalysis, analyze_reply
-from dialogue.live import message_frame, publish_messages, publish_state, publish_suggestions
+from dialogue.analysis import ReplyAnalysis, analyze_reply, start_conversation
+from dialogue.handoff import ConversationClosedError
+from dialogue.live import message_frame, publish_inbox, publish_messages, publish_state, publish_suggestions
 from dialogue.models import Conversation, Message
 from dialogue.text import ReplyRefusedError
+from salescard.card_access import is_bound
 from salescard.cards import LinkGoneError, LinkNotFoundError, resolve_link
 from salescard.models import CardVisit
 from salescard.services import ui_language
@@ -31,6 +34,10 @@ MISSED_LIMIT = 200
 
 class ChatRefusedError(ValueError):
     """The message is not accepted; the text says why, in the customer's language."""
+
+
+class NotTheCustomerError(PermissionError):
+    """The personal link is opened on a browser that is not bound to it (``salescard.card_access``)."""
 
 
 @dataclass(frozen=True)
@@ -45,20 +52,62 @@ class ChatSession:
     state: str
 
 
-def open_session(token: str) -> ChatSession:
-    """The conversation behind a live personal link (the one its latest card visit opened)."""
+def open_session(token: str, device_id: str | None) -> ChatSession:
+    """The conversation behind a live personal link (the one its latest card visit opened), for its bound browser."""
     link = resolve_link(token)  # LinkNotFoundError / LinkGoneError
     if link.customer_id is None:
         raise LinkNotFoundError(token)
-    visit = (
+    if not is_bound(link, device_id):
+        raise NotTheCustomerError(token)
+    visit = _latest_visit(link)
+    if visit is None:
+        raise LinkGoneError(token)
+    return _session(token, visit.conversation)
+
+
+def continue_session(session: ChatSession) -> ChatSession:
+    """The session the customer's next message goes to: the same one, or — when the salesperson closed the chat —
+    a new conversation (closed is closed: a reopened chat is a new conversation the terminal lists as new)."""
+    conversation = Conversation.objects.select_related("product").get(pk=session.conversation_id)
+    if conversation.state != Conversation.State.CLOSED:
+        return session
+    link = resolve_link(session.link_token)
+    visit = _latest_visit(link)
+    with transaction.atomic():
+        fresh = start_conversation(
+            conversation.customer,
+            salesperson=conversation.salesperson,
+            product=conversation.product,
+            channel=Conversation.Channel.CARD,
+        )
+        # The card's socket and a reloaded page find the chat through the link's latest visit.
+        CardVisit.objects.create(
+            link=link,
+            customer=conversation.customer,
+            conversation=fresh,
+            greeting=visit.greeting if visit else "",
+            language=visit.language if visit else conversation.language,
+            product=conversation.product,
+            intents=visit.intents if visit else [],
+            intent_is_fallback=visit.intent_is_fallback if visit else False,
+            usage_consent=visit.usage_consent if visit else False,
+            personality=visit.personality if visit else "",
+            communication_type=visit.communication_type if visit else "",
+        )
+    publish_inbox(fresh.pk)
+    return _session(session.link_token, fresh)
+
+
+def _latest_visit(link) -> CardVisit | None:  # noqa: ANN001 - a CardLink
+    return (
         CardVisit.objects.filter(link=link, conversation__isnull=False)
         .select_related("conversation__product")
         .order_by("-opened_at", "-pk")
         .first()
     )
-    if visit is None:
-        raise LinkGoneError(token)
-    conversation = visit.conversation
+
+
+def _session(token: str, conversation: Conversation) -> ChatSession:
     return ChatSession(
         link_token=token,
         conversation_id=conversation.pk,
@@ -88,6 +137,8 @@ def customer_says(session: ChatSession, text: object) -> ReplyAnalysis:
         analysis = analyze_reply(conversation, text)
     except ReplyRefusedError as error:
         raise ChatRefusedError(str(error)) from error
+    except ConversationClosedError as error:  # closed between continue_session and now: the next message reopens
+        raise ChatRefusedError(_refusal(session, "closed")) from error
     ids = [analysis.message_id] + ([analysis.answer_message_id] if analysis.answer_message_id else [])
     publish_messages(session.conversation_id, ids)
     publish_suggestions(
@@ -127,6 +178,7 @@ REFUSALS = {
         "You are sending messages too quickly: at most %(limit)s messages in %(window)s seconds. Please wait a moment."
     ),
     "text must be a string": gettext_noop("Send the message as text."),
+    "closed": gettext_noop("This chat was closed. Write again to start over."),
 }
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dialogue.analysis import current_suggestions
+from salescard.card_access import public_link
 from salescard.narration import narrate_case
 from salescard.services import AssembledCard
 from salescard.tts import speech_url
@@ -17,6 +18,7 @@ from salescard.tts import speech_url
 def page_data(request: HttpRequest, assembled: AssembledCard) -> dict[str, Any]:
     token = assembled.link.token
     card = assembled.card
+    public = public_link(card)
     language = assembled.language
     history = assembled.history
     return {
@@ -47,9 +49,10 @@ def page_data(request: HttpRequest, assembled: AssembledCard) -> dict[str, Any]:
         "endpoints": {
             "events": reverse("card-event", args=[token]),
             "consent": reverse("card-consent", args=[token]),
-            "qr": reverse("card-qr", args=[token]),
+            "qr": reverse("card-qr", args=[public.token]),
         },
-        "shareUrl": request.build_absolute_uri(reverse("card", args=[token])),
+        # What the customer passes on is the card's public link, never their personal one (X3).
+        "shareUrl": request.build_absolute_uri(reverse("card", args=[public.token])),
         "salesperson": card.display_name,
         "texts": {
             "joining": _("A salesperson is joining the chat…"),

@@ -1,5 +1,9 @@
-"""The customer's side of the smart card (SPEC S8–S14): the page, the consent notice of a generic link, card
-events, the vCard, QR codes and the avatar's speech. The link's token is the customer's credential: no login.
+"""The customer's side of the smart card (SPEC S8–S14, X3): the page, the consent notice of a generic link, the
+"是本人？" code of a personal link opened on another browser, card events, the vCard, QR codes and the avatar's speech.
+
+A personal link's token is the customer's credential only together with a browser bound to it
+(``salescard.card_access``); whatever the card offers to pass on carries the card's public link. Unknown tokens and
+wrong codes are counted per client and answered 429 past the limit (``salescard.throttle``).
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
@@ -22,29 +27,64 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crm.consent import record_consent
 from crm.models import Consent, Product, phone_validator
+from salescard.card_access import (
+    Access,
+    CodeRefusedError,
+    bind,
+    is_bound,
+    live_code_sent,
+    masked_phone,
+    new_device_id,
+    open_personal_link,
+    public_link,
+    request_device,
+    send_code,
+    set_device_cookie,
+    verify_code,
+)
 from salescard.card_page import page_data
 from salescard.cards import LinkGoneError, LinkNotFoundError, create_lead, record_card_event, resolve_link
-from salescard.models import CardEvent, CardLink
+from salescard.models import CardDevice, CardEvent, CardLink
 from salescard.services import assemble_card, ui_language
 from salescard.sharing import qr_svg, vcard_for
+from salescard.terminal import can_use_terminal
+from salescard.throttle import FailureThrottle, client_of, too_many
 from salescard.tts import SpeechEngineError, read_speech_token, speech_file
 
 # Events the page may report; "opened" is recorded by the server when it assembles the card.
 CLIENT_EVENTS = {CardEvent.Kind.TAB_VIEWED, CardEvent.Kind.SHARED, CardEvent.Kind.PURCHASE_CLICKED}
 
 
+def token_throttle() -> FailureThrottle:
+    return FailureThrottle("card-tokens", *settings.THROTTLE_CARD_TOKENS)
+
+
+def code_throttle() -> FailureThrottle:
+    return FailureThrottle("card-codes", *settings.THROTTLE_CARD_CODES)
+
+
 def with_link(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Resolve the token to a live link, or answer with the friendly 404 / 410 page."""
+    """Resolve the token to a live link, or answer with the friendly 404 / 410 page (429 after too many unknown
+    tokens from one client). Card pages never send their address on as a referrer."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
-        try:
-            link = resolve_link(token)
-        except LinkNotFoundError:
-            return render(request, "salescard/link_missing.html", {"gone": False}, status=404)
-        except LinkGoneError:
-            return render(request, "salescard/link_missing.html", {"gone": True}, status=410)
-        return view(request, link, *args, **kwargs)
+        throttle, client = token_throttle(), client_of(request)
+        wait = throttle.retry_after(client)
+        if wait is not None:
+            response = too_many(request, wait)
+        else:
+            try:
+                link = resolve_link(token)
+            except LinkNotFoundError:
+                throttle.failed(client)
+                response = render(request, "salescard/link_missing.html", {"gone": False}, status=404)
+            except LinkGoneError:
+                response = render(request, "salescard/link_missing.html", {"gone": True}, status=410)
+            else:
+                response = view(request, link, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
 
     return wrapper
 
@@ -72,11 +112,92 @@ def card_page(request: HttpRequest, link: CardLink) -> HttpResponse:
         return _consent_notice(request, link)
     if request.method != "GET":
         return HttpResponse(status=405)
-    with translation.override(ui_language(link.customer.language)):
-        assembled = assemble_card(link)
-        context = {"card": assembled, "data": page_data(request, assembled)}
-        response = render(request, "salescard/card.html", context)
-    response["Content-Language"] = assembled.language
+    device = request_device(request) or new_device_id()
+    staff = request.user.is_authenticated and can_use_terminal(request.user)
+    access = open_personal_link(link, device, staff=staff)
+    if access is Access.FOREIGN:
+        response = locked_card(request, link, device)
+    else:
+        with translation.override(ui_language(link.customer.language)):
+            assembled = assemble_card(link)
+            context = {
+                "card": assembled,
+                "data": page_data(request, assembled),
+                "public_token": public_link(link.card).token,
+            }
+            response = render(request, "salescard/card.html", context)
+        response["Content-Language"] = assembled.language
+    if request_device(request) != device:
+        set_device_cookie(response, request, device)
+    return response
+
+
+def locked_card(
+    request: HttpRequest, link: CardLink, device: str, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    """The card as a holder of a personal link on an unbound browser sees it: the salesperson's details and the
+    public link, nothing of the customer (no chat, name or intent), and the "是本人？" code form."""
+    public = public_link(link.card)
+    context = {
+        "card": link.card,
+        "public_token": public.token,
+        "public_url": request.build_absolute_uri(reverse("card", args=[public.token])),
+        "token": link.token,
+        "phone_hint": masked_phone(link.customer.phone),
+        "code_sent": live_code_sent(link, device),
+        "error": error,
+        "staff": request.user.is_authenticated and can_use_terminal(request.user),
+    }
+    return render(request, "salescard/card_locked.html", context, status=status)
+
+
+@never_cache
+@require_POST
+@with_link
+def card_verify_send(request: HttpRequest, link: CardLink) -> HttpResponse:
+    """ "是本人？": text a one-time code to the customer's phone on record, then show the code form."""
+    if link.customer_id is None:
+        return render(request, "salescard/link_missing.html", {"gone": False}, status=404)
+    device = request_device(request) or new_device_id()
+    if is_bound(link, device):
+        response = redirect("card", token=link.token)
+    else:
+        try:
+            send_code(link, device)
+        except CodeRefusedError as refusal:
+            response = locked_card(request, link, device, error=str(refusal), status=refusal.status)
+            if refusal.retry_after:
+                response["Retry-After"] = str(refusal.retry_after)
+        else:
+            response = redirect("card", token=link.token)
+            response.status_code = 303
+    if request_device(request) != device:
+        set_device_cookie(response, request, device)
+    return response
+
+
+@never_cache
+@require_POST
+@with_link
+def card_verify(request: HttpRequest, link: CardLink) -> HttpResponse:
+    """Check the code; a right one binds this browser and opens the customer's card."""
+    if link.customer_id is None:
+        return render(request, "salescard/link_missing.html", {"gone": False}, status=404)
+    device = request_device(request)
+    if device is None:  # no code can have been sent to a browser without the device cookie
+        return locked_card(request, link, new_device_id(), error=_("Ask for a code first."), status=400)
+    throttle, client = code_throttle(), client_of(request)
+    wait = throttle.retry_after(client)
+    if wait is not None:
+        return too_many(request, wait)
+    try:
+        verify_code(link, device, request.POST.get("code"))
+    except CodeRefusedError as refusal:
+        throttle.failed(client)
+        return locked_card(request, link, device, error=str(refusal), status=400)
+    throttle.reset(client)
+    response = redirect("card", token=link.token)
+    response.status_code = 303
     return response
 
 
@@ -85,7 +206,11 @@ def _consent_notice(request: HttpRequest, link: CardLink) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         personal = create_lead(link, name=data["name"], phone=data["phone"], usage_consent=data["usage"])
-        return redirect("card", token=personal.token)
+        device = request_device(request) or new_device_id()
+        bind(personal, device, CardDevice.How.LEAD)
+        response = redirect("card", token=personal.token)
+        set_device_cookie(response, request, device)
+        return response
     status = 400 if request.method == "POST" else 200
     return render(request, "salescard/consent.html", {"form": form, "card": link.card}, status=status)
 
@@ -109,8 +234,9 @@ def card_event(request: HttpRequest, link: CardLink) -> JsonResponse:
         not isinstance(product_id, int) or not Product.objects.filter(pk=product_id, is_active=True).exists()
     ):
         return JsonResponse({"error": "product_id is not a product on sale."}, status=400)
-    if link.customer_id is None:
-        return JsonResponse({"error": "Agree to the notice first."}, status=403)
+    refusal = _not_the_customer(request, link)
+    if refusal is not None:
+        return refusal
     event = record_card_event(link, kind, detail=detail, product_id=product_id)
     return JsonResponse({"id": event.pk}, status=201)
 
@@ -122,8 +248,9 @@ def card_consent(request: HttpRequest, link: CardLink) -> JsonResponse:
     payload = _json_body(request)
     if payload is None or not isinstance(payload.get("usage_data"), bool):
         return JsonResponse({"error": 'Send {"usage_data": true} or {"usage_data": false}.'}, status=400)
-    if link.customer_id is None:
-        return JsonResponse({"error": "Agree to the notice first."}, status=403)
+    refusal = _not_the_customer(request, link)
+    if refusal is not None:
+        return refusal
     with transaction.atomic():
         record_consent(link.customer, Consent.Purpose.USAGE_DATA, payload["usage_data"], Consent.Source.CARD)
     return JsonResponse({"usage_data": payload["usage_data"]})
@@ -132,8 +259,9 @@ def card_consent(request: HttpRequest, link: CardLink) -> JsonResponse:
 @require_GET
 @with_link
 def card_vcard(request: HttpRequest, link: CardLink) -> HttpResponse:
-    card_url = request.build_absolute_uri(reverse("card", args=[link.token]))
-    if link.customer_id is not None:
+    """The salesperson's contact file; its URL is the card's public link, whichever link it was saved from."""
+    card_url = request.build_absolute_uri(reverse("card", args=[public_link(link.card).token]))
+    if link.customer_id is not None and is_bound(link, request_device(request)):
         record_card_event(link, CardEvent.Kind.CONTACT_SAVED)
     response = HttpResponse(vcard_for(link.card, card_url), content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="contact.vcf"'
@@ -144,8 +272,8 @@ def card_vcard(request: HttpRequest, link: CardLink) -> HttpResponse:
 @cache_control(private=True, max_age=3600)
 @with_link
 def card_qr(request: HttpRequest, link: CardLink) -> HttpResponse:
-    """The QR code of the card's link, or with ``?product=<id>`` of that product's purchase link."""
-    target = request.build_absolute_uri(reverse("card", args=[link.token]))
+    """The QR code of the card's public link, or with ``?product=<id>`` of that product's purchase link."""
+    target = request.build_absolute_uri(reverse("card", args=[public_link(link.card).token]))
     raw = request.GET.get("product")
     if raw is not None:
         on_sale = Product.objects.filter(is_active=True).exclude(purchase_url="")
@@ -169,6 +297,15 @@ def card_speech(request: HttpRequest, token: str) -> HttpResponse:
     except SpeechEngineError as error:
         return JsonResponse({"error": f"Speech is unavailable: {error}"}, status=503)
     return FileResponse(path.open("rb"), content_type="audio/wav")
+
+
+def _not_the_customer(request: HttpRequest, link: CardLink) -> JsonResponse | None:
+    """403 unless the request comes from the personal link's bound browser."""
+    if link.customer_id is None:
+        return JsonResponse({"error": str(_("Agree to the notice first."))}, status=403)
+    if not is_bound(link, request_device(request)):
+        return JsonResponse({"error": str(_("Confirm on this device that the card is yours first."))}, status=403)
+    return None
 
 
 def _json_body(request: HttpRequest) -> dict | None:

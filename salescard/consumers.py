@@ -17,19 +17,31 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from dialogue.live import MANAGERS_GROUP, group_for_conversation
 from dialogue.notify import group_for_salesperson
+from salescard.card_access import DEVICE_COOKIE, device_from_cookie
 from salescard.card_chat import (
     MAX_FRAME_CHARS,
     ChatRefusedError,
+    NotTheCustomerError,
+    continue_session,
     customer_says,
     customer_view,
     missed_messages,
     open_session,
 )
+from salescard.card_views import token_throttle
 from salescard.cards import LinkGoneError, LinkNotFoundError
 from salescard.notify import OPS_GROUP
 from salescard.pipeline import ALL_QUEUES, describe_probe, request_probes
-from salescard.socket_auth import CLOSE_FORBIDDEN, CLOSE_GONE, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED, refuse
+from salescard.socket_auth import (
+    CLOSE_FORBIDDEN,
+    CLOSE_GONE,
+    CLOSE_NOT_FOUND,
+    CLOSE_TOO_MANY,
+    CLOSE_UNAUTHENTICATED,
+    refuse,
+)
 from salescard.terminal import can_use_terminal, watchable_messages
+from salescard.throttle import client_of
 
 
 class JsonFramesConsumer(AsyncJsonWebsocketConsumer):
@@ -104,18 +116,28 @@ class CardChatConsumer(JsonFramesConsumer):
 
     Client frames: ``{"action": "resume", "after": <last message id>}`` (sent on every (re)connect) and
     ``{"action": "say", "text": "…"}``. Server frames: ``ready``, ``message``, ``state``, ``suggestions``, ``error``.
-    Close codes: 4404 unknown link, 4410 revoked or expired link.
+    Close codes: 4403 a personal link on a browser not bound to it, 4404 unknown link, 4410 revoked or expired link,
+    4429 too many unknown links from this client.
     """
 
     async def connect(self) -> None:
         token = self.scope["url_route"]["kwargs"]["token"]
+        device = device_from_cookie((self.scope.get("cookies") or {}).get(DEVICE_COOKIE))
+        throttle, client = token_throttle(), client_of(self.scope)
+        if await database_sync_to_async(throttle.retry_after)(client) is not None:
+            await refuse(self, CLOSE_TOO_MANY)
+            return
         try:
-            self.session = await database_sync_to_async(open_session)(token)
+            self.session = await database_sync_to_async(open_session)(token, device)
         except LinkNotFoundError:
+            await database_sync_to_async(throttle.failed)(client)
             await refuse(self, CLOSE_NOT_FOUND)
             return
         except LinkGoneError:
             await refuse(self, CLOSE_GONE)
+            return
+        except NotTheCustomerError:
+            await refuse(self, CLOSE_FORBIDDEN)
             return
         self.group = group_for_conversation(self.session.conversation_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
@@ -136,6 +158,7 @@ class CardChatConsumer(JsonFramesConsumer):
             for message in await database_sync_to_async(missed_messages)(self.session, after):
                 await self.send_json({"type": "message", "message": message})
         elif action == "say":
+            await self._continue()
             try:
                 await database_sync_to_async(customer_says)(self.session, content.get("text"))
             except ChatRefusedError as error:
@@ -144,6 +167,16 @@ class CardChatConsumer(JsonFramesConsumer):
             await self.send_error(
                 'Unknown frame: send {"action": "say", "text": "…"} or {"action": "resume", "after": 0}.'
             )
+
+    async def _continue(self) -> None:
+        """A message after the salesperson closed the chat starts a new conversation: follow it."""
+        fresh = await database_sync_to_async(continue_session)(self.session)
+        if fresh.conversation_id == self.session.conversation_id:
+            return
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        self.session, self.group = fresh, group_for_conversation(fresh.conversation_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.send_json({"type": "state", "state": fresh.state, "salesperson": ""})
 
     async def chat_message(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "message", "message": customer_view(self.session, event["message"])})

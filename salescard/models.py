@@ -198,3 +198,56 @@ class CardVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} · {self.opened_at:%Y-%m-%d %H:%M}"
+
+
+class CardDevice(models.Model):
+    """A browser bound to a personal card link (X3): only a bound device sees the customer's chat, name and intent.
+
+    The first opening of a personal link binds that browser; another browser binds after the customer proves they
+    are the customer with a code sent to the phone on record. The browser keeps a random device id in a signed,
+    HttpOnly cookie; only its SHA-256 is stored here.
+    """
+
+    class How(models.TextChoices):
+        FIRST_OPEN = "first_open", _("First opening")
+        LEAD = "lead", _("Agreed to the notice")
+        SMS_CODE = "sms_code", _("Code sent to the phone")
+
+    link = models.ForeignKey(CardLink, verbose_name=_("link"), on_delete=models.CASCADE, related_name="devices")
+    device_hash = models.CharField(_("device (SHA-256)"), max_length=64, editable=False)
+    how = models.CharField(_("bound by"), max_length=20, choices=How.choices)
+    bound_at = models.DateTimeField(_("bound at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("bound device")
+        verbose_name_plural = _("bound devices")
+        ordering = ["-bound_at"]
+        constraints = [models.UniqueConstraint(fields=["link", "device_hash"], name="one_binding_per_link_and_device")]
+
+    def __str__(self) -> str:
+        return f"{self.link} · {self.get_how_display()} · {self.bound_at:%Y-%m-%d %H:%M}"
+
+
+class CardCode(models.Model):
+    """A one-time code sent to the customer's phone so that another device may bind to their personal link.
+
+    Only the code's SHA-256 (keyed by the link) is stored; a code expires, allows a bounded number of tries and
+    serves once.
+    """
+
+    link = models.ForeignKey(CardLink, verbose_name=_("link"), on_delete=models.CASCADE, related_name="codes")
+    device_hash = models.CharField(_("device (SHA-256)"), max_length=64, editable=False)
+    code_hash = models.CharField(_("code (SHA-256)"), max_length=64, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verification code")
+        verbose_name_plural = _("verification codes")
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["link", "-sent_at"], name="card_code_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.link} · {self.sent_at:%Y-%m-%d %H:%M}"

@@ -52,6 +52,7 @@ class ConversationView:
     prediction: IntentPrediction | None
     pending: HandOff | None
     push_message: dict[str, Any]
+    previous: Conversation | None = None  # the closed chat this one follows (closed is closed: a reopening is new)
 
 
 def conversation_view(user: User, conversation_id: int) -> ConversationView | None:
@@ -65,6 +66,10 @@ def conversation_view(user: User, conversation_id: int) -> ConversationView | No
         prediction=latest_prediction(conversation.customer),
         pending=conversation.handoffs.filter(status=HandOff.Status.PENDING).first(),
         push_message=latest_handoff.push_message if latest_handoff else {},
+        previous=visible_conversations(user)
+        .filter(customer=conversation.customer, pk__lt=conversation.pk, state=Conversation.State.CLOSED)
+        .order_by("-pk")
+        .first(),
     )
 
 
@@ -83,13 +88,17 @@ def shareable_customers(user: User, query: str = "") -> QuerySet[Customer]:
     return customers
 
 
-def share_link(user: User, customer_id: int) -> CardLink:
-    """The customer's personal link of ``user``'s card (created on first share)."""
+def share_link(user: User, customer_id: int, *, reissue: bool = False) -> CardLink:
+    """The customer's personal link of ``user``'s card (created on first share). ``reissue`` replaces it: the old
+    link, and every browser bound to it, stops working at once (a link that was forwarded or leaked)."""
+    from salescard.card_access import reissue_personal_link
+
     customer = customers_visible_to(user).get(pk=customer_id)  # Customer.DoesNotExist when not theirs
     card = SmartCard.objects.filter(salesperson=user).first()
     if card is None:
         raise NoCardError(user.username)
-    return issue_link(card, customer)
+    link = issue_link(card, customer)
+    return reissue_personal_link(link) if reissue else link
 
 
 # --- The call assistant's page (SPEC V1, V7–V9) ----------------------------------------------------------------------

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+import segno
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crm.models import Customer
 from dialogue.models import Conversation, Emotion, Reason
@@ -81,12 +82,22 @@ def sales_conversation(request: HttpRequest, conversation_id: int) -> HttpRespon
 @terminal_user
 def sales_share(request: HttpRequest) -> HttpResponse:
     """Pick a customer, get their personal card link and its QR code."""
+    return _share_page(request, request.POST.get("customer", ""), reissue=False)
+
+
+@require_POST
+@terminal_user
+def sales_reissue_link(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Replace a customer's personal card link: the old one (and the browsers bound to it) stops at once."""
+    return _share_page(request, str(customer_id), reissue=True)
+
+
+def _share_page(request: HttpRequest, raw: str, *, reissue: bool) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:50]
     context = {"query": query, "customers": shareable_customers(request.user, query)[:30]}
     if request.method == "POST":
-        raw = request.POST.get("customer", "")
         try:
-            link = share_link(request.user, int(raw))
+            link = share_link(request.user, int(raw), reissue=reissue)
         except (ValueError, Customer.DoesNotExist):
             context["error"] = _("Pick one of your customers.")
             return render(request, "salescard/sales_share.html", context, status=400)
@@ -94,8 +105,13 @@ def sales_share(request: HttpRequest) -> HttpResponse:
             context["error"] = _("You have no smart card yet: ask a manager to create one in the admin.")
             return render(request, "salescard/sales_share.html", context, status=409)
         context["link"] = link
+        context["reissued"] = reissue
         context["link_url"] = request.build_absolute_uri(reverse("card", args=[link.token]))
-    return render(request, "salescard/sales_share.html", context)
+        # The QR code of the personal link itself (the card's own QR endpoint always shows the public link).
+        context["link_qr"] = segno.make(context["link_url"], error="m").svg_data_uri(scale=5, border=2)
+    response = render(request, "salescard/sales_share.html", context)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @require_GET

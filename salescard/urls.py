@@ -35,6 +35,8 @@ urlpatterns = [
     path("c/<str:token>/consent", card_views.card_consent, name="card-consent"),
     path("c/<str:token>/contact.vcf", card_views.card_vcard, name="card-vcard"),
     path("c/<str:token>/qr.svg", card_views.card_qr, name="card-qr"),
+    path("c/<str:token>/verify/send", card_views.card_verify_send, name="card-verify-send"),
+    path("c/<str:token>/verify", card_views.card_verify, name="card-verify"),
     path("speech/<str:token>.wav", card_views.card_speech, name="card-speech"),
     # The sales terminal.
     path("sales/", terminal_views.sales_inbox, name="sales-inbox"),
@@ -42,6 +44,11 @@ urlpatterns = [
     path("sales/logout/", LogoutView.as_view(next_page="sales-login"), name="sales-logout"),
     path("sales/conversations/<int:conversation_id>/", terminal_views.sales_conversation, name="sales-conversation"),
     path("sales/share/", terminal_views.sales_share, name="sales-share"),
+    path(
+        "sales/customers/<int:customer_id>/card-link/",
+        terminal_views.sales_reissue_link,
+        name="sales-reissue-link",
+    ),
     path("sales/calls/", terminal_views.sales_calls, name="sales-calls"),
     path("sales/calls/<int:call_id>/", terminal_views.sales_calls, name="sales-call"),
     # The IM profile sidebar.

@@ -12,6 +12,8 @@ async function post(url, body) {
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
       body: JSON.stringify(body),
       credentials: "same-origin",
+      // The page itself sends no referrer (its address holds the link); a same-origin post keeps its Origin header.
+      referrerPolicy: "same-origin",
     });
   } catch (error) {
     console.warn("card event not recorded", error);

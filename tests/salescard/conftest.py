@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
+from salescard.card_access import DEVICE_COOKIE, bind, new_device_id, signed_device
 from salescard.cards import issue_link
-from salescard.models import SmartCard
+from salescard.models import CardDevice, SmartCard
 
 
 @pytest.fixture
@@ -27,6 +29,20 @@ def card(salesperson):
 @pytest.fixture
 def link(card, customer, sofa):
     return issue_link(card, customer)
+
+
+@pytest.fixture
+def customer_client(link):
+    """The customer's own browser: bound to their personal link, as after its first opening."""
+    return bound_browser(link)
+
+
+def bound_browser(link, **kwargs) -> Client:
+    device = new_device_id()
+    bind(link, device, CardDevice.How.FIRST_OPEN)
+    browser = Client(**kwargs)
+    browser.cookies[DEVICE_COOKIE] = signed_device(device)
+    return browser
 
 
 @pytest.fixture

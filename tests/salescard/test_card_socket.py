@@ -11,14 +11,20 @@ from channels.testing import WebsocketCommunicator
 
 from dialogue.models import Conversation, HandOff, Message
 from salescard.asgi import application
+from salescard.card_access import DEVICE_COOKIE, bind, new_device_id, signed_device
 from salescard.cards import issue_link, revoke_link
-from salescard.models import SmartCard
+from salescard.models import CardDevice, SmartCard
 from salescard.services import assemble_card
 from tests.conftest import reseed_migrated_defaults
 from tests.factories import CustomerFactory, UserFactory, sofa_on_sale
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = [(b"origin", b"http://127.0.0.1")]
+BOUND_DEVICE: dict[str, str] = {}  # token → the customer's device id (their browser's cookie)
+
+
+def device_cookie(device: str) -> tuple[bytes, bytes]:
+    return b"cookie", f"{DEVICE_COOKIE}={signed_device(device)}".encode()
 
 
 def opened_card() -> tuple[str, int, int]:
@@ -31,11 +37,15 @@ def opened_card() -> tuple[str, int, int]:
     link = issue_link(card, customer)
     assembled = assemble_card(link)
     Conversation.objects.filter(pk=assembled.conversation.pk).update(product=product)
+    BOUND_DEVICE[link.token] = new_device_id()
+    bind(link, BOUND_DEVICE[link.token], CardDevice.How.FIRST_OPEN)
     return link.token, assembled.conversation.pk, salesperson.pk
 
 
 async def card_socket(token: str) -> WebsocketCommunicator:
-    socket = WebsocketCommunicator(application, f"/ws/card/{token}/", headers=ORIGIN)
+    """The customer's own browser (bound to the link) connects."""
+    headers = ORIGIN + ([device_cookie(BOUND_DEVICE[token])] if token in BOUND_DEVICE else [])
+    socket = WebsocketCommunicator(application, f"/ws/card/{token}/", headers=headers)
     connected, _ = await socket.connect()
     assert connected
     assert (await socket.receive_json_from())["type"] == "ready"

@@ -12,10 +12,12 @@ import vobject
 from django.urls import reverse
 
 from crm.models import BehaviorEvent, Consent, Customer
+from salescard.card_access import public_link
 from salescard.cards import issue_link, revoke_link
 from salescard.models import CardEvent, CardLink, CardVisit
 from salescard.tts import speech_url
 from tests.factories import CustomerFactory
+from tests.salescard.conftest import bound_browser
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +96,8 @@ def test_a_bad_notice_form_is_refused_and_creates_nobody(client, visitor_link, f
     assert Customer.objects.count() == before
 
 
-def test_card_events_are_stored_and_mirrored(client, link, customer, sofa):
+def test_card_events_are_stored_and_mirrored(customer_client, link, customer, sofa):
+    client = customer_client
     url = reverse("card-event", args=[link.token])
     response = client.post(url, {"kind": "tab_viewed", "detail": "products"}, content_type="application/json")
     assert response.status_code == 201
@@ -123,7 +126,8 @@ def test_bad_card_events_are_refused(client, link, payload):
     assert not CardEvent.objects.exists()
 
 
-def test_the_customer_can_grant_and_withdraw_usage_consent_on_the_card(client, link, customer):
+def test_the_customer_can_grant_and_withdraw_usage_consent_on_the_card(customer_client, link, customer):
+    client = customer_client
     url = reverse("card-consent", args=[link.token])
     assert client.post(url, {"usage_data": True}, content_type="application/json").status_code == 200
     assert customer.has_consent(Consent.Purpose.USAGE_DATA)
@@ -133,8 +137,8 @@ def test_the_customer_can_grant_and_withdraw_usage_consent_on_the_card(client, l
     assert customer.consents.count() == 2
 
 
-def test_the_vcard_is_version_3_with_the_chinese_name(client, link):
-    response = client.get(reverse("card-vcard", args=[link.token]))
+def test_the_vcard_is_version_3_with_the_chinese_name(customer_client, link):
+    response = customer_client.get(reverse("card-vcard", args=[link.token]))
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/vcard")
@@ -146,7 +150,9 @@ def test_the_vcard_is_version_3_with_the_chinese_name(client, link):
     assert card.email.value == "chenjing@example.cn"
     assert card.org.value == ["家居生活馆"]
     assert card.title.value == "高级顾问"
-    assert card.url.value.endswith(page_of(link))
+    # The contact file is passed on: it carries the card's public link, never the customer's personal one.
+    assert link.token not in response.content.decode()
+    assert card.url.value.endswith(page_of(public_link(link.card)))
     assert CardEvent.objects.filter(kind=CardEvent.Kind.CONTACT_SAVED).exists()
 
 
@@ -231,5 +237,5 @@ def test_a_manager_uploads_a_3d_face_in_the_admin_and_the_card_uses_it(client, m
     saved = client.post(url, {**form, "avatar_model": SimpleUploadedFile("head.glb", glb(MESH))})
     assert saved.status_code == 302
     card.refresh_from_db()
-    data = client.get(page_of(link)).content.decode()
+    data = bound_browser(link).get(page_of(link)).content.decode()  # the customer's phone, not the manager's
     assert card.avatar_model.url in data
