@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "salescard.axes_app.SignInLockoutsConfig",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -159,6 +161,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page (salescard/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "salescard.urls"
@@ -208,6 +212,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Users and authentication -----------------------------------------------------------------------
 AUTH_USER_MODEL = "crm.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out sign-in before a password is checked; it authenticates no one itself.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "crm.permissions.RoleBackend",
 ]
@@ -228,6 +234,21 @@ THROTTLE_CARD_CODES: tuple[int, int] = _read("THROTTLE_CARD_CODES", _rate, (5, 9
 THROTTLE_KIOSK_TOKENS: tuple[int, int] = _read("THROTTLE_KIOSK_TOKENS", _rate, (10, 600))
 THROTTLE_DEVICE_TOKENS: tuple[int, int] = _read("THROTTLE_DEVICE_TOKENS", _rate, (10, 600))
 THROTTLE_SIDEBAR_TOKENS: tuple[int, int] = _read("THROTTLE_SIDEBAR_TOKENS", _rate, (20, 600))
+# Sign-in throttling (django-axes, salescard/lockout.py) on the sales terminal, the admin and /api/auth/token/: after
+# N wrong passwords for one user name from one address, that pair is locked out for S seconds ("N/S"); a success
+# resets the count. Lockouts are listed in the admin ("Sign-in lockouts"), where deleting one unlocks at once.
+THROTTLE_SIGN_IN: tuple[int, int] = _read("THROTTLE_SIGN_IN", _rate, (5, 900))
+AXES_FAILURE_LIMIT = THROTTLE_SIGN_IN[0]
+AXES_COOLOFF_TIME = timedelta(seconds=THROTTLE_SIGN_IN[1])
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+# A wrong password during the lockout does not start the cool-off again: Retry-After stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "salescard.lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Axes reads the client's address from REMOTE_ADDR (django-ipware is not installed), like the guessing throttles:
+# behind a reverse proxy run Daphne with --proxy-headers, so that a client cannot pick its address.
+
 
 LANGUAGE_CODE: str = _read("LANGUAGE_CODE", str, "zh-hans")
 # Traditional Chinese (Hong Kong forms) is for Cantonese speakers; its catalogue is derived from the Simplified one.

@@ -8,11 +8,10 @@ from django.contrib import admin
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from branch import views as branch_views
 from crm import sidebar_views
-from salescard import card_views, media_views, terminal_views, views
+from salescard import card_views, lockout, media_views, terminal_views, views
 
 admin.site.site_header = settings.SITE_TITLE
 admin.site.site_title = settings.SITE_TITLE
@@ -22,7 +21,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/auth/token/", lockout.obtain_auth_token, name="api-token"),
     path("api/crm/", include("crm.urls")),
     path("api/intent/", include("intent.urls")),
     path("api/dialogue/", include("dialogue.urls")),
