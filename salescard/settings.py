@@ -152,9 +152,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "salescard.server_timing.server_timing",
     "django.middleware.security.SecurityMiddleware",
+    "salescard.security_headers.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "salescard.security_headers.content_security_policy",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -225,7 +225,6 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
-# --- Internationalisation (X4) ----------------------------------------------------------------------
 # Guessing throttles (salescard/throttle.py): at most N failures per client in a window of S seconds ("N/S"); the
 # client is then refused (429) until the window ends. Card link tokens, card verification codes (SMS), kiosk
 # tokens (ticket API), watch tokens (/ws/wearable/) and IM sidebar links.
@@ -249,7 +248,7 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # Axes reads the client's address from REMOTE_ADDR (django-ipware is not installed), like the guessing throttles:
 # behind a reverse proxy run Daphne with --proxy-headers, so that a client cannot pick its address.
 
-
+# --- Internationalisation (X4) ----------------------------------------------------------------------
 LANGUAGE_CODE: str = _read("LANGUAGE_CODE", str, "zh-hans")
 # Traditional Chinese (Hong Kong forms) is for Cantonese speakers; its catalogue is derived from the Simplified one.
 LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
@@ -291,7 +290,6 @@ else:
         }
     }
 
-CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 # The cache holds the guessing throttle's counters (salescard/throttle.py): per process on the embedded default,
 # shared by every web process in Redis.
 if EMBEDDED:
@@ -299,6 +297,7 @@ if EMBEDDED:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = EMBEDDED
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_QUEUES_NAMES = ("default", "inference", "speech", "training")
@@ -427,12 +426,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the emotion choices that several serializers share (otherwise check --deploy warns).
+    "ENUM_NAME_OVERRIDES": {"EmotionEnum": "dialogue.models.Emotion"},
 }
 
 # --- Security ---------------------------------------------------------------------------------------
+# With DEBUG off every HTTPS protection is on by default (``manage.py check --deploy`` is clean); the .env that
+# ``make run`` writes for plain local HTTP turns the HTTPS-only ones off. With DEBUG on they are off: a developer's
+# server speaks plain HTTP.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "salescard.error_views.csrf_failure"
 SESSION_COOKIE_SECURE: bool = not DEBUG and _read("SESSION_COOKIE_SECURE", _bool, True)
@@ -489,9 +494,3 @@ LOGGING = {
 
 # Referenced in admin titles.
 SITE_TITLE = _("SalesCard")
-    # One name for the emotion choices that several serializers share (otherwise check --deploy warns).
-    "ENUM_NAME_OVERRIDES": {"EmotionEnum": "dialogue.models.Emotion"},
-# With DEBUG off every HTTPS protection is on by default (``manage.py check --deploy`` is clean); the .env that
-# ``make run`` writes for plain local HTTP turns the HTTPS-only ones off. With DEBUG on they are off: a developer's
-# server speaks plain HTTP.
-SECURE_REFERRER_POLICY = "same-origin"
