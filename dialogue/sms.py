@@ -1,11 +1,14 @@
 """Text messages for hand-offs (SPEC S13): a small interface, so an SMS gateway can be plugged in by settings.
 
 ``SMS_BACKEND`` names a class with ``send(phone, text) -> str``; the default prints the message to the log,
-which is what a product without a gateway contract can honestly do.
+which is what a product without a gateway contract can honestly do. ``FileSmsBackend`` appends each message as a
+JSON line to ``SMS_OUTBOX_FILE`` instead, so that another process (a browser test, a developer) can read the
+one-time codes a server sent.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Protocol
 
@@ -35,3 +38,17 @@ class ConsoleSmsBackend:
 
 def sms_backend() -> SmsBackend:
     return import_string(settings.SMS_BACKEND)()
+
+
+class FileSmsBackend:
+    """Appends ``{"phone", "text", "sent_at"}`` as one JSON line per message to ``SMS_OUTBOX_FILE``."""
+
+    def send(self, phone: str, text: str) -> str:
+        from django.utils import timezone
+
+        path = settings.SMS_OUTBOX_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps({"phone": phone, "text": text, "sent_at": timezone.now().isoformat()}, ensure_ascii=False)
+        with path.open("a", encoding="utf-8") as outbox:
+            outbox.write(line + "\n")
+        return "written"

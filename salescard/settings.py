@@ -343,6 +343,8 @@ EMAIL_USE_TLS: bool = bool(_email.get("EMAIL_USE_TLS"))
 EMAIL_USE_SSL: bool = bool(_email.get("EMAIL_USE_SSL"))
 DEFAULT_FROM_EMAIL: str = _read("DEFAULT_FROM_EMAIL", str, "SalesCard <noreply@salescard.example>")
 SMS_BACKEND: str = _read("SMS_BACKEND", str, "dialogue.sms.ConsoleSmsBackend")
+# Where dialogue.sms.FileSmsBackend writes the messages it "sends" (one JSON line each).
+SMS_OUTBOX_FILE: Path = _read("SMS_OUTBOX_FILE", _path, DATA_DIR / "sms-outbox.jsonl")
 
 # --- The smart card (SPEC S8–S14) -------------------------------------------------------------------
 # Speech engine (dotted path of a salescard.tts.SpeechEngine) and where rendered audio is cached.

@@ -98,15 +98,17 @@ def _answers(url: str) -> bool:
         return False
 
 
+def daphne_command(port: int) -> list[str]:
+    """Daphne as ``make run`` starts it: ``--verbosity 0`` turns off Daphne's own access log, which would print every
+    path with its token; the project writes a redacted one instead (salescard/log_redaction.py)."""
+    return [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "--verbosity", "0", "salescard.asgi:application"]
+
+
 @contextmanager
 def daphne_server(**env: str) -> Iterator[str]:
     """A Daphne process serving the project; yields its base URL."""
     port = free_port()
-    server = ServerProcess(
-        "daphne",
-        [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "salescard.asgi:application"],
-        server_env(**env),
-    )
+    server = ServerProcess("daphne", daphne_command(port), server_env(**env))
     base_url = f"http://127.0.0.1:{port}"
     try:
         server.wait_until(lambda: _answers(f"{base_url}/healthz"), what="answering /healthz")
