@@ -486,11 +486,17 @@ CONTENT_SECURITY_POLICY: dict[str, str] = {
 DEMO_MANAGER_USERNAME: str = _read("DEMO_MANAGER_USERNAME", str, "manager")
 DEMO_MANAGER_PASSWORD: str = _read("DEMO_MANAGER_PASSWORD", str, "")
 
+# Every handler carries the redaction filter: no card or sidebar token, no Authorization value reaches a log
+# (salescard/log_redaction.py). The access log is ours (logger salescard.access), Daphne's is off (--verbosity 0).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "salescard.log_redaction.RedactingFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
+    # Django's default handlers for its "django" logger (a bare console one, and error mails to ADMINS) would write
+    # past the filter: its records go to the root handler like every other.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
     "root": {"handlers": ["console"], "level": _read("LOG_LEVEL", lambda v: v.upper(), "INFO")},
 }
 

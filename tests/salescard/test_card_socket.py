@@ -235,3 +235,56 @@ async def test_the_sales_socket_refuses_strangers_and_other_peoples_conversation
     answer = await other.receive_json_from(timeout=5)
     assert answer["type"] == "error"
     await other.disconnect()
+
+
+async def test_a_browser_not_bound_to_the_link_is_refused_with_4403() -> None:
+    token, _, _ = await sync_to_async(opened_card)()
+    for headers in (ORIGIN, ORIGIN + [device_cookie("a-device-nobody-bound")], ORIGIN + [(b"cookie", b"x=1")]):
+        stranger = WebsocketCommunicator(application, f"/ws/card/{token}/", headers=headers)
+        await stranger.connect()
+        assert (await stranger.receive_output(timeout=2))["code"] == 4403
+    forged = f"{DEVICE_COOKIE}={BOUND_DEVICE[token]}".encode()  # the device id without the server's signature
+    stranger = WebsocketCommunicator(application, f"/ws/card/{token}/", headers=ORIGIN + [(b"cookie", forged)])
+    await stranger.connect()
+    assert (await stranger.receive_output(timeout=2))["code"] == 4403
+
+
+async def test_unknown_tokens_from_one_client_are_closed_with_4429(settings) -> None:
+    settings.THROTTLE_CARD_TOKENS = (2, 600)
+    codes = []
+    for n in range(3):
+        guess = WebsocketCommunicator(application, f"/ws/card/guess-{n}/", headers=ORIGIN)
+        await guess.connect()
+        codes.append((await guess.receive_output(timeout=2))["code"])
+    assert codes == [4404, 4404, 4429]
+
+
+async def test_writing_after_the_salesperson_closed_the_chat_starts_a_new_conversation() -> None:
+    token, conversation_id, salesperson_id = await sync_to_async(opened_card)()
+    await sync_to_async(Conversation.objects.filter(pk=conversation_id).update)(state=Conversation.State.CLOSED)
+    terminal = WebsocketCommunicator(application, "/ws/sales/", headers=ORIGIN)
+    terminal.scope["user"] = await sync_to_async(UserFactory._meta.model.objects.get)(pk=salesperson_id)
+    assert (await terminal.connect())[0]
+
+    socket = await card_socket(token)
+    frames = await say(socket, "沙发有几年质保？")
+    state = next(f for f in frames if f["type"] == "state")
+    assert state["state"] == "bot"
+    assert [f["message"]["sender"] for f in frames if f["type"] == "message"][:1] == ["customer"]
+    fresh = await sync_to_async(
+        lambda: Conversation.objects.filter(card_visits__link__token=token).exclude(pk=conversation_id).distinct().get()
+    )()
+    old = await sync_to_async(Conversation.objects.get)(pk=conversation_id)
+    assert old.state == Conversation.State.CLOSED and fresh.state == Conversation.State.BOT
+    assert await sync_to_async(fresh.messages.filter(sender="customer").count)() == 1
+    assert not await sync_to_async(old.messages.filter(text="沙发有几年质保？").exists)()
+    inbox = await frames_until(terminal, "conversation")
+    assert inbox[-1]["conversation"]["id"] == fresh.pk  # the terminal lists the new conversation
+    await socket.disconnect()
+    await terminal.disconnect()
+
+    again = await card_socket(token)  # a reconnecting card follows the new conversation
+    await again.send_json_to({"action": "resume", "after": 0})
+    resumed = await frames_until(again, "message")
+    assert resumed[-1]["message"]["text"] == "沙发有几年质保？"
+    await again.disconnect()
