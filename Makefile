@@ -61,9 +61,11 @@ setup-dev: $(VENV)/.dev
 
 # --- The embedded default: one Daphne process, SQLite, in-memory channel layer, eager Celery -------
 # DEBUG is off (.env): static files through whitenoise from collectstatic's folder, the product's error pages.
+# Daphne's own access log (stdout, past the logging system) would print every card and sidebar token: --verbosity 0
+# turns it off, and the project writes a redacted access log instead (salescard/log_redaction.py).
 run: setup
 	@echo "SalesCard on http://$(HOST):$(PORT)/admin/"
-	$(BIN)/daphne -b $(HOST) -p $(PORT) salescard.asgi:application
+	$(BIN)/daphne -b $(HOST) -p $(PORT) --verbosity 0 salescard.asgi:application
 
 # --- Tests: lint, unit + e2e on the embedded default, then integration on real PostgreSQL + Redis --
 test: setup-dev $(VENDOR)
@@ -86,7 +88,7 @@ run-distributed: $(VENV)/.runtime .env $(VENDOR)
 	$(BIN)/celery -A salescard worker -Q speech -c 1 -n speech@%h -l info & \
 	$(BIN)/celery -A salescard worker -Q training -c 1 -n training@%h -l info & \
 	trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/daphne -b $(HOST) -p $(PORT) salescard.asgi:application
+	$(BIN)/daphne -b $(HOST) -p $(PORT) --verbosity 0 salescard.asgi:application
 
 messages: setup-dev
 	$(MANAGE) makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=static/vendor
