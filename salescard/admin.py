@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.admin import RecordOnlyMixin
 from salescard.cards import new_token, revoke_link
-from salescard.models import CardEvent, CardLink, CardVisit, PipelineProbe, SmartCard
+from salescard.models import CardDevice, CardEvent, CardLink, CardVisit, PipelineProbe, SmartCard
 
 
 @admin.register(PipelineProbe)
@@ -29,14 +29,31 @@ class SmartCardAdmin(admin.ModelAdmin):
     autocomplete_fields = ["salesperson"]
 
 
+class CardDeviceInline(admin.TabularInline):
+    """The browsers bound to a personal link (X3); deleting one makes that browser verify again."""
+
+    model = CardDevice
+    extra = 0
+    fields = ["how", "bound_at"]
+    readonly_fields = ["how", "bound_at"]
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
 @admin.register(CardLink)
 class CardLinkAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "created_at", "expires_at", "revoked_at", "live"]
+    inlines = [CardDeviceInline]
+    list_display = ["__str__", "created_at", "expires_at", "revoked_at", "live", "devices"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["customer__name", "card__display_name"]
     autocomplete_fields = ["card", "customer"]
     readonly_fields = ["token", "created_at", "revoked_at"]
     actions = ["revoke"]
+
+    @admin.display(description=_("bound devices"))
+    def devices(self, link: CardLink) -> int:
+        return link.devices.count()
 
     @admin.display(description=_("live"), boolean=True)
     def live(self, link: CardLink) -> bool:

@@ -290,3 +290,30 @@ def test_closed_is_closed_for_the_salesperson(client, link, customer, salesperso
     assert "closed" in english.json()["detail"]
     conversation.refresh_from_db()
     assert conversation.state == Conversation.State.CLOSED and conversation.messages.count() == messages
+
+
+def test_the_terminal_marks_a_closed_chat_and_the_new_one_that_follows(client, link, customer, salesperson):
+    from salescard.card_access import bind
+    from salescard.card_chat import continue_session, open_session
+
+    first = assemble_card(link).conversation
+    Conversation.objects.filter(pk=first.pk).update(state=Conversation.State.CLOSED)
+    device = "the-customers-phone"
+    bind(link, device, CardDevice.How.FIRST_OPEN)
+    fresh = continue_session(open_session(link.token, device))
+    assert fresh.conversation_id != first.pk
+
+    client.force_login(salesperson)
+    closed_page = client.get(reverse("sales-conversation", args=[first.pk])).content.decode()
+    assert 'data-state="closed"' in closed_page and 'id="closed-note"' in closed_page
+    new_page = client.get(reverse("sales-conversation", args=[fresh.conversation_id])).content.decode()
+    assert 'id="previous"' in new_page and reverse("sales-conversation", args=[first.pk]) in new_page
+    inbox = client.get(reverse("sales-inbox")).content.decode()
+    assert f"/sales/conversations/{fresh.conversation_id}/" in inbox
+
+
+def test_the_admin_lists_the_browsers_bound_to_a_link(client, link, manager):
+    bound_browser(link)
+    client.force_login(manager)
+    page = client.get(reverse("admin:salescard_cardlink_change", args=[link.pk])).content.decode()
+    assert "首次打开" in page or "First opening" in page
