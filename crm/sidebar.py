@@ -11,6 +11,10 @@ Signed tokens (Django's signing, salted per use):
   travels in the URL the IM client opens in its side panel;
 - the page trades it for an *access token* (12 hours) that its API calls and socket carry, because a third-party
   frame has no session cookie. Both name one staff member and one customer and grant nothing more.
+
+Both are HMAC-signed (verified in constant time by Django's signing) and expire. They also carry a fingerprint of
+the staff member's credentials (Django's session auth hash, as sessions do): deactivating the staff member, or
+changing their password, revokes every sidebar token they hold at once; rotating ``SECRET_KEY`` revokes all.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.paginator import Paginator
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from crm.access import customers_visible_to
@@ -45,12 +50,19 @@ DECIDED_FACTS_SHOWN = 10
 
 
 # --- Tokens ----------------------------------------------------------------------------------------------------------
+def _credentials_mark(staff: User) -> str:
+    """Changes when the staff member's password does, so that a new password revokes their sidebar tokens."""
+    return staff.get_session_auth_hash()[:16]
+
+
 def issue_link_token(staff: User, customer: Customer) -> str:
-    return signing.dumps({"s": staff.pk, "c": customer.pk}, salt=LINK_SALT, compress=True)
+    grant = {"s": staff.pk, "c": customer.pk, "v": _credentials_mark(staff)}
+    return signing.dumps(grant, salt=LINK_SALT, compress=True)
 
 
 def issue_access_token(staff: User, customer: Customer) -> str:
-    return signing.dumps({"s": staff.pk, "c": customer.pk}, salt=ACCESS_SALT, compress=True)
+    grant = {"s": staff.pk, "c": customer.pk, "v": _credentials_mark(staff)}
+    return signing.dumps(grant, salt=ACCESS_SALT, compress=True)
 
 
 def read_token(token: str, *, link: bool) -> tuple[User, int] | None:
@@ -63,7 +75,9 @@ def read_token(token: str, *, link: bool) -> tuple[User, int] | None:
     except signing.BadSignature:  # SignatureExpired is one too
         return None
     staff = User.objects.filter(pk=grant.get("s"), is_active=True).first()
-    return (staff, int(grant.get("c"))) if staff else None
+    if staff is None or not constant_time_compare(str(grant.get("v", "")), _credentials_mark(staff)):
+        return None
+    return staff, int(grant.get("c"))
 
 
 def visible_customer(user: User, customer_id: int) -> Customer | None:

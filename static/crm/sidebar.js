@@ -4,6 +4,12 @@
 (() => {
   "use strict";
   const data = JSON.parse(document.getElementById("sidebar-data").textContent);
+  // The link token has been traded for the page's access token: take it out of the address bar and the history.
+  if (new URLSearchParams(location.search).has("t")) {
+    const url = new URL(location.href);
+    url.searchParams.delete("t");
+    history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
   const L = JSON.parse(document.getElementById("sidebar-labels").textContent);
   const $ = (id) => document.getElementById(id);
   const root = $("sidebar");

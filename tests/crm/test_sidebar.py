@@ -231,6 +231,21 @@ def test_the_nth_bad_or_expired_sidebar_link_is_429_and_a_good_one_works_after_t
     assert client.get(f"/sidebar/?t={issue_link_token(colleague, shared)}").status_code == 200
 
 
+def test_a_new_password_or_a_deactivated_account_revokes_sidebar_tokens(shared, colleague, client, api_client):
+    link, access = issue_link_token(colleague, shared), issue_access_token(colleague, shared)
+    colleague.set_password("a-brand-new-passphrase")
+    colleague.save()
+    assert client.get(f"/sidebar/?t={link}").status_code == 401
+    api_client.credentials(HTTP_AUTHORIZATION=f"Sidebar {access}")
+    assert api_client.get(api(shared.pk)).status_code == 401
+
+    fresh = issue_link_token(colleague, shared)
+    assert client.get(f"/sidebar/?t={fresh}").status_code == 200
+    colleague.is_active = False
+    colleague.save()
+    assert client.get(f"/sidebar/?t={fresh}").status_code == 401
+
+
 def test_the_page_for_signed_in_staff(shared, colleague, stranger, client):
     assert client.get(f"/sidebar/customers/{shared.pk}/").status_code == 302
     client.force_login(colleague)

@@ -59,6 +59,7 @@ def test_two_sidebars_stay_in_sync_and_an_outsider_is_refused(browser) -> None:
             page = context.new_page()
             page.goto(f"{base_url}/sidebar/?t={issue_link_token(member, customer)}")
             page.wait_for_selector("#sidebar[data-state=live]")
+            assert page.url == f"{base_url}/sidebar/"  # the link token is gone from the address bar and history
             pages[member.username] = page
         chen_page, liu_page = pages["sales_chen"], pages["sales_liu"]
         assert "王芳" in chen_page.inner_text("#name")
