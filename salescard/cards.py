@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import secrets
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -42,7 +43,12 @@ def new_token() -> str:
 def issue_link(
     card: SmartCard, customer: Customer | None = None, *, valid_for: datetime.timedelta | None = None
 ) -> CardLink:
-    """The customer's live personal link for this card (created when there is none), or a new generic link."""
+    """The customer's live personal link for this card (created when there is none), or a new generic link.
+
+    A personal link expires after ``CARD_LINK_VALID_DAYS`` unless ``valid_for`` says otherwise (sharing it again
+    then issues a fresh one); a generic (public) link is a business card and has no expiry unless given one."""
+    if valid_for is None and customer is not None:
+        valid_for = datetime.timedelta(days=settings.CARD_LINK_VALID_DAYS)
     expires_at = timezone.now() + valid_for if valid_for else None
     with transaction.atomic():
         if customer is not None:

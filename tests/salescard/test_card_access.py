@@ -317,3 +317,16 @@ def test_the_admin_lists_the_browsers_bound_to_a_link(client, link, manager):
     client.force_login(manager)
     page = client.get(reverse("admin:salescard_cardlink_change", args=[link.pk])).content.decode()
     assert "首次打开" in page or "First opening" in page
+
+
+def test_a_personal_link_expires_and_sharing_it_again_issues_a_new_one(link, card, customer, settings):
+    from salescard.cards import issue_link
+
+    assert link.expires_at is not None
+    days = (link.expires_at - link.created_at).days
+    assert settings.CARD_LINK_VALID_DAYS - 1 <= days <= settings.CARD_LINK_VALID_DAYS
+    assert public_link(card).expires_at is None
+    CardLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert Client().get(page_of(link)).status_code == 410
+    fresh = issue_link(card, customer)
+    assert fresh.pk != link.pk and Client().get(page_of(fresh)).status_code == 200
