@@ -356,11 +356,11 @@ CARD_INTENT_MAX_AGE_HOURS: int = _read("CARD_INTENT_MAX_AGE_HOURS", _positive_in
 CARD_CONVERSATION_IDLE_HOURS: int = _read("CARD_CONVERSATION_IDLE_HOURS", _positive_int, 12)
 # Chat rate limit per card link: at most N customer messages in a sliding window of S seconds ("N/S").
 CARD_CHAT_RATE: tuple[int, int] = _read("CARD_CHAT_RATE", _rate, (12, 60))
+# A personal card link expires after this many days (sharing it again issues a new one); public links do not.
+CARD_LINK_VALID_DAYS: int = _read("CARD_LINK_VALID_DAYS", _positive_int, 365)
 # "是本人？": a personal link opened on an unbound browser offers a code sent to the customer's phone. A code lives
 # CARD_CODE_SECONDS and allows CARD_CODE_TRIES wrong tries; at most CARD_CODES_PER_HOUR codes per link an hour, one per
 # CARD_CODE_INTERVAL_SECONDS.
-# A personal card link expires after this many days (sharing it again issues a new one); public links do not.
-CARD_LINK_VALID_DAYS: int = _read("CARD_LINK_VALID_DAYS", _positive_int, 365)
 CARD_CODE_SECONDS: int = _read("CARD_CODE_SECONDS", _positive_int, 600)
 CARD_CODE_TRIES: int = _read("CARD_CODE_TRIES", _positive_int, 5)
 CARD_CODES_PER_HOUR: int = _read("CARD_CODES_PER_HOUR", _positive_int, 5)
