@@ -18,6 +18,8 @@ stop() {
   set +e
   [ -f "$STATE/pg/data/postmaster.pid" ] && "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$STATE/pg/data" -m immediate -w stop >/dev/null
   [ -f "$STATE/redis.pid" ] && kill "$(cat "$STATE/redis.pid")" 2>/dev/null
+  # Whatever else answers on the port (a Redis that a test started again there): nothing outlives the command.
+  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1
   rm -rf "$STATE"
 }
 trap stop EXIT

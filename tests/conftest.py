@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from rest_framework.test import APIClient
 
 from tests.factories import CustomerFactory, FAQFactory, ProductCategoryFactory, ProductFactory, UserFactory
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Stop every server process a test started and did not stop (a failed or interrupted test's): a run leaves
+    nothing behind. scripts/run-tests.sh checks that afterwards too."""
+    servers = sys.modules.get("tests.servers")
+    left = servers.stop_leftover_processes() if servers else []
+    if left:
+        print(f"\nStopped processes that tests left running: {', '.join(left)}", file=sys.stderr)
 
 
 @pytest.fixture(autouse=True)

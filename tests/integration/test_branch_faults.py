@@ -1,16 +1,14 @@
 """Redis restarting while watches are connected: the kiosk still takes tickets (stored in PostgreSQL, analysed
-without the broker), the watches reconnect, and every open task reaches them."""
+without the broker), the watches reconnect, and every open task reaches them.
+
+The test restarts a Redis of its own (the servers it starts use it), not the session's: the other tests keep theirs,
+and the restarted process is stopped when the test ends (tests/servers.py tracks it until then)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import tempfile
-import time
 import urllib.request
-from urllib.parse import urlparse
 
 import pytest
 import websockets
@@ -19,34 +17,9 @@ from branch.models import Branch, Task
 from branch.tokens import issue_kiosk_token, register_wearable
 from tests.conftest import reseed_migrated_defaults
 from tests.factories import CustomerFactory, UserFactory, sofa_on_sale
-from tests.servers import celery_worker, daphne_server
+from tests.servers import celery_worker, daphne_server, redis_server
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def redis_port() -> int:
-    return urlparse(os.environ["REDIS_URL"]).port
-
-
-def stop_redis() -> None:
-    subprocess.run(["redis-cli", "-p", str(redis_port()), "shutdown", "nosave"], capture_output=True, check=False)
-    for _ in range(50):
-        if subprocess.run(["redis-cli", "-p", str(redis_port()), "ping"], capture_output=True).returncode != 0:
-            return
-        time.sleep(0.1)
-
-
-def start_redis() -> None:
-    folder = tempfile.mkdtemp(prefix="redis-restart-")
-    subprocess.run(
-        ["redis-server", "--port", str(redis_port()), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--daemonize", "yes", "--dir", folder, "--pidfile", f"{folder}/redis.pid"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    for _ in range(50):
-        if subprocess.run(["redis-cli", "-p", str(redis_port()), "ping"], capture_output=True).returncode == 0:
-            return
-        time.sleep(0.1)
 
 
 def post_ticket(base_url: str, kiosk_token: str, number: str) -> tuple[int, dict]:
@@ -87,37 +60,38 @@ def test_watches_get_every_open_task_after_redis_restarts() -> None:
     wearable.save()
     CustomerFactory(phone="13912345678")
 
-    try:
-        with daphne_server() as base_url, celery_worker(queues="default,inference"):
-            url = base_url.replace("http", "ws") + "/ws/wearable/"
+    with (
+        redis_server() as own_redis,
+        daphne_server(REDIS_URL=own_redis.url) as base_url,
+        celery_worker(queues="default,inference", REDIS_URL=own_redis.url),
+    ):
+        url = base_url.replace("http", "ws") + "/ws/wearable/"
 
-            async def scenario() -> list[int]:
-                ws = await connect_watch(url, base_url, token)
-                await asyncio.to_thread(stop_redis)
-                status, answer = await asyncio.to_thread(post_ticket, base_url, kiosk_token, "R001")
-                assert status == 201
-                await asyncio.to_thread(start_redis)
-                await ws.close()
-                got: list[int] = []
-                async with asyncio.timeout(60):
-                    while answer["task"] not in got:
-                        # Like the watch app: a connection the server drops (its Redis pool meeting the restart)
-                        # is opened again after a pause.
-                        back = await connect_watch(url, base_url, token)
-                        try:
-                            while answer["task"] not in got:
-                                frame = json.loads(await back.recv())
-                                if frame["type"] == "task":
-                                    got.append(frame["task"]["id"])
-                        except websockets.exceptions.ConnectionClosed:
-                            await asyncio.sleep(0.5)
-                        finally:
-                            await back.close()
-                return got
+        async def scenario() -> list[int]:
+            ws = await connect_watch(url, base_url, token)
+            await asyncio.to_thread(own_redis.stop)
+            status, answer = await asyncio.to_thread(post_ticket, base_url, kiosk_token, "R001")
+            assert status == 201
+            await asyncio.to_thread(own_redis.start)
+            await ws.close()
+            got: list[int] = []
+            async with asyncio.timeout(60):
+                while answer["task"] not in got:
+                    # Like the watch app: a connection the server drops (its Redis pool meeting the restart)
+                    # is opened again after a pause.
+                    back = await connect_watch(url, base_url, token)
+                    try:
+                        while answer["task"] not in got:
+                            frame = json.loads(await back.recv())
+                            if frame["type"] == "task":
+                                got.append(frame["task"]["id"])
+                    except websockets.exceptions.ConnectionClosed:
+                        await asyncio.sleep(0.5)
+                    finally:
+                        await back.close()
+            return got
 
-            received = asyncio.run(scenario())
-    finally:
-        start_redis()  # leave the service running for the tests after this one
+        received = asyncio.run(scenario())
 
     task = Task.objects.get(ticket__number="R001")
     assert task.pk in received and task.analysed_at is not None
