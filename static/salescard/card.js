@@ -282,8 +282,8 @@ function connect() {
     }
   });
   socket.addEventListener("close", (event) => {
-    if (event.code === 4404 || event.code === 4410) {
-      location.reload(); // the page explains that the link is gone
+    if (event.code === 4403 || event.code === 4404 || event.code === 4410) {
+      location.reload(); // the page explains: the link is gone, or this browser must confirm it is the customer's
       return;
     }
     retry = Math.min(retry + 1, 6);
