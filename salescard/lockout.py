@@ -19,11 +19,11 @@ from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from salescard.api_tokens import token_for
 from salescard.throttle import wait_message
 
 
@@ -72,8 +72,7 @@ class ObtainAuthTokenView(ObtainAuthToken):
         user = serializer.validated_data["user"]
         # A token is a sign-in: axes resets the failures and logs the access (and Django records last_login).
         user_logged_in.send(sender=type(user), request=request, user=user)
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": token_for(user).key})
 
 
 obtain_auth_token = ObtainAuthTokenView.as_view()

@@ -405,10 +405,12 @@ IM_CHAT_LINK_TEMPLATE: str = _read("IM_CHAT_LINK_TEMPLATE", str, "wxwork://messa
 CRM_EXTRACT_IN_BACKGROUND: bool = _read("CRM_EXTRACT_IN_BACKGROUND", _bool, True)
 
 # --- REST API ---------------------------------------------------------------------------------------
+# An API token (POST /api/auth/token/) is refused after this many days; the next sign-in issues a new one.
+API_TOKEN_DAYS: int = _read("API_TOKEN_DAYS", _positive_int, 30)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated API call answers 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "salescard.api_tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["crm.permissions.IsStaffMember"],

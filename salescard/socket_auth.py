@@ -11,12 +11,9 @@ from django.contrib.auth.models import AnonymousUser
 
 @database_sync_to_async
 def _user_for_token(key: str):
-    from rest_framework.authtoken.models import Token
+    from salescard.api_tokens import user_for_key
 
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
-        return AnonymousUser()
-    return token.user
+    return user_for_key(key) or AnonymousUser()
 
 
 def _token_from_headers(headers: list[tuple[bytes, bytes]]) -> str | None:

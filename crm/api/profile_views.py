@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -23,6 +23,7 @@ from crm.models import Customer, ProfileFact
 from crm.privacy import erase_customer, export_customer
 from crm.profile import ProfileError, add_tag, confirm_fact, edit_profile, reject_fact, remove_tag
 from crm.sidebar import history, sections, timeline_section, visible_customer
+from salescard.api_tokens import ExpiringTokenAuthentication
 
 
 class WorksWithCustomers(BasePermission):
@@ -59,7 +60,7 @@ ANY_OBJECT = inline_serializer("SidebarSections", {"profile": serializers.DictFi
 
 
 class CustomerProfileViewSet(ViewSet):
-    authentication_classes = [TokenAuthentication, SessionAuthentication, SidebarTokenAuthentication]
+    authentication_classes = [ExpiringTokenAuthentication, SessionAuthentication, SidebarTokenAuthentication]
     permission_classes = [WorksWithCustomers]
 
     def _customer(self, request: Request, pk: str) -> Customer:
