@@ -14,8 +14,9 @@ from django.test import Client
 
 from crm.models import User
 from dialogue.models import HandOff, Message
+from salescard.card_access import DEVICE_COOKIE, bind, signed_device
 from salescard.cards import issue_link
-from salescard.models import SmartCard
+from salescard.models import CardDevice, SmartCard
 from salescard.services import assemble_card
 from tests.conftest import reseed_migrated_defaults
 from tests.factories import CustomerFactory, sofa_on_sale
@@ -54,6 +55,8 @@ def test_hand_off_crosses_servers_through_redis_and_the_reply_reaches_the_card()
     sofa_on_sale(code="sofa-card")
     link = issue_link(card, CustomerFactory(owner=salesperson))
     conversation_id = assemble_card(link).conversation.pk
+    bind(link, "customer-phone", CardDevice.How.FIRST_OPEN)
+    device = f"{DEVICE_COOKIE}={signed_device('customer-phone')}"
     browser = Client()
     browser.force_login(salesperson)
     cookie = f"sessionid={browser.cookies['sessionid'].value}"
@@ -64,10 +67,14 @@ def test_hand_off_crosses_servers_through_redis_and_the_reply_reaches_the_card()
             card_url = card_server.replace("http", "ws") + f"/ws/card/{link.token}/"
             desk_url = desk_server.replace("http", "ws") + "/ws/sales/"
             async with (
-                websockets.connect(card_url, additional_headers={"Origin": card_server}) as customer,
+                websockets.connect(card_url, additional_headers={"Origin": card_server, "Cookie": device}) as customer,
                 websockets.connect(desk_url, additional_headers={"Origin": desk_server, "Cookie": cookie}) as desk,
             ):
                 await frame_of(customer, "ready")
+                async with websockets.connect(card_url, additional_headers={"Origin": card_server}) as stranger:
+                    with pytest.raises(websockets.ConnectionClosed) as refused:
+                        await stranger.recv()
+                    assert refused.value.rcvd.code == 4403  # the link forwarded to a browser not bound to it
                 await desk.send(json.dumps({"action": "watch", "conversation": conversation_id, "after": 0}))
                 await customer.send(json.dumps({"action": "say", "text": "太贵了，质量也很差，我非常不满意！"}))
                 assert (await frame_of(customer, "state"))["state"] == "waiting"
