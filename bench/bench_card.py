@@ -35,6 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from demo_database import ROOT, set_up_demo_database  # noqa: E402
 
 CHAT = ("多少钱？", "可以分期吗？", "质保几年？")
+# Every personal link is bound to this one browser (issue 16): the load opens the customer's full card, as a
+# customer's own phone does, not the "是本人？" page a stranger gets.
+BENCH_DEVICE = "bench-customer-browser"
+COOKIE: dict[str, str] = {}  # set by main() before the load processes fork
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -62,7 +66,8 @@ async def _client(host: str, port: int, paths: list[str], deadline: float, out: 
         path = paths[i % len(paths)]
         i += 1
         started = time.perf_counter()
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n".encode())
+        cookie = f"Cookie: {COOKIE['header']}\r\n" if COOKIE else ""
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{cookie}Connection: keep-alive\r\n\r\n".encode())
         await writer.drain()
         head = await reader.readuntil(b"\r\n\r\n")
         await _read_body(reader, head)
@@ -120,9 +125,12 @@ async def chat_round_trips(port: int, token: str, questions: list[str], count: i
     from dialogue.models import Conversation
     from salescard.card_chat import open_session
 
-    session = await asyncio.to_thread(open_session, token)
+    session = await asyncio.to_thread(open_session, token, BENCH_DEVICE)
     timings = []
-    async with websockets.connect(f"ws://127.0.0.1:{port}/ws/card/{token}/", origin="http://127.0.0.1") as ws:
+    url = f"ws://127.0.0.1:{port}/ws/card/{token}/"
+    async with websockets.connect(
+        url, origin="http://127.0.0.1", additional_headers=COOKIE and {"Cookie": COOKIE["header"]}
+    ) as ws:
         assert json.loads(await ws.recv())["type"] == "ready"
         for i in range(count):
             started = time.perf_counter()
@@ -143,7 +151,8 @@ async def chat_round_trips(port: int, token: str, questions: list[str], count: i
 
 # --- page weight ----------------------------------------------------------------------------------------
 def page_weight(base: str, token: str) -> dict[str, int]:
-    html = urllib.request.urlopen(f"{base}/c/{token}/").read()
+    request = urllib.request.Request(f"{base}/c/{token}/", headers={"Cookie": COOKIE["header"]})
+    html = urllib.request.urlopen(request).read()
     assets = re.findall(rb'(?:src|href|data-avatar)="(/static/[^"]+\.(?:js|css))"', html)
     sizes = {"html": len(gzip.compress(html, 9))}
     seen = set()
@@ -167,7 +176,7 @@ def questions_about(token: str) -> list[str]:
     from dialogue.models import Conversation as Chat
     from salescard.card_chat import open_session
 
-    product = Chat.objects.select_related("product").get(pk=open_session(token).conversation_id).product
+    product = Chat.objects.select_related("product").get(pk=open_session(token, BENCH_DEVICE).conversation_id).product
     faqs = FAQ.objects.filter(category_id=product.category_id, language="zh-hans").values_list("question", flat=True)
     return list(faqs) or list(CHAT)
 
@@ -198,13 +207,18 @@ def main() -> None:
     call_command("ensure_demo_cards", verbosity=0)
     from crm.models import Customer
     from intent.inference import predict_intents
+    from salescard.card_access import DEVICE_COOKIE, bind, signed_device
     from salescard.cards import issue_link
-    from salescard.models import SmartCard
+    from salescard.models import CardDevice, SmartCard
 
     cards = {card.salesperson_id: card for card in SmartCard.objects.all()}
     customers = list(Customer.objects.filter(owner_id__in=cards))
     predict_intents(customers)  # stored and fresh: the page uses them
-    tokens = [issue_link(cards[c.owner_id], c).token for c in customers]
+    links = [issue_link(cards[c.owner_id], c) for c in customers]
+    for link in links:
+        bind(link, BENCH_DEVICE, CardDevice.How.FIRST_OPEN)
+    tokens = [link.token for link in links]
+    COOKIE["header"] = f"{DEVICE_COOKIE}={signed_device(BENCH_DEVICE)}"
 
     port = free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")

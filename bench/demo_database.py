@@ -22,6 +22,9 @@ def set_up_demo_database(customers: int, seed: int = 42) -> Path:
             "DEBUG": "false",
             "SECRET_KEY": "bench-" + "x" * 60,
             "ALLOWED_HOSTS": "localhost",
+            # The benchmarks' servers speak plain HTTP on loopback: no redirect to HTTPS, cookies without Secure.
+            "SECURE_SSL_REDIRECT": "false",
+            "SESSION_COOKIE_SECURE": "false",
             "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
             "MEDIA_ROOT": f"{tmp}/media",
             "MODEL_DIR": f"{tmp}/models",
