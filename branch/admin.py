@@ -26,7 +26,7 @@ from crm.admin import RecordOnlyMixin
 
 @admin.register(Branch)
 class BranchAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "manager", "is_active", "has_kiosk_token"]
+    list_display = ["code", "name", "manager", "is_active", "has_kiosk_token", "kiosk_token_issued_at"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["manager"]
     actions = ["issue_kiosk_tokens"]
@@ -55,7 +55,7 @@ class WearableAdmin(admin.ModelAdmin):
     list_filter = ["branch", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["device_id", "staff__username"]
     autocomplete_fields = ["staff"]
-    readonly_fields = ["branch", "last_seen_at", "revoked_at", "created_at"]
+    readonly_fields = ["branch", "last_seen_at", "revoked_at", "created_at", "token_issued_at"]
     inlines = [BindingInline]
     actions = ["issue_tokens", "revoke"]
 

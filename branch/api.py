@@ -40,7 +40,7 @@ class KioskAuthentication(BaseAuthentication):
         branch = branch_for_kiosk_token(token.strip())
         if branch is None:
             guesses.failed(client)
-            raise AuthenticationFailed("Unknown or revoked kiosk token.")
+            raise AuthenticationFailed("Unknown, revoked or expired kiosk token.")
         return AnonymousUser(), branch
 
     def authenticate_header(self, request: Request) -> str:

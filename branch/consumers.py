@@ -3,9 +3,9 @@
 Protocol (JSON frames):
 - The watch connects, then sends ``{"action": "auth", "token": "<device token>"}`` within ``WATCH_AUTH_SECONDS``
   (a browser cannot set headers on a WebSocket, and a token in the URL would land in access logs).
-  Close codes: 4401 no or unknown token (or too late), 4403 revoked token, 4408 silent for longer than
-  ``WATCH_TIMEOUT_SECONDS``, 4429 too many unknown tokens from this client (``THROTTLE_DEVICE_TOKENS``): an error
-  frame with the message and ``retry_after`` (seconds) comes first.
+  Close codes: 4401 no or unknown token (or too late), 4403 revoked or expired token (``DEVICE_TOKEN_DAYS``), 4408
+  silent for longer than ``WATCH_TIMEOUT_SECONDS``, 4429 too many unknown tokens from this client
+  (``THROTTLE_DEVICE_TOKENS``): an error frame with the message and ``retry_after`` (seconds) comes first.
 - The server answers ``{"type": "ready", "wearable", "branch", "branches", "heartbeat": {"interval", "timeout"}}``
   and, when the watch is bound, sends every open task of its branch it has not acknowledged (``task`` frames).
 - Heartbeats both ways: the server sends ``{"type": "ping"}`` every interval; the watch answers ``{"action":
@@ -105,7 +105,7 @@ class WearableConsumer(JsonFramesConsumer):
         if wearable is None:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        if wearable.is_revoked:
+        if wearable.is_revoked or wearable.token_expired:
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.wearable = wearable

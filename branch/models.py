@@ -3,6 +3,8 @@ a ticket becomes, what the watch acknowledged, the conversation's transcript, de
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -26,6 +28,7 @@ class Branch(models.Model):
         help_text=_("Receives tasks that nobody acknowledges in time."),
     )
     kiosk_token_hash = models.CharField(_("kiosk token (hash)"), max_length=64, blank=True, editable=False)
+    kiosk_token_issued_at = models.DateTimeField(_("kiosk token issued at"), null=True, blank=True, editable=False)
     is_active = models.BooleanField(_("open"), default=True)
 
     class Meta:
@@ -61,6 +64,8 @@ class Wearable(models.Model):
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    # Device tokens expire DEVICE_TOKEN_DAYS after this; a new token (admin action) starts the count again.
+    token_issued_at = models.DateTimeField(_("token issued at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("wearable")
@@ -73,6 +78,10 @@ class Wearable(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def token_expired(self) -> bool:
+        return self.token_issued_at < timezone.now() - timedelta(days=settings.DEVICE_TOKEN_DAYS)
 
 
 class WearableBinding(models.Model):

@@ -372,6 +372,10 @@ CARD_CODE_INTERVAL_SECONDS: int = _read("CARD_CODE_INTERVAL_SECONDS", _positive_
 WATCH_HEARTBEAT_SECONDS: int = _read("WATCH_HEARTBEAT_SECONDS", _positive_int, 25)
 WATCH_TIMEOUT_SECONDS: int = _read("WATCH_TIMEOUT_SECONDS", _positive_int, 60)
 WATCH_AUTH_SECONDS: int = _read("WATCH_AUTH_SECONDS", _positive_int, 10)
+# A watch's device token and a branch's kiosk token stop working this many days after they were issued (a new one is
+# issued in the admin).
+DEVICE_TOKEN_DAYS: int = _read("DEVICE_TOKEN_DAYS", _positive_int, 365)
+KIOSK_TOKEN_DAYS: int = _read("KIOSK_TOKEN_DAYS", _positive_int, 365)
 # How a new task is announced on the watch: any of vibrate, voice, ring, text.
 BRANCH_REMINDERS: list[str] = _read("BRANCH_REMINDERS", _list, ["vibrate", "voice", "ring", "text"])
 # A task no watch accepts within BRANCH_ACK_SECONDS is announced again, up to BRANCH_REMINDERS_BEFORE_ESCALATION

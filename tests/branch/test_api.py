@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from branch.models import Branch, Task
@@ -87,3 +90,12 @@ def test_kiosk_guesses_from_another_client_do_not_block_this_one(branch, kiosk_t
     body = {"branch": branch.code, "number": "A012", "phone": "13912345678"}
     assert kiosk("guess").post(URL, body, format="json", REMOTE_ADDR="198.51.100.4").status_code == 401
     assert kiosk(kiosk_token).post(URL, body, format="json", REMOTE_ADDR="198.51.100.5").status_code == 201
+
+
+def test_an_expired_kiosk_token_is_refused_until_a_new_one_is_issued(branch, kiosk_token, settings):
+    settings.KIOSK_TOKEN_DAYS = 365
+    body = {"branch": branch.code, "number": "A012", "phone": "13912345678"}
+    Branch.objects.filter(pk=branch.pk).update(kiosk_token_issued_at=timezone.now() - timedelta(days=366))
+    assert kiosk(kiosk_token).post(URL, body, format="json").status_code == 401
+    assert not Task.objects.exists()
+    assert kiosk(issue_kiosk_token(branch)).post(URL, body, format="json").status_code == 201

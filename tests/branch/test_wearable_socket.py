@@ -8,9 +8,10 @@ import json
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.test import override_settings
 
-from branch.models import Branch, Task, TaskDelivery, WearableBinding
+from branch.models import Branch, Task, TaskDelivery, Wearable, WearableBinding
 from branch.tickets import take_ticket
 from branch.tokens import register_wearable, revoke_wearable
 from salescard.asgi import application
@@ -189,6 +190,22 @@ async def watch_auth_from(client: str, token: str) -> tuple[list[dict], int]:
             await socket.disconnect()
             return frames, 1000
     return frames, output["code"]
+
+
+async def test_an_expired_watch_token_is_closed_4403_until_a_new_one_is_issued() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from branch.tokens import issue_wearable_token
+
+    await sync_to_async(two_branches)()
+    wearable, token = await sync_to_async(register_wearable)("watch-old")
+    old = timezone.now() - timedelta(days=settings.DEVICE_TOKEN_DAYS + 1)
+    await Wearable.objects.filter(pk=wearable.pk).aupdate(token_issued_at=old)
+    assert await close_code_for({"action": "auth", "token": token}) == 4403
+    fresh = await sync_to_async(issue_wearable_token)(await Wearable.objects.aget(pk=wearable.pk))
+    await (await watch_socket(fresh)).disconnect()
 
 
 @override_settings(THROTTLE_DEVICE_TOKENS=(2, 600))
