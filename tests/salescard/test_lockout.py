@@ -112,3 +112,41 @@ def test_managers_see_lockouts_in_the_admin(staff):
     changelist = client.get("/admin/axes/accessattempt/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert changelist.status_code == 200 and "zhangwei" in changelist.content.decode()
     assert client.get("/admin/axes/accessfailurelog/").status_code == 200
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_real_daphne_locks_the_sales_login_and_says_so(settings):
+    """Under Daphne the middleware runs asynchronously (axes calls the lockout callable differently there)."""
+    import http.cookiejar
+    import re
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from tests.servers import daphne_server
+
+    UserFactory(username="zhangwei", role="sales")
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def post(base_url: str, password: str) -> tuple[int, str, str | None]:
+        page = browser.open(f"{base_url}/sales/login/", timeout=15).read().decode()
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode({"username": "zhangwei", "password": password, "csrfmiddlewaretoken": csrf})
+        request = urllib.request.Request(
+            f"{base_url}/sales/login/", body.encode(), headers={"Referer": f"{base_url}/sales/login/"}
+        )
+        try:
+            with browser.open(request, timeout=15) as answer:
+                return answer.status, answer.read().decode(), answer.headers.get("Retry-After")
+        except urllib.error.HTTPError as refused:
+            return refused.code, refused.read().decode(), refused.headers.get("Retry-After")
+
+    with daphne_server(THROTTLE_SIGN_IN="3/900") as base_url:
+        answers = [post(base_url, "wrong-guess") for _ in range(3)]
+        assert [status for status, _, _ in answers[:2]] == [200, 200]
+        status, page, retry_after = answers[2]
+        assert status == 429 and retry_after == "900"
+        assert "尝试次数过多，请 15 分钟后再试。" in page
+        assert post(base_url, PASSWORD)[0] == 429
