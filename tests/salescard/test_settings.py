@@ -58,6 +58,9 @@ def test_redis_url_switches_to_channels_redis_and_a_real_broker() -> None:
         ("CELERY_TASK_TIME_LIMIT", "-5"),
         ("DATABASE_CONN_MAX_AGE", "soon"),
         ("LANGUAGE_CODE", "fr"),
+        ("THROTTLE_KIOSK_TOKENS", "10"),
+        ("THROTTLE_SIGN_IN", "5/0"),
+        ("API_TOKEN_DAYS", "0"),
     ],
 )
 def test_malformed_value_stops_start_up_naming_the_variable(variable: str, value: str) -> None:
