@@ -109,9 +109,7 @@ def _share_page(request: HttpRequest, raw: str, *, reissue: bool) -> HttpRespons
         context["link_url"] = request.build_absolute_uri(reverse("card", args=[link.token]))
         # The QR code of the personal link itself (the card's own QR endpoint always shows the public link).
         context["link_qr"] = segno.make(context["link_url"], error="m").svg_data_uri(scale=5, border=2)
-    response = render(request, "salescard/sales_share.html", context)
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return render(request, "salescard/sales_share.html", context)
 
 
 @require_GET

@@ -105,3 +105,57 @@ def test_a_forwarded_card_gives_its_receiver_nothing_of_the_customer(browser, pe
         other.screenshot(path=str(SCREENSHOTS / "card-verified.png"), full_page=True)
         friend.close()
         phone.close()
+
+
+def test_the_salesperson_reissues_a_forwarded_link_and_closes_a_chat_for_good(browser, personal_link) -> None:
+    from django.contrib.auth import get_user_model
+
+    salesperson = get_user_model().objects.get(username="sales_chen")
+    salesperson.set_password("Sales-Terminal-2026")
+    salesperson.save()
+    old_token = personal_link.token
+    with daphne_server() as base_url:
+        phone = browser.new_context(**PHONE)
+        card = phone.new_page()
+        card.goto(f"{base_url}/c/{old_token}/")
+        card.wait_for_selector("#messages li")
+
+        desk = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        terminal = desk.new_page()
+        terminal.goto(f"{base_url}/sales/share/")
+        terminal.fill("input[name=username]", "sales_chen")
+        terminal.fill("input[name=password]", "Sales-Terminal-2026")
+        terminal.click("button[type=submit]")
+        terminal.wait_for_url(f"{base_url}/sales/share/")
+        terminal.locator("ul.customers li", has_text=CUSTOMER).locator("button").click()
+        terminal.wait_for_selector("#shared")
+        assert old_token in terminal.input_value("#share-url")
+        terminal.click("#reissue")
+        terminal.wait_for_selector("#reissued")
+        new_url = terminal.input_value("#share-url")
+        assert old_token not in new_url
+        terminal.screenshot(path=str(SCREENSHOTS / "terminal-reissued.png"), full_page=True)
+
+        card.reload()  # the forwarded (old) link stops at once
+        assert card.locator("h1").inner_text() == "名片链接已失效"
+        card.goto(new_url)  # the customer's phone opens the new link first: it is theirs
+        card.wait_for_selector("#messages li")
+
+        # Closed is closed: the terminal shows it and offers no reply; the customer's next message is a new chat.
+        conversation = personal_link.customer.conversations.order_by("-pk").first()
+        terminal.goto(f"{base_url}/sales/conversations/{conversation.pk}/")
+        terminal.wait_for_selector("body[data-live=true]")
+        terminal.click("#close")
+        terminal.wait_for_selector("#closed-note", state="visible")
+        assert not terminal.is_visible("#reply-form") and not terminal.is_visible("#accept")
+        terminal.screenshot(path=str(SCREENSHOTS / "terminal-closed.png"), full_page=True)
+        card.wait_for_selector("#chat-status:not([hidden])")
+        card.fill("#message-input", "沙发有几年质保？")
+        card.click("#composer button[type=submit]")
+        card.wait_for_selector("#messages li.from-customer")
+        fresh = personal_link.customer.conversations.order_by("-pk").first()
+        assert fresh.pk != conversation.pk
+        terminal.goto(f"{base_url}/sales/conversations/{fresh.pk}/")
+        terminal.wait_for_selector("#previous")
+        desk.close()
+        phone.close()
