@@ -47,15 +47,20 @@ class FailureThrottle:
         """Seconds to wait when the client is blocked, else None."""
         count_key, start_key = self._keys(client)
         values = cache.get_many([count_key, start_key])
-        if values.get(count_key, 0) < self.limit:
+        if values.get(count_key, 0) < self.limit or start_key not in values:
             return None
-        start = values.get(start_key, time.time())
-        return max(1, math.ceil(start + self.window_seconds - time.time()))
+        remaining = values[start_key] + self.window_seconds - time.time()
+        # The window's start decides, not only the cache's expiry (Redis keeps its own clock).
+        return math.ceil(remaining) if remaining > 0 else None
 
     def failed(self, client: str) -> None:
         """Count one failure; the first one opens the client's window."""
         count_key, start_key = self._keys(client)
-        cache.add(start_key, time.time(), self.window_seconds)
+        now = time.time()
+        start = cache.get(start_key)
+        if start is not None and start + self.window_seconds <= now:  # over, though the cache still holds it
+            cache.delete_many([count_key, start_key])
+        cache.add(start_key, now, self.window_seconds)
         cache.add(count_key, 0, self.window_seconds)
         try:
             cache.incr(count_key)

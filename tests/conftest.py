@@ -57,10 +57,20 @@ def _fresh_card_catalogue() -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_throttles() -> None:
-    # Guessing throttles count failures in the cache (salescard/throttle.py); each test starts with none.
-    from django.core.cache import cache
+    # Guessing throttles count failures in the cache (salescard/throttle.py); each test starts with none. On Redis
+    # only their keys go: clear() would flush the whole database, channel layer and Celery broker included.
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
 
-    cache.clear()
+    from salescard.throttle import KEY_PREFIX
+
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(match=cache.make_key(f"{KEY_PREFIX}:*")):
+        client.delete(key)
 
 
 class Clock:
