@@ -43,6 +43,7 @@ def _in_thread(function):  # noqa: ANN001, ANN202 - a sync function → an await
 
 class CallCaptureConsumer(JsonFramesConsumer):
     live: LiveCall | None = None
+    language: str | None = None  # set once the salesperson is admitted
 
     async def connect(self) -> None:
         if await admit_terminal_user(self) is None:
@@ -53,6 +54,8 @@ class CallCaptureConsumer(JsonFramesConsumer):
         await self.accept()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs) -> None:
+        if self.language is None:  # a refused client's frames, sent before it read the close: nothing to do
+            return
         with translation.override(self.language):  # error frames in the salesperson's language
             if bytes_data is not None:
                 await self._audio(bytes_data)
