@@ -1,6 +1,6 @@
 """ASGI entry point: HTTP goes to Django (a few requests at a time, see ``request_limit``); a WebSocket passes
 origin validation, then authentication (session cookie or ``Authorization: Token …``), then the URL router that
-each app extends."""
+each app extends, whose routes without an entry in the access matrix refuse every connection (4404)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from salescard.access_matrix import guard_socket_routes  # noqa: E402
 from salescard.log_redaction import AccessLogMiddleware  # noqa: E402
 from salescard.request_limit import RequestLimiter  # noqa: E402
 from salescard.routing import websocket_urlpatterns  # noqa: E402
@@ -33,7 +34,9 @@ application = AccessLogMiddleware(
                 settings.WEB_MAX_CONCURRENT_REQUESTS,
                 exempt_prefixes=(settings.STATIC_URL, settings.MEDIA_URL, "/speech/"),
             ),
-            "websocket": AllowedHostsOriginValidator(SocketAuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+            "websocket": AllowedHostsOriginValidator(
+                SocketAuthMiddlewareStack(URLRouter(guard_socket_routes(websocket_urlpatterns)))
+            ),
         }
     )
 )
