@@ -21,6 +21,8 @@
       if (key === "class") node.className = value;
       else if (key === "text") node.textContent = value;
       else if (key === "on") Object.entries(value).forEach(([ev, fn]) => node.addEventListener(ev, fn));
+      // Through the CSSOM: a style attribute is inline style, which the Content-Security-Policy refuses.
+      else if (key === "style") Object.assign(node.style, value);
       else if (value !== undefined && value !== null) node.setAttribute(key, value);
     }
     children.flat().forEach((child) => child && node.append(child));
@@ -132,7 +134,7 @@
 
   function renderTags(tags) {
     $("tags").replaceChildren(...tags.tags.map((tag) => el("li", {
-      class: `tag${tag.personal ? " personal" : ""}`, style: `background:${/^#[0-9a-f]{6}$/i.test(tag.colour) ? tag.colour : "#1677ff"}`,
+      class: `tag${tag.personal ? " personal" : ""}`, style: { background: /^#[0-9a-f]{6}$/i.test(tag.colour) ? tag.colour : "#1677ff" },
       "data-tag": tag.id },
     el("span", { text: tag.name }),
     el("button", { type: "button", text: "×", "aria-label": `${L.remove} ${tag.name}`,
@@ -155,7 +157,7 @@
       el("span", { title: fill(L.score, { score: row.score }) }, el("span", { text: row.score.toFixed(1) }), " ",
         row.chat_link && !row.is_me && /^[a-z][a-z0-9+.-]*:/i.test(row.chat_link) && !/^(javascript|data|vbscript):/i.test(row.chat_link)
           ? el("a", { href: row.chat_link, target: "_top", rel: "noopener", text: L.chat }) : null),
-      el("div", { class: "bar" }, el("span", { style: `width:${Math.max(0, Math.min(100, row.score))}%` })),
+      el("div", { class: "bar" }, el("span", { style: { width: `${Math.max(0, Math.min(100, row.score))}%` } })),
     )));
   }
 
