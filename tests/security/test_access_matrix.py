@@ -178,6 +178,13 @@ def test_every_entry_has_a_cell_for_every_principal_and_a_probe() -> None:
     assert set(SOCKET_PROBES) == {entry.group for entry in SOCKET_ENTRIES}
 
 
+def test_the_readme_shows_the_current_matrix() -> None:
+    from django.conf import settings
+
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    assert access_matrix.table() in readme, "README.md's access matrix is stale: paste salescard.access_matrix.table()"
+
+
 def test_a_route_added_without_an_entry_is_caught_and_refused(client, settings, db) -> None:
     """What a new ``path()`` without an entry meets: the completeness test names it and the guard answers 404."""
     from django.http import HttpResponse
