@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.admin import RecordOnlyMixin
 from salescard.cards import new_token, revoke_link
-from salescard.models import CardDevice, CardEvent, CardLink, CardVisit, PipelineProbe, SmartCard
+from salescard.models import CardCode, CardDevice, CardEvent, CardLink, CardVisit, PipelineProbe, SmartCard
 
 
 @admin.register(PipelineProbe)
@@ -84,3 +84,27 @@ class CardVisitAdmin(RecordOnlyMixin, admin.ModelAdmin):
     list_filter = ["language", "intent_is_fallback", "intent_was_inferred", "usage_consent"]
     search_fields = ["customer__name", "greeting"]
     readonly_fields = [f.name for f in CardVisit._meta.fields]
+
+
+@admin.register(CardDevice)
+class CardDeviceAdmin(admin.ModelAdmin):
+    """Browsers bound to personal links; deleting a row makes that browser confirm with a code again."""
+
+    list_display = ["link", "how", "bound_at"]
+    list_filter = ["how"]
+    search_fields = ["link__customer__name", "link__card__display_name"]
+    readonly_fields = ["link", "device_hash", "how", "bound_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
+@admin.register(CardCode)
+class CardCodeAdmin(RecordOnlyMixin, admin.ModelAdmin):
+    """ "是本人？" codes sent (only a keyed hash of each code is kept)."""
+
+    list_display = ["link", "sent_at", "expires_at", "attempts", "used_at"]
+    readonly_fields = ["link", "device_hash", "code_hash", "sent_at", "expires_at", "attempts", "used_at"]
