@@ -42,6 +42,16 @@ def last_code(phone: str) -> str:
     return re.search(r"\b(\d{6})\b", text).group(1)
 
 
+def second_browser_with_code(link: CardLink, phone: str) -> tuple[Client, str, str]:
+    """The customer's phone opened the link first; a second browser asked for a code: (browser, code, a wrong one)."""
+    Client().get(page_of(link))
+    laptop = Client()
+    laptop.get(page_of(link))
+    assert laptop.post(reverse("card-verify-send", args=[link.token])).status_code == 303
+    code = last_code(phone)
+    return laptop, code, "123456" if code != "123456" else "654321"
+
+
 def test_everything_the_card_offers_to_pass_on_carries_the_public_link(link, customer, card):
     browser = Client()
     html = browser.get(page_of(link)).content.decode()
@@ -129,12 +139,7 @@ def test_the_code_sent_to_the_phone_binds_a_second_browser(link, customer):
 
 def test_a_code_expires_and_allows_a_bounded_number_of_tries(link, customer, settings):
     settings.CARD_CODE_TRIES = 2
-    Client().get(page_of(link))
-    laptop = Client()
-    laptop.get(page_of(link))
-    laptop.post(reverse("card-verify-send", args=[link.token]))
-    code = last_code(customer.phone)
-    bad = "123456" if code != "123456" else "654321"
+    laptop, code, bad = second_browser_with_code(link, customer.phone)
     for _ in range(2):
         assert laptop.post(reverse("card-verify", args=[link.token]), {"code": bad}).status_code == 400
     assert laptop.post(reverse("card-verify", args=[link.token]), {"code": code}).status_code == 400  # spent
@@ -190,12 +195,7 @@ def test_a_customer_without_a_phone_is_told_to_ask_for_a_new_link(link, customer
 def test_wrong_codes_from_one_client_are_throttled_and_a_right_one_works_after_the_window(link, customer, settings):
     settings.THROTTLE_CARD_CODES = (3, 600)
     settings.CARD_CODE_TRIES = 10
-    Client().get(page_of(link))
-    laptop = Client()
-    laptop.get(page_of(link))
-    laptop.post(reverse("card-verify-send", args=[link.token]))
-    code = last_code(customer.phone)
-    bad = "123456" if code != "123456" else "654321"
+    laptop, code, bad = second_browser_with_code(link, customer.phone)
     statuses = [laptop.post(reverse("card-verify", args=[link.token]), {"code": bad}).status_code for _ in range(4)]
     assert statuses == [400, 400, 400, 429]
     refused = laptop.post(reverse("card-verify", args=[link.token]), {"code": code}, HTTP_ACCEPT="text/html")
