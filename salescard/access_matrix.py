@@ -75,8 +75,6 @@ class Entry:
     cells: Mapping[Principal, str]
     write: Mapping[Principal, str] | None = None  # for unsafe methods, where they differ
     note: str = ""
-    socket: bool = False
-    pending: bool = False  # being built: its route may not exist yet (it still must match when it does)
 
     def cell(self, principal: Principal, method: str = "GET") -> str:
         if self.write is not None and method.upper() not in ("GET", "HEAD", "OPTIONS"):
@@ -200,7 +198,6 @@ SOCKET_ENTRIES: tuple[Entry, ...] = (
         ("ws/card/<str:token>/",),
         cells(CLOSE_UNKNOWN, {P.BOUND_DEVICE: ACCEPT, P.UNBOUND_HOLDER: CLOSE_FORBIDDEN}),
         note="a public link has no chat until the notice is agreed",
-        socket=True,
     ),
     Entry(
         "sales terminal",
@@ -210,7 +207,6 @@ SOCKET_ENTRIES: tuple[Entry, ...] = (
             {P.OWNER: ACCEPT, P.UNRELATED_SALES: ACCEPT, P.MANAGER: ACCEPT, P.BRANCH_STAFF: CLOSE_FORBIDDEN},
         ),
         note="each joins only their own groups",
-        socket=True,
     ),
     Entry(
         "call capture",
@@ -219,7 +215,6 @@ SOCKET_ENTRIES: tuple[Entry, ...] = (
             CLOSE_SIGN_IN,
             {P.OWNER: ACCEPT, P.UNRELATED_SALES: ACCEPT, P.MANAGER: ACCEPT, P.BRANCH_STAFF: CLOSE_FORBIDDEN},
         ),
-        socket=True,
     ),
     Entry(
         "operations",
@@ -233,7 +228,6 @@ SOCKET_ENTRIES: tuple[Entry, ...] = (
                 P.MANAGER: ACCEPT,
             },
         ),
-        socket=True,
     ),
     Entry(
         "customer profile live",
@@ -249,14 +243,12 @@ SOCKET_ENTRIES: tuple[Entry, ...] = (
             },
         ),
         note="session, or an auth frame with the sidebar's access token",
-        socket=True,
     ),
     Entry(
         "watch",
         ("ws/wearable/",),
         cells(CLOSE_SIGN_IN, {P.WATCH: ACCEPT}),
         note="auth frame with the device token",
-        socket=True,
     ),
 )
 

@@ -31,7 +31,6 @@ from tests.conftest import reseed_migrated_defaults
 from tests.security.world import SocketProbe, World, build_world, first_frame, row_counts, socket_outcome
 
 REFUSED_STATUSES = {401, 403, 404, 405, 410, 429}
-IN_PROGRESS = "card binding in progress"
 
 
 @dataclass(frozen=True)
@@ -165,7 +164,7 @@ def test_every_route_falls_to_exactly_one_entry(socket: bool) -> None:
 @pytest.mark.parametrize("socket", [False, True], ids=["http", "socket"])
 def test_no_entry_is_stale(socket: bool) -> None:
     entries = SOCKET_ENTRIES if socket else HTTP_ENTRIES
-    stale = [entry.group for entry in entries if not entry.pending and not _routes_of(entry, socket)]
+    stale = [entry.group for entry in entries if not _routes_of(entry, socket)]
     assert not stale, f"entries that match no route: {stale}"
 
 
@@ -259,14 +258,8 @@ def send(world: World, principal: Principal, probe: Probe):
     return client.generic(probe.method, path, raw, content_type="application/json", **headers)
 
 
-def _skip_if_pending(entry: Entry) -> None:
-    if entry.pending and not _routes_of(entry, socket=False):
-        pytest.xfail(IN_PROGRESS)
-
-
 @pytest.mark.parametrize(("entry", "principal"), _cells(HTTP_ENTRIES))
 def test_http_cell(entry: Entry, principal: Principal, world: World) -> None:
-    _skip_if_pending(entry)
     world.client(principal)  # signs staff in before anything is counted
     for probe in PROBES[entry.group]:
         expected = entry.cell(principal, probe.method)
