@@ -11,6 +11,7 @@ import wave
 
 import numpy as np
 import pytest
+from playwright.sync_api import expect
 
 from crm.consent import record_consent
 from crm.models import Consent
@@ -98,7 +99,7 @@ def test_live_capture_and_an_upload_show_transcript_emotions_and_replies(mic_bro
 
         page.click("#start")
         page.wait_for_selector("#segments li:has-text('account')", timeout=90_000)
-        page.wait_for_function("document.querySelectorAll('#suggestions li').length === 3", timeout=30_000)
+        expect(page.locator("#suggestions li")).to_have_count(3, timeout=30_000)
         assert page.get_attribute("#segments li", "class").startswith("segment emotion-")
         page.screenshot(path=str(SCREENSHOTS / "call-live.png"), full_page=True)
         page.click("#suggestions li:first-child button.use")
@@ -121,6 +122,6 @@ def test_live_capture_and_an_upload_show_transcript_emotions_and_replies(mic_bro
         page.click("#upload")
         page.wait_for_url(f"{base_url}/sales/calls/*/")
         page.wait_for_selector("#segments li:has-text('interest')", timeout=90_000)
-        page.wait_for_function("document.querySelectorAll('#suggestions li').length === 3", timeout=30_000)
+        expect(page.locator("#suggestions li")).to_have_count(3, timeout=30_000)
         page.screenshot(path=str(SCREENSHOTS / "call-upload.png"), full_page=True)
         context.close()

@@ -66,7 +66,7 @@ def test_card_talks_answers_sells_and_hands_off_to_the_terminal(webgl_browser, c
         card.goto(f"{base_url}/c/{token}/")
 
         # S10: the greeting is shown as a subtitle and spoken; the 3D face is drawn.
-        card.wait_for_function("document.querySelector('#subtitle').textContent.includes('王女士')")
+        card.wait_for_selector("#subtitle:has-text('王女士')", state="attached")
         card.wait_for_selector("body[data-avatar=webgl]", timeout=20_000)
         card.wait_for_timeout(800)
         assert any("/speech/" in url for url in speech)
@@ -110,7 +110,7 @@ def test_card_talks_answers_sells_and_hands_off_to_the_terminal(webgl_browser, c
         terminal.fill("#reply-text", "王女士您好，我是陈静，马上为您申请优惠。")
         terminal.click("#reply")
         card.wait_for_selector(".message.from-salesperson:has-text('马上为您申请优惠')")
-        card.wait_for_function("document.querySelector('#chat-status').textContent.includes('陈静')")
+        card.wait_for_selector("#chat-status:has-text('陈静')", state="attached")
 
         # The vCard downloads and parses.
         with card.expect_download() as download:
@@ -150,10 +150,10 @@ def test_without_webgl_the_card_shows_the_photo_and_still_chats(webgl_browser, c
         with card.expect_response(lambda response: response.url.endswith("/events")):
             card.click("[data-tab=products]")
         assert card.locator(".product.intended[open]").count() == 1
-        card.wait_for_function("document.querySelector('#subtitle').textContent.includes('云朵布艺沙发')")
+        card.wait_for_selector("#subtitle:has-text('云朵布艺沙发')", state="attached")
         with card.expect_response(lambda response: response.url.endswith("/events")):
             card.click("[data-tab=site]")
-        card.wait_for_function("document.querySelector('#subtitle').textContent.includes('好家居生活馆')")
+        card.wait_for_selector("#subtitle:has-text('好家居生活馆')", state="attached")
         context.close()
     tabs = set(CardEvent.objects.filter(kind=CardEvent.Kind.TAB_VIEWED).values_list("detail", flat=True))
     assert {"products", "site"} <= tabs
