@@ -75,15 +75,15 @@ PROBES: dict[str, tuple[Probe, ...]] = {
                 "type": "message.received",
                 "data": {
                     "message_id": "m-1",
-                    "customer_id": "wx-matrix",
-                    "staff_id": "wx-nobody",
+                    "customer_id": "wx-customer",
+                    "staff_id": "wx-owner",
                     "direction": "in",
                     "kind": "text",
                     "text": "你好",
                 },
             },
-        ),  # fmt: skip
-        Probe("POST", "/api/crm/im/sidebar-links/", {"staff_id": "wx-nobody", "customer_id": "wx-matrix"}),
+        ),
+        Probe("POST", "/api/crm/im/sidebar-links/", {"staff_id": "wx-owner", "customer_id": "wx-customer"}),
     ),
     "conversations: list, start": (Probe("GET", "/api/dialogue/conversations/"),),
     "a conversation and its actions": (

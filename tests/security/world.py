@@ -115,12 +115,12 @@ class World:
 
 
 def build_world() -> World:
-    owner = UserFactory(role="sales", username="matrix-owner", first_name="静", last_name="陈")
+    owner = UserFactory(role="sales", username="matrix-owner", first_name="静", last_name="陈", im_user_id="wx-owner")
     unrelated = UserFactory(role="sales", username="matrix-unrelated")
     branch_staff = UserFactory(role="branch_staff", username="matrix-branch")
     manager = UserFactory(role="manager", username="matrix-manager")
     sofa_on_sale(code="sofa-matrix")
-    customer = CustomerFactory(owner=owner, name="王芳")
+    customer = CustomerFactory(owner=owner, name="王芳", external_im_id="wx-customer")
     card = SmartCard.objects.create(salesperson=owner, display_name="陈静", company="家居生活馆", phone="13802561174")
     personal = issue_link(card, customer)
     public = issue_link(card)
