@@ -13,6 +13,7 @@ first failure and lasts ``window_seconds``; the limits come from the ``THROTTLE_
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import time
 
@@ -20,10 +21,13 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import ngettext
+from redis.exceptions import RedisError
 from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 
 KEY_PREFIX = "throttle"
+CACHE_ERRORS = (RedisError, OSError)
+logger = logging.getLogger(__name__)
 
 
 class FailureThrottle:
@@ -44,9 +48,13 @@ class FailureThrottle:
         return f"{base}:count", f"{base}:start"
 
     def retry_after(self, client: str) -> int | None:
-        """Seconds to wait when the client is blocked, else None."""
+        """Seconds to wait when the client is blocked, else None (also when the cache is down: see ``_cache_down``)."""
         count_key, start_key = self._keys(client)
-        values = cache.get_many([count_key, start_key])
+        try:
+            values = cache.get_many([count_key, start_key])
+        except CACHE_ERRORS as error:
+            _cache_down(self.scope, error)
+            return None
         if values.get(count_key, 0) < self.limit or start_key not in values:
             return None
         remaining = values[start_key] + self.window_seconds - time.time()
@@ -55,6 +63,12 @@ class FailureThrottle:
 
     def failed(self, client: str) -> None:
         """Count one failure; the first one opens the client's window."""
+        try:
+            self._count_failure(client)
+        except CACHE_ERRORS as error:
+            _cache_down(self.scope, error)
+
+    def _count_failure(self, client: str) -> None:
         count_key, start_key = self._keys(client)
         now = time.time()
         start = cache.get(start_key)
@@ -70,7 +84,17 @@ class FailureThrottle:
 
     def reset(self, client: str) -> None:
         """Forget the client's failures, e.g. after a success."""
-        cache.delete_many(list(self._keys(client)))
+        try:
+            cache.delete_many(list(self._keys(client)))
+        except CACHE_ERRORS as error:
+            _cache_down(self.scope, error)
+
+
+def _cache_down(scope: str, error: Exception) -> None:
+    """The counters' cache (Redis in the distributed setup) is unreachable. Guessing stays as hard as the secrets
+    make it (32 random bytes, one-time codes with their own try limits), so the request goes on unthrottled rather
+    than failing: a Redis outage must not stop kiosks from taking tickets or customers from opening cards."""
+    logger.warning("Throttle %s is not counting: its cache is unreachable (%s).", scope, error.__class__.__name__)
 
 
 def client_of(request_or_scope: HttpRequest | Request | dict) -> str:

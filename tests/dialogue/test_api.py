@@ -74,4 +74,5 @@ def test_salesperson_takes_over_then_releases(client_for, salesperson, conversat
     assert reply.status_code == 200
     assert client.post(url(conversation, "release")).json()["state"] == "bot"
     assert client.post(url(conversation, "close")).json()["state"] == "closed"
-    assert client.post(url(conversation, "release")).json()["state"] == "bot"
+    refused = client.post(url(conversation, "release"))  # closed is closed: no hand-back to the bot
+    assert refused.status_code == 409 and refused.json()["detail"]

@@ -90,3 +90,21 @@ def test_message_counts_seconds_under_a_minute_and_minutes_above(english) -> Non
     assert throttle.wait_message(59) == "Too many attempts. Try again in 59 seconds."
     assert throttle.wait_message(60) == "Too many attempts. Try again in 1 minute."
     assert throttle.wait_message(900) == "Too many attempts. Try again in 15 minutes."
+
+
+def test_an_unreachable_cache_lets_requests_through_and_says_so(monkeypatch, caplog) -> None:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from salescard import throttle as module
+
+    def down(*args, **kwargs):
+        raise RedisConnectionError("Connection refused")
+
+    for name in ("get", "get_many", "add", "incr", "set", "delete_many"):
+        monkeypatch.setattr(module.cache, name, down)
+    gate = module.FailureThrottle("kiosk", 1, 60)
+    gate.failed("10.0.0.9")
+    gate.failed("10.0.0.9")
+    assert gate.retry_after("10.0.0.9") is None
+    gate.reset("10.0.0.9")
+    assert "unreachable" in caplog.text
