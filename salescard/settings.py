@@ -506,7 +506,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     # Django's default handlers for its "django" logger (a bare console one, and error mails to ADMINS) would write
     # past the filter: its records go to the root handler like every other.
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    # django-axes announces itself at INFO on every start (each manage.py command); its lockouts are warnings.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "axes.apps": {"level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": _read("LOG_LEVEL", lambda v: v.upper(), "INFO")},
 }
 
