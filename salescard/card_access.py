@@ -114,6 +114,8 @@ def open_personal_link(link: CardLink, device_id: str, *, staff: bool = False) -
     """Bind the first browser that opens a personal link; say whether this browser may see the customer's card."""
     if link.customer_id is None:
         raise ValueError("Only a personal link is bound to a device.")
+    if is_bound(link, device_id):  # the common case: the customer's own browser, no lock taken
+        return Access.BOUND
     with transaction.atomic():
         # Lock the link so two first openings at once cannot both bind.
         CardLink.objects.select_for_update().filter(pk=link.pk).first()

@@ -36,6 +36,10 @@ class ChatRefusedError(ValueError):
     """The message is not accepted; the text says why, in the customer's language."""
 
 
+class ChatClosedError(ChatRefusedError):
+    """The salesperson closed the chat: the message belongs to a new conversation (``continue_session``)."""
+
+
 class NotTheCustomerError(PermissionError):
     """The personal link is opened on a browser that is not bound to it (``salescard.card_access``)."""
 
@@ -137,8 +141,8 @@ def customer_says(session: ChatSession, text: object) -> ReplyAnalysis:
         analysis = analyze_reply(conversation, text)
     except ReplyRefusedError as error:
         raise ChatRefusedError(str(error)) from error
-    except ConversationClosedError as error:  # closed between continue_session and now: the next message reopens
-        raise ChatRefusedError(_refusal(session, "closed")) from error
+    except ConversationClosedError as error:
+        raise ChatClosedError(_refusal(session, "closed")) from error
     ids = [analysis.message_id] + ([analysis.answer_message_id] if analysis.answer_message_id else [])
     publish_messages(session.conversation_id, ids)
     publish_suggestions(

@@ -9,16 +9,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dialogue.analysis import current_suggestions
-from salescard.card_access import public_link
+from salescard.models import CardLink
 from salescard.narration import narrate_case
 from salescard.services import AssembledCard
 from salescard.tts import speech_url
 
 
-def page_data(request: HttpRequest, assembled: AssembledCard) -> dict[str, Any]:
+def page_data(request: HttpRequest, assembled: AssembledCard, public: CardLink) -> dict[str, Any]:
+    """``public`` is the card's public link (``card_access.public_link``): what the page offers to pass on."""
     token = assembled.link.token
     card = assembled.card
-    public = public_link(card)
     language = assembled.language
     history = assembled.history
     return {

@@ -120,11 +120,8 @@ def card_page(request: HttpRequest, link: CardLink) -> HttpResponse:
     else:
         with translation.override(ui_language(link.customer.language)):
             assembled = assemble_card(link)
-            context = {
-                "card": assembled,
-                "data": page_data(request, assembled),
-                "public_token": public_link(link.card).token,
-            }
+            public = public_link(link.card)
+            context = {"card": assembled, "data": page_data(request, assembled, public), "public_token": public.token}
             response = render(request, "salescard/card.html", context)
         response["Content-Language"] = assembled.language
     if request_device(request) != device:

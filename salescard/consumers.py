@@ -20,6 +20,7 @@ from dialogue.notify import group_for_salesperson
 from salescard.card_access import DEVICE_COOKIE, device_from_cookie
 from salescard.card_chat import (
     MAX_FRAME_CHARS,
+    ChatClosedError,
     ChatRefusedError,
     NotTheCustomerError,
     continue_session,
@@ -158,9 +159,12 @@ class CardChatConsumer(JsonFramesConsumer):
             for message in await database_sync_to_async(missed_messages)(self.session, after):
                 await self.send_json({"type": "message", "message": message})
         elif action == "say":
-            await self._continue()
             try:
-                await database_sync_to_async(customer_says)(self.session, content.get("text"))
+                try:
+                    await database_sync_to_async(customer_says)(self.session, content.get("text"))
+                except ChatClosedError:  # the salesperson closed the chat: this message starts a new one
+                    await self._continue()
+                    await database_sync_to_async(customer_says)(self.session, content.get("text"))
             except ChatRefusedError as error:
                 await self.send_error(str(error))
         else:
