@@ -23,7 +23,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from salescard.api_tokens import token_for
+from salescard.api_tokens import issue_token
 from salescard.throttle import wait_message
 
 
@@ -72,7 +72,7 @@ class ObtainAuthTokenView(ObtainAuthToken):
         user = serializer.validated_data["user"]
         # A token is a sign-in: axes resets the failures and logs the access (and Django records last_login).
         user_logged_in.send(sender=type(user), request=request, user=user)
-        return Response({"token": token_for(user).key})
+        return Response({"token": issue_token(user)})  # a new key per sign-in, shown once
 
 
 obtain_auth_token = ObtainAuthTokenView.as_view()

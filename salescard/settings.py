@@ -416,7 +416,7 @@ API_TOKEN_DAYS: int = _read("API_TOKEN_DAYS", _positive_int, 30)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated API call answers 401 with WWW-Authenticate.
-        "salescard.api_tokens.ExpiringTokenAuthentication",
+        "salescard.api_tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["crm.permissions.IsStaffMember"],

@@ -125,11 +125,10 @@ def client_for():
     """An API client signed in (by token) as the given user."""
 
     def make(user) -> APIClient:
-        from rest_framework.authtoken.models import Token
+        from salescard.api_tokens import issue_token
 
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE="en")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user)}", HTTP_ACCEPT_LANGUAGE="en")
         return client
 
     return make

@@ -23,7 +23,7 @@ from crm.models import Customer, ProfileFact
 from crm.privacy import erase_customer, export_customer
 from crm.profile import ProfileError, add_tag, confirm_fact, edit_profile, reject_fact, remove_tag
 from crm.sidebar import history, sections, timeline_section, visible_customer
-from salescard.api_tokens import ExpiringTokenAuthentication
+from salescard.api_tokens import HashedTokenAuthentication
 
 
 class WorksWithCustomers(BasePermission):
@@ -60,7 +60,7 @@ ANY_OBJECT = inline_serializer("SidebarSections", {"profile": serializers.DictFi
 
 
 class CustomerProfileViewSet(ViewSet):
-    authentication_classes = [ExpiringTokenAuthentication, SessionAuthentication, SidebarTokenAuthentication]
+    authentication_classes = [HashedTokenAuthentication, SessionAuthentication, SidebarTokenAuthentication]
     permission_classes = [WorksWithCustomers]
 
     def _customer(self, request: Request, pk: str) -> Customer:

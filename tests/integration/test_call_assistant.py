@@ -17,12 +17,12 @@ import uuid
 import pytest
 import websockets
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from crm.consent import record_consent
 from crm.models import Consent
 from dialogue.models import Call, ReplyModelVersion, ReplySample
 from dialogue.reply_library import seed_reply_library
+from salescard.api_tokens import issue_token
 from tests.dialogue.test_live_capture import pcm_of
 from tests.factories import CustomerFactory, UserFactory
 from tests.servers import celery_worker, daphne_server
@@ -69,7 +69,7 @@ def test_uploads_live_capture_and_retraining_cross_servers_and_workers(tmp_path,
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.MODEL_DIR = str(tmp_path / "models")
     salesperson = UserFactory(role="sales", username="call-sales")
-    token = Token.objects.create(user=salesperson).key
+    token = issue_token(salesperson)
     customer = CustomerFactory(owner=salesperson, language="en")
     record_consent(customer, Consent.Purpose.CALL_RECORDING, True)
     seed_reply_library()

@@ -29,9 +29,9 @@ async def connect(user=None, token: str | None = None) -> tuple[WebsocketCommuni
 
 
 def _token_for(user) -> str:
-    from rest_framework.authtoken.models import Token
+    from salescard.api_tokens import issue_token
 
-    return Token.objects.create(user=user).key
+    return issue_token(user)
 
 
 async def test_anonymous_socket_is_closed_with_4401() -> None:
