@@ -83,10 +83,15 @@ def with_link(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
                 response = render(request, "salescard/link_missing.html", {"gone": True}, status=410)
             else:
                 response = view(request, link, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response.setdefault("Referrer-Policy", "no-referrer")
         return response
 
     return wrapper
+
+
+# Pages with forms: browsers post a form from a "no-referrer" page with Origin: null, which CSRF protection must refuse;
+# "same-origin" sends no referrer off the site either.
+FORM_PAGE_REFERRER = "same-origin"
 
 
 class LeadForm(forms.Form):
@@ -145,7 +150,9 @@ def locked_card(
         "error": error,
         "staff": request.user.is_authenticated and can_use_terminal(request.user),
     }
-    return render(request, "salescard/card_locked.html", context, status=status)
+    response = render(request, "salescard/card_locked.html", context, status=status)
+    response["Referrer-Policy"] = FORM_PAGE_REFERRER
+    return response
 
 
 @never_cache
@@ -209,7 +216,9 @@ def _consent_notice(request: HttpRequest, link: CardLink) -> HttpResponse:
         set_device_cookie(response, request, device)
         return response
     status = 400 if request.method == "POST" else 200
-    return render(request, "salescard/consent.html", {"form": form, "card": link.card}, status=status)
+    response = render(request, "salescard/consent.html", {"form": form, "card": link.card}, status=status)
+    response["Referrer-Policy"] = FORM_PAGE_REFERRER
+    return response
 
 
 @require_POST

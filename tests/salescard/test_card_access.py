@@ -330,3 +330,11 @@ def test_a_personal_link_expires_and_sharing_it_again_issues_a_new_one(link, car
     assert Client().get(page_of(link)).status_code == 410
     fresh = issue_link(card, customer)
     assert fresh.pk != link.pk and Client().get(page_of(fresh)).status_code == 200
+
+
+def test_card_pages_send_no_referrer_and_their_form_pages_only_to_the_site(link, visitor_link):
+    assert Client().get(page_of(visitor_link))["Referrer-Policy"] == "same-origin"  # the consent form
+    assert Client().get(reverse("card", args=["no-such-link"]))["Referrer-Policy"] == "no-referrer"
+    Client().get(page_of(link))
+    assert Client().get(page_of(link))["Referrer-Policy"] == "same-origin"  # "是本人？" has forms
+    assert bound_browser(link).get(page_of(link))["Referrer-Policy"] == "no-referrer"
