@@ -42,6 +42,68 @@ class TimeStamped(models.Model):
 
 
 # --- Staff ------------------------------------------------------------------------------------------
+class Organisation(TimeStamped):
+    """The company behind staff and cards, with the knowledge the card answers from (issue 17 item 3).
+
+    Company facts (address, opening hours, payment, instalments, delivery, returns, after-sales …) are rows of
+    ``CompanyFact`` per topic and language, so managers edit them in the admin and the bot answers in the
+    customer's language.
+    """
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    phone = models.CharField(_("service phone"), max_length=32, blank=True, validators=[phone_validator])
+    site_url = models.URLField(_("official site"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CompanyFact(TimeStamped):
+    """One thing a customer may ask about the company, in one language (issue 17 item 3)."""
+
+    class Topic(models.TextChoices):
+        ABOUT = "about", _("About the company")
+        ADDRESS = "address", _("Address")
+        HOURS = "hours", _("Opening hours")
+        PHONE = "phone", _("Phone")
+        PAYMENT = "payment", _("Payment options")
+        INSTALMENTS = "instalments", _("Instalments")
+        DELIVERY = "delivery", _("Delivery")
+        RETURNS = "returns", _("Returns")
+        AFTER_SALES = "after_sales", _("After-sales service")
+        SITE = "site", _("Official site")
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="facts"
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans", choices=[
+        ("zh-hans", _("Mandarin")), ("yue", _("Cantonese")), ("en", _("English"))
+    ])
+    text = models.TextField(_("answer"), max_length=1000, help_text=_("A whole sentence, as the bot will say it."))
+    human_only = models.BooleanField(
+        _("a person answers"),
+        default=False,
+        help_text=_("Questions on this topic always go to the salesperson (e.g. contract terms)."),
+    )
+
+    class Meta:
+        verbose_name = _("company fact")
+        verbose_name_plural = _("company facts")
+        ordering = ["organisation", "topic", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "topic", "language"], name="company_fact_unique_topic")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.get_topic_display()} ({self.language})"
+
+
 class User(AbstractUser):
     """A member of staff. The role decides what the API, the admin and the sockets allow."""
 
@@ -60,6 +122,14 @@ class User(AbstractUser):
         blank=True,
         unique=True,
         help_text=_("The staff member's id on the IM platform; webhooks name staff by it."),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff",
     )
 
     class Meta(AbstractUser.Meta):
@@ -370,6 +440,48 @@ class Product(TimeStamped):
     def clean(self) -> None:
         if not isinstance(self.specs, dict):
             raise ValidationError({"specs": _("Specs must be an object of attribute → value.")})
+
+
+class Promotion(TimeStamped):
+    """A promotion on a product or a whole category; the bot answers discount questions from these (issue 17)."""
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, null=True, blank=True, related_name="promotions"
+    )
+    category = models.ForeignKey(
+        ProductCategory,
+        verbose_name=_("category"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="promotions",
+    )
+    language = models.CharField(_("language"), max_length=10, default="zh-hans", choices=[
+        ("zh-hans", _("Mandarin")), ("yue", _("Cantonese")), ("en", _("English"))
+    ])
+    title = models.CharField(_("promotion"), max_length=200, help_text=_("As the bot says it, e.g. 年底下单立减 500 元."))
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("promotion")
+        verbose_name_plural = _("promotions")
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(product__isnull=False) | Q(category__isnull=False), name="promotion_has_product_or_category"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.product_id is None and self.category_id is None:
+            raise ValidationError(_("Choose the product or the category the promotion is for."))
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The promotion cannot end before it starts.")})
 
 
 class Case(TimeStamped):

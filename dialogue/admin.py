@@ -118,6 +118,10 @@ class ScoringSettingsAdmin(ConfigAdmin):
         (_("Emotion (V5)"), {"fields": ["lexicon_weight", "model_weight"]}),
         (_("Answers"), {"fields": ["answer_min_confidence"]}),
         (
+            _("Hand-off"),
+            {"fields": ["handoff_after_misses", "handoff_accept_seconds", "salesperson_silence_seconds"]},
+        ),
+        (
             _("Feedback and live analysis (V9, B7)"),
             {"fields": ["feedback_score_threshold", "analysis_interval_seconds"]},
         ),

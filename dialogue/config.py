@@ -33,6 +33,9 @@ class ScoringValues:
     feedback_score_threshold: int = 60
     analysis_interval_seconds: int = 30
     answer_min_confidence: float = 0.3
+    handoff_after_misses: int = 2
+    handoff_accept_seconds: int = 120
+    salesperson_silence_seconds: int = 180
 
     @classmethod
     def from_record(cls, record: ScoringSettings) -> ScoringValues:

@@ -60,6 +60,10 @@ class Situation(models.TextChoices):
     GENERAL = "general", _("Other question")
     HUMAN = "human", _("Asks for a person")
     HANDOFF = "handoff", _("Hand-off to the salesperson")
+    COMPANY = "company", _("Question about the company")
+    DISCOUNT = "discount", _("Question about discounts")
+    CLARIFY = "clarify", _("Asks what the customer means")
+    ACKNOWLEDGE = "acknowledge", _("Tells the customer who is coming")
 
 
 class WordEntry(models.Model):
@@ -149,7 +153,22 @@ class ScoringSettings(models.Model):
     answer_min_confidence = models.FloatField(
         _("minimum answer confidence"),
         default=0.3,
-        help_text=_("Below this retrieval confidence there is no answer and the chat goes to the salesperson."),
+        help_text=_("Below this retrieval confidence the bot does not answer but asks what the customer means."),
+    )
+    handoff_after_misses = models.PositiveSmallIntegerField(
+        _("hand off after this many misses"),
+        default=2,
+        help_text=_("Questions in a row the bot could not answer before the salesperson is called in."),
+    )
+    handoff_accept_seconds = models.PositiveIntegerField(
+        _("time to accept a hand-off (s)"),
+        default=120,
+        help_text=_("When nobody accepts a hand-off within this time it goes to the next colleague, then a manager."),
+    )
+    salesperson_silence_seconds = models.PositiveIntegerField(
+        _("salesperson silence before the bot speaks (s)"),
+        default=180,
+        help_text=_("After a take-over, the bot tells the customer when the person has not replied for this long."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -167,6 +186,9 @@ class ScoringSettings(models.Model):
         "feedback_score_threshold",
         "analysis_interval_seconds",
         "answer_min_confidence",
+        "handoff_after_misses",
+        "handoff_accept_seconds",
+        "salesperson_silence_seconds",
     )
 
     class Meta:
@@ -213,6 +235,12 @@ def settings_errors(values: ScoringSettings) -> dict[str, str]:
         errors["analysis_interval_seconds"] = _("The analysis interval must be between 1 and 3600 seconds.")
     if values.answer_min_confidence is None or not 0 <= values.answer_min_confidence <= 1:
         errors["answer_min_confidence"] = _("The minimum answer confidence must lie between 0 and 1.")
+    if values.handoff_after_misses is None or not 1 <= values.handoff_after_misses <= 10:
+        errors["handoff_after_misses"] = _("The number of misses before a hand-off must be between 1 and 10.")
+    if values.handoff_accept_seconds is None or not 10 <= values.handoff_accept_seconds <= 86400:
+        errors["handoff_accept_seconds"] = _("The time to accept a hand-off must be between 10 seconds and one day.")
+    if values.salesperson_silence_seconds is None or not 10 <= values.salesperson_silence_seconds <= 86400:
+        errors["salesperson_silence_seconds"] = _("The silence before the bot speaks must be between 10 s and one day.")
     return errors
 
 
@@ -428,6 +456,8 @@ class HandOff(models.Model):
         LOW_SATISFACTION = "low_satisfaction", _("Satisfaction below the threshold")
         NO_ANSWER = "no_answer", _("No answer could be found")
         REQUESTED = "requested", _("The customer asked for a person")
+        REPEATED_MISSES = "repeated_misses", _("Several questions in a row without an answer")
+        HUMAN_TOPIC = "human_topic", _("A topic a person answers")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for the salesperson")
@@ -448,6 +478,19 @@ class HandOff(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("taken by"), on_delete=models.SET_NULL, null=True, blank=True
     )
     accepted_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("offered to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who the hand-off is offered to now; it moves on when nobody accepts in time."),
+    )
+    offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
+    escalations = models.JSONField(
+        _("escalations"), default=list, blank=True, help_text=_("Who it was offered to before, and when.")
+    )
 
     class Meta:
         verbose_name = _("hand-off")
@@ -459,6 +502,23 @@ class HandOff(models.Model):
 
 
 # --- Calls (SPEC V1–V9) ----------------------------------------------------------------------------------------------
+class TerminalPresence(models.Model):
+    """An open sales-terminal socket: its user is online (issue 17: notify by e-mail/SMS only when offline)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="+"
+    )
+    channel_name = models.CharField(_("socket"), max_length=200, unique=True)
+    seen_at = models.DateTimeField(_("last seen"), db_index=True)
+
+    class Meta:
+        verbose_name = _("terminal presence")
+        verbose_name_plural = _("terminal presences")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.seen_at:%H:%M:%S}"
+
+
 class Call(models.Model):
     """A recorded sales call (V1): the recording, its transcription's progress and outcome."""
 
