@@ -19,11 +19,13 @@ from crm.models import (
     ChatGroupMembership,
     ChatMessage,
     ClosenessWeights,
+    CompanyFact,
     Consent,
     Customer,
     CustomerTag,
     Friendship,
     ImIntegration,
+    Organisation,
     PrivacyRequest,
     Product,
     ProductCategory,
@@ -56,13 +58,16 @@ class RecordOnlyMixin:
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "full_name", "role", "title", "phone", "email", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "is_staff"]
+    list_filter = ["role", "organisation", "is_active", "is_staff"]
     search_fields = ["username", "first_name", "last_name", "phone", "email"]
     readonly_fields = ["last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Personal info"), {"fields": ["last_name", "first_name", "email", "phone", "title", "im_user_id"]}),
-        (_("Role and access"), {"fields": ["role", "is_active", "is_staff", "is_superuser", "groups"]}),
+        (
+            _("Role and access"),
+            {"fields": ["role", "organisation", "is_active", "is_staff", "is_superuser", "groups"]},
+        ),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
@@ -115,6 +120,28 @@ class FriendshipInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["staff"]
     fields = ["staff", "remark", "since"]
+
+
+class CompanyFactInline(admin.TabularInline):
+    model = CompanyFact
+    extra = 0
+    fields = ["topic", "language", "text", "human_only"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """The company behind cards and staff, with what the card's bot answers about it (issue 17 item 3)."""
+
+    list_display = ["name", "phone", "site_url", "staff_count"]
+    search_fields = ["name"]
+    inlines = [CompanyFactInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(staff_total=Count("staff"))
+
+    @admin.display(description=_("staff"), ordering="staff_total")
+    def staff_count(self, organisation: Organisation) -> int:
+        return organisation.staff_total
 
 
 @admin.register(Customer)

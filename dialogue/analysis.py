@@ -60,6 +60,10 @@ class ReplyAnalysis:
     actions: list[dict]
     handoff_id: int | None = None
     matched: dict[str, list[str]] = field(default_factory=dict)
+    # What the bot did with the message: answer, clarify, handoff, purchase, acknowledge (a person is coming) or
+    # quiet (a person has the chat); and why it handed off (a HandOff.Reason), when it did.
+    behaviour: str = "answer"
+    handoff_reason: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -25,7 +25,8 @@ from crm.demo.consents import draw_consents, granted_periods
 from crm.demo.im import GROUPS, Circle, draw_social
 from crm.demo.people import DemoCustomer, demo_customer_id, draw_customer
 from crm.demo.preferences import draw_preferences
-from crm.demo.staff import SALESPEOPLE, demo_team
+from crm.demo.companies import ensure_demo_companies
+from crm.demo.staff import BRANCH_STAFF, SALESPEOPLE, demo_team
 from crm.demo.stories import CASES
 from crm.demo.styles import draw_observed_style
 from crm.demo.tags import ENTERPRISE_TAGS, PERSONAL_TAGS, draw_customer_tags
@@ -56,6 +57,7 @@ class SeedReport:
     """How many rows of each kind one run created (all zero when everything already existed)."""
 
     staff: int = 0
+    company_facts: int = 0
     categories: int = 0
     products: int = 0
     cases: int = 0
@@ -97,6 +99,9 @@ def seed_demo(seed: int = 42, customers: int = 300) -> SeedReport:
     with transaction.atomic():
         anchor = _anchor()
         team = _ensure_staff(created)
+        created["company_facts"] += ensure_demo_companies(
+            {member.username: member.line for member in SALESPEOPLE}, tuple(m.username for m in BRANCH_STAFF)
+        )
         shelf = _ensure_catalogue(created)
         _ensure_cases(team, created)
         world = _World(
