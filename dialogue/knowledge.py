@@ -22,6 +22,7 @@ from django.db.models import Count, Max, Q
 
 from crm.models import Case, Product
 from dialogue.models import FAQ
+from dialogue.semantic_match import SemanticMatcher, document_text, loaded_matcher
 from dialogue.table_cache import TableCache
 from dialogue.text import _jieba, to_simplified
 
@@ -105,8 +106,10 @@ class Doc:
 @dataclass(frozen=True)
 class Hit:
     doc: Doc
-    score: float
-    confidence: float
+    score: float  # BM25
+    confidence: float  # what the answer threshold is compared with
+    lexical: float = 0.0  # share of the query's IDF mass the document covers
+    semantic: float = 0.0  # cosine similarity from the trained matcher (0 without it)
 
 
 def search_tokens(text: str) -> list[str]:
@@ -141,9 +144,17 @@ def format_price(price: Decimal | None) -> str:
 
 
 class KnowledgeBase:
-    """BM25 over every document; ``search`` limits hits to the products and categories in scope."""
+    """BM25 over every document, blended with the trained semantic matcher when there is one (issue 17 item 5);
+    ``search`` limits hits to the products and categories in scope.
 
-    def __init__(self, docs: Sequence[Doc]) -> None:
+    Without a matcher a hit's confidence is its lexical coverage. With one, every document in scope is a
+    candidate — a paraphrase that shares no word with its FAQ still finds it — and the confidence is the
+    matcher's calibrated blend of lexical coverage and cosine similarity (``dialogue.semantic_match``).
+    Document vectors are computed once, when the index is built.
+    """
+
+    def __init__(self, docs: Sequence[Doc], matcher: SemanticMatcher | bool | None = True) -> None:
+        """``matcher``: True for the shipped one (None when its file is missing), None or False for BM25 alone."""
         self.docs = list(docs)
         corpus = [search_tokens(f"{doc.title} {doc.text}") for doc in self.docs]
         self._doc_terms = [frozenset(tokens) for tokens in corpus]
@@ -157,6 +168,12 @@ class KnowledgeBase:
         total = max(len(self.docs), 1)
         self._idf = {term: float(np.log(1 + (total - n + 0.5) / (n + 0.5))) for term, n in frequency.items()}
         self._unknown_idf = float(np.log(1 + (total - 1 + 0.5) / 1.5))
+        self.matcher = loaded_matcher() if matcher is True else (matcher or None)
+        self._vectors = (
+            self.matcher.encode_documents([document_text(doc.kind, doc.title, doc.text) for doc in self.docs])
+            if self.matcher is not None
+            else None
+        )
 
     def search(
         self,
@@ -171,22 +188,47 @@ class KnowledgeBase:
         limit: int = 5,
     ) -> list[Hit]:
         terms = list(dict.fromkeys(search_tokens(query)))
-        if not terms or not self.docs:
+        if not self.docs or not (terms or self.matcher is not None and query.strip()):
             return []
-        # Expansion words help ranking but not confidence: the customer did not say them.
-        scores = self._retriever.get_scores(list(dict.fromkeys([*terms, *search_tokens(expansion)])))
         allowed = self._mask(set(products), set(categories), {*languages, ""}, set(kinds), set(exclude_faqs))
+        # Expansion words help ranking but not confidence: the customer did not say them.
+        expanded = list(dict.fromkeys([*terms, *search_tokens(expansion)]))
+        scores = self._retriever.get_scores(expanded) if expanded else np.zeros(len(self.docs))
         weights = [self._idf.get(term, self._unknown_idf) for term in terms]
         mass = sum(weights) or 1.0
-        order = np.argsort(-np.where(allowed, scores, -1.0))
-        hits: list[Hit] = []
-        for index in order[: limit * 3]:
-            if not allowed[index] or scores[index] <= 0:
-                break
+
+        def coverage(index: int) -> float:
             covered = sum(w for term, w in zip(terms, weights, strict=True) if term in self._doc_terms[index])
-            hits.append(Hit(self.docs[index], float(scores[index]), round(covered / mass, 4)))
-        hits.sort(key=lambda hit: (-hit.confidence, -hit.score))
-        return hits[:limit]
+            return covered / mass
+
+        if self.matcher is None:
+            order = np.argsort(-np.where(allowed, scores, -1.0))
+            hits: list[Hit] = []
+            for index in order[: limit * 3]:
+                if not allowed[index] or scores[index] <= 0:
+                    break
+                lexical = round(coverage(index), 4)
+                hits.append(Hit(self.docs[index], float(scores[index]), lexical, lexical))
+            hits.sort(key=lambda hit: (-hit.confidence, -hit.score))
+            return hits[:limit]
+
+        candidates = np.flatnonzero(allowed)
+        if not len(candidates):
+            return []
+        lexical = np.array([coverage(i) if scores[i] > 0 else 0.0 for i in candidates])
+        cosine = self._vectors[candidates] @ self.matcher.encode_query(query)
+        confidence = self.matcher.combined.confidence(lexical, cosine)
+        best = np.lexsort((-scores[candidates], -confidence))[:limit]
+        return [
+            Hit(
+                self.docs[candidates[i]],
+                float(scores[candidates[i]]),
+                round(float(confidence[i]), 4),
+                round(float(lexical[i]), 4),
+                round(float(cosine[i]), 4),
+            )
+            for i in best
+        ]
 
     def _mask(
         self, products: set[int], categories: set[int], languages: set[str], kinds: set[str], exclude: set[int]
