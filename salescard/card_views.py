@@ -42,7 +42,7 @@ from salescard.card_access import (
     set_device_cookie,
     verify_code,
 )
-from salescard.card_page import page_data
+from salescard.card_page import company_details, page_data, visitor_language
 from salescard.cards import LinkGoneError, LinkNotFoundError, create_lead, record_card_event, resolve_link
 from salescard.models import CardDevice, CardEvent, CardLink
 from salescard.services import assemble_card, ui_language
@@ -126,7 +126,12 @@ def card_page(request: HttpRequest, link: CardLink) -> HttpResponse:
         with translation.override(ui_language(link.customer.language)):
             assembled = assemble_card(link)
             public = public_link(link.card)
-            context = {"card": assembled, "data": page_data(request, assembled, public), "public_token": public.token}
+            context = {
+                "card": assembled,
+                "data": page_data(request, assembled, public),
+                "public_token": public.token,
+                "facts": company_details(assembled.card, assembled.language),
+            }
             response = render(request, "salescard/card.html", context)
         response["Content-Language"] = assembled.language
     if request_device(request) != device:
@@ -149,6 +154,7 @@ def locked_card(
         "code_sent": live_code_sent(link, device),
         "error": error,
         "staff": request.user.is_authenticated and can_use_terminal(request.user),
+        "facts": company_details(link.card, visitor_language()),
     }
     response = render(request, "salescard/card_locked.html", context, status=status)
     response["Referrer-Policy"] = FORM_PAGE_REFERRER
@@ -216,7 +222,8 @@ def _consent_notice(request: HttpRequest, link: CardLink) -> HttpResponse:
         set_device_cookie(response, request, device)
         return response
     status = 400 if request.method == "POST" else 200
-    response = render(request, "salescard/consent.html", {"form": form, "card": link.card}, status=status)
+    context = {"form": form, "card": link.card, "facts": company_details(link.card, visitor_language())}
+    response = render(request, "salescard/consent.html", context, status=status)
     response["Referrer-Policy"] = FORM_PAGE_REFERRER
     return response
 

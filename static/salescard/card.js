@@ -22,6 +22,95 @@ async function post(url, body) {
 const recordEvent = (kind, detail = "", productId = null) =>
   post(data.endpoints.events, { kind, detail, ...(productId ? { product_id: productId } : {}) });
 
+const format = (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => String(values[name] ?? ""));
+
+// --- The subtitle: three lines at a time, never cut --------------------------------------------------
+// A longer text scrolls along with the speech (its share of the audio played), or with the reading time when
+// there is no sound; the arrow pages on by hand (and back to the start at the end).
+class Caption {
+  constructor(element, more) {
+    this.element = element;
+    this.more = more;
+    this.started = 0;
+    this.audio = null;
+    this.manual = false;
+    this.frame = 0;
+    more.addEventListener("click", () => this.page());
+    for (const kind of ["wheel", "touchstart", "keydown"]) {
+      element.addEventListener(kind, () => (this.manual = true), { passive: true });
+    }
+    element.addEventListener("scroll", () => this.showMore());
+    new ResizeObserver(() => this.showMore()).observe(element);
+  }
+
+  get room() {
+    return Math.max(0, this.element.scrollHeight - this.element.clientHeight);
+  }
+
+  // `audio`: the element that speaks this text, or null when it is only shown.
+  show(text, audio = null) {
+    this.element.textContent = text;
+    this.element.scrollTop = 0;
+    this.started = performance.now();
+    this.audio = audio;
+    this.manual = false;
+    this.showMore();
+    cancelAnimationFrame(this.frame);
+    this.frame = requestAnimationFrame(() => this.follow());
+  }
+
+  // Reading time: about six Chinese characters or three English words a second, after a short pause.
+  readingSeconds() {
+    const text = this.element.textContent;
+    const cjk = (text.match(/[\u3400-\u9fff]/g) || []).length;
+    return 1.5 + cjk / 6 + (text.length - cjk) / 16;
+  }
+
+  // 0…1 of the text said or read by now; null while its voice is still loading.
+  progress() {
+    const audio = this.audio;
+    const speaking = audio && audio.dataset.caption === this.element.textContent;
+    if (speaking && !audio.paused && Number.isFinite(audio.duration) && audio.duration > 0) {
+      return audio.currentTime / audio.duration;
+    }
+    const elapsed = (performance.now() - this.started) / 1000;
+    if (speaking && !audio.ended && !audio.error && elapsed < 3) return null;
+    return (elapsed - 1.5) / (this.readingSeconds() - 1.5); // muted, refused or without a voice: reading time
+  }
+
+  follow() {
+    const room = this.room;
+    if (this.manual || room <= 1) return;
+    const share = this.progress();
+    if (share !== null) {
+      // Keep the words being said in the middle lines: never scroll back, end exactly at the last line.
+      const target = Math.round(Math.min(1, Math.max(0, share)) * room);
+      if (target > this.element.scrollTop) this.element.scrollTop = target;
+      if (share >= 1) {
+        this.element.scrollTop = room;
+        return;
+      }
+    }
+    this.frame = requestAnimationFrame(() => this.follow());
+  }
+
+  // One page on: the last visible line stays as the first, so a sentence is never lost between pages.
+  page() {
+    this.manual = true;
+    const line = parseFloat(getComputedStyle(this.element).lineHeight) || 20;
+    const atEnd = this.element.scrollTop >= this.room - 1;
+    this.element.scrollTop = atEnd ? 0 : this.element.scrollTop + Math.max(line, this.element.clientHeight - line * 1.5);
+    this.showMore();
+  }
+
+  showMore() {
+    this.more.hidden = this.room <= 1;
+    this.more.classList.toggle("at-end", this.element.scrollTop >= this.room - 1);
+  }
+}
+
+const caption = new Caption($("subtitle"), $("subtitle-more"));
+
 // --- Speech with subtitles and lip sync ---------------------------------------------------------------
 class Speaker {
   constructor() {
@@ -67,18 +156,21 @@ class Speaker {
   }
 
   say(text, url, { after } = {}) {
-    $("subtitle").textContent = text;
     if (this.muted || !url) {
+      caption.show(text);
       if (after) setTimeout(after, 1200);
       return;
     }
-    this.queue.push({ url, after });
-    if (this.audio.paused && this.queue.length === 1) this.play();
+    this.queue.push({ text, url, after });
+    if (this.queue.length === 1) this.play();
+    else caption.show(text); // the newest text shows at once; its voice follows the one speaking now
   }
 
   play() {
     const item = this.queue[0];
     if (!item) return;
+    this.audio.dataset.caption = item.text;
+    caption.show(item.text, this.audio);
     this.audio.src = item.url;
     this.audio.play().catch(() => {
       // Autoplay refused: one tap starts the voice.
@@ -95,6 +187,7 @@ class Speaker {
   stop() {
     this.queue = [];
     this.audio.pause();
+    this.audio.dataset.caption = "";
   }
 
   setMuted(muted) {
@@ -197,6 +290,84 @@ let lastId = data.lastMessageId;
 let socket = null;
 let retry = 0;
 
+// The input bar sticks to the bottom of the screen and the tabs to the top: whatever just appeared (the newest
+// message, the typing dots, the purchase panel) is scrolled into the room between them, above the on-screen
+// keyboard too (visualViewport), on every phone width.
+const composer = $("composer");
+const tabsBar = document.querySelector(".tabs");
+const GAP = 8;
+
+function measureBars() {
+  const root = document.documentElement.style;
+  root.setProperty("--composer-h", `${composer.offsetHeight}px`);
+  const view = window.visualViewport;
+  // Where the keyboard overlays the page instead of shrinking it (iOS), lift the bar by its height.
+  const keyboard = view ? Math.max(0, window.innerHeight - view.height - view.offsetTop) : 0;
+  root.setProperty("--keyboard", `${Math.round(keyboard)}px`);
+}
+
+function reveal(element) {
+  if (!element || element.hidden || $("panel-chat").hidden) return;
+  const view = window.visualViewport;
+  const top = (view ? view.offsetTop : 0) + tabsBar.offsetHeight + GAP;
+  const bottom = (view ? view.offsetTop + view.height : window.innerHeight) - composer.offsetHeight - GAP;
+  const box = element.getBoundingClientRect();
+  let delta = box.bottom > bottom ? box.bottom - bottom : 0;
+  if (box.top - delta < top) delta = box.top - top; // taller than the room, or above it: show its start
+  if (Math.abs(delta) >= 1) window.scrollBy({ top: delta, behavior: "instant" });
+}
+
+// What to keep in view: the purchase panel right after it appears, else the typing dots, else the newest message.
+let pending = null;
+let purchaseShownAt = 0;
+function newest() {
+  if (!$("purchase").hidden && performance.now() - purchaseShownAt < 1500) return $("purchase");
+  if (!$("typing").hidden) return $("typing");
+  return $("messages").lastElementChild;
+}
+function keepNewestInView() {
+  if (pending) return;
+  pending = requestAnimationFrame(() => {
+    pending = null;
+    measureBars();
+    reveal(newest());
+  });
+}
+
+new ResizeObserver(measureBars).observe(composer);
+if (window.visualViewport) {
+  const onViewport = () => {
+    measureBars();
+    if (document.activeElement === $("message-input")) keepNewestInView(); // the keyboard opened or closed
+  };
+  window.visualViewport.addEventListener("resize", onViewport);
+  window.visualViewport.addEventListener("scroll", measureBars);
+}
+measureBars();
+
+let typingTimer = 0;
+function showTyping(on) {
+  clearTimeout(typingTimer);
+  $("typing").hidden = !on;
+  if (on) typingTimer = setTimeout(() => showTyping(false), 12000); // never spin for ever
+  keepNewestInView();
+}
+
+// A message has at most data.maxChars characters: a longer paste (or drop) keeps its start and says so.
+function noteCut(total) {
+  const note = $("composer-note");
+  note.textContent = format(data.texts.pasteCut, { kept: data.maxChars, total });
+  note.hidden = false;
+}
+$("message-input").addEventListener("input", (event) => {
+  const input = event.target;
+  if (input.value.length <= data.maxChars) return;
+  const total = input.value.length;
+  input.value = input.value.slice(0, data.maxChars);
+  input.setSelectionRange(data.maxChars, data.maxChars);
+  noteCut(total);
+});
+
 function showMessage(message) {
   if (message.id <= lastId) return false;
   lastId = message.id;
@@ -205,11 +376,12 @@ function showMessage(message) {
   item.dataset.id = message.id;
   item.textContent = message.text;
   $("messages").append(item);
-  item.scrollIntoView({ block: "nearest" });
+  if (message.sender !== "customer") showTyping(false);
+  keepNewestInView();
   return true;
 }
 
-function showState(state, salesperson) {
+function showState(state, salesperson, { scroll = true } = {}) {
   const status = $("chat-status");
   const texts = {
     waiting: data.texts.joining,
@@ -219,6 +391,8 @@ function showState(state, salesperson) {
   status.textContent = texts[state] || "";
   status.hidden = !texts[state];
   document.body.dataset.chatState = state;
+  if (state === "salesperson" || state === "closed") showTyping(false);
+  if (scroll) keepNewestInView(); // the status line above the messages moved them down
 }
 
 function showSuggestions(questions) {
@@ -240,9 +414,14 @@ function showPurchase(offer) {
   $("purchase-link").onclick = () => recordEvent("purchase_clicked", "chat", offer.product_id);
   $("purchase-qr").src = offer.qr;
   $("purchase").hidden = false;
+  purchaseShownAt = performance.now();
+  keepNewestInView();
+  // The QR code arrives a moment later and may change the panel's height.
+  $("purchase-qr").addEventListener("load", keepNewestInView, { once: true });
 }
 
 function showError(text) {
+  showTyping(false);
   $("chat-error").textContent = text;
   $("chat-error").hidden = false;
 }
@@ -255,7 +434,10 @@ function send(text) {
     return;
   }
   $("chat-error").hidden = true;
+  $("composer-note").hidden = true;
   socket.send(JSON.stringify({ action: "say", text }));
+  // A person answering writes in their own time; the bot answers at once.
+  if (document.body.dataset.chatState !== "salesperson") showTyping(true);
 }
 
 function connect() {
@@ -274,9 +456,11 @@ function connect() {
     } else if (frame.type === "state") {
       showState(frame.state, frame.salesperson);
     } else if (frame.type === "ready") {
-      if (frame.state !== "bot") showState(frame.state, "");
+      if (frame.state !== "bot") showState(frame.state, "", { scroll: false });
     } else if (frame.type === "suggestions") {
       showSuggestions(frame.suggestions.map((s) => s.question));
+    } else if (frame.type === "typing") {
+      showTyping(frame.typing !== false);
     } else if (frame.type === "error") {
       showError(frame.message);
     }
@@ -291,14 +475,15 @@ function connect() {
   });
 }
 
-$("composer").addEventListener("submit", (event) => {
+composer.addEventListener("submit", (event) => {
   event.preventDefault();
   send($("message-input").value);
   $("message-input").value = "";
 });
 
 showSuggestions(data.suggestions);
-if (data.state !== "bot") showState(data.state, "");
+if (data.state !== "bot") showState(data.state, "", { scroll: false });
+else document.body.dataset.chatState = "bot";
 connect();
 startAvatar();
 speaker.say(data.greeting.text, data.greeting.speech); // S10: the face asks the greeting question

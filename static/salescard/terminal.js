@@ -6,33 +6,142 @@ const page = script.dataset.page;
 const $ = (id) => document.getElementById(id);
 const csrf = () => (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
 
-let unseen = 0;
-function bump() {
-  unseen += 1;
-  $("badge").textContent = String(unseen);
-  $("badge").hidden = false;
+// --- Alerts: the chime, the inbox badge, the page title and the hand-off strip ------------------------------
+// Every hand-off (to a salesperson, or to the managers) chimes, counts on the inbox badge and puts "(n) 待接手" in
+// front of the page title until it is seen: its conversation opened, its line clicked or dismissed, or the inbox
+// used. Unseen hand-offs outlive a page change (sessionStorage); the sound can be muted (localStorage).
+const CHIME_KEY = "salescard.terminal.chime";
+const UNSEEN_KEY = "salescard.terminal.unseen-handoffs";
+const strip = $("handoff-alerts");
+const texts = strip ? strip.dataset : {};
+const baseTitle = document.title;
+let others = 0; // customer messages and branch escalations elsewhere: on the badge only
+let unseen = loadUnseen();
+window.salescardChimes = 0; // how often the terminal chimed (a hook for tests)
+
+function loadUnseen() {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(UNSEEN_KEY) || "[]");
+    return Array.isArray(stored) ? stored.filter((h) => h && Number.isInteger(h.id)) : [];
+  } catch {
+    return [];
+  }
+}
+
+function showAlerts() {
+  try {
+    sessionStorage.setItem(UNSEEN_KEY, JSON.stringify(unseen));
+  } catch {
+    // private mode: the alerts last for this page only
+  }
+  const count = unseen.length + others;
+  $("badge").textContent = String(count);
+  $("badge").hidden = count === 0;
+  document.title = unseen.length ? `(${unseen.length}) ${texts.pending} · ${baseTitle}` : baseTitle;
+  if (!strip) return;
+  $("handoff-list").replaceChildren(...unseen.map(alertLine));
+  strip.hidden = unseen.length === 0;
+}
+
+function alertLine(handoff) {
+  const item = document.createElement("li");
+  item.className = "handoff-alert";
+  item.dataset.handoff = handoff.id;
+  const kind = document.createElement("span");
+  kind.className = "kind";
+  kind.textContent = texts.new;
+  const link = document.createElement("a");
+  link.textContent = handoff.summary;
+  if (handoff.conversation) link.href = texts.conversationUrl.replace(/0\/$/, `${handoff.conversation}/`);
+  link.addEventListener("click", () => markSeen((h) => h.id === handoff.id));
+  item.append(kind, link);
+  if (handoff.escalated) {
+    const tag = document.createElement("span");
+    tag.className = "escalated";
+    tag.textContent = texts.escalated;
+    item.append(tag);
+  }
+  const dismiss = document.createElement("button");
+  dismiss.type = "button";
+  dismiss.textContent = "×";
+  dismiss.title = texts.dismiss;
+  dismiss.setAttribute("aria-label", texts.dismiss);
+  dismiss.addEventListener("click", () => markSeen((h) => h.id === handoff.id));
+  item.append(dismiss);
+  return item;
+}
+
+function markSeen(which = () => true) {
+  unseen = unseen.filter((h) => !which(h));
+  showAlerts();
+}
+
+function handoffArrived(frame) {
+  const push = frame.push || {};
+  if (!Number.isInteger(frame.handoff_id)) return;
+  const handoff = {
+    id: frame.handoff_id,
+    summary: push.summary || push.title || texts.new,
+    conversation: Number.isInteger(push.conversation_id) ? push.conversation_id : null,
+    escalated: push.escalated === true,
+  };
+  unseen = [handoff, ...unseen.filter((h) => h.id !== handoff.id)];
+  // Already looking at that conversation: chime, but nothing is left unseen.
+  if (handoff.conversation && handoff.conversation === conversationId && !document.hidden) markSeen((h) => h.id === handoff.id);
+  else showAlerts();
   chime();
 }
+
+function bump() {
+  others += 1;
+  showAlerts();
+  chime();
+}
+
+// Opening a conversation sees its hand-offs; using the inbox (the list of them) sees them all.
 document.addEventListener("visibilitychange", () => {
   if (!document.hidden) {
-    unseen = 0;
-    $("badge").hidden = true;
+    others = 0;
+    showAlerts();
   }
 });
+$("inbox-tab")?.addEventListener("click", () => markSeen());
+if (page === "inbox") {
+  for (const kind of ["pointerdown", "keydown"]) document.addEventListener(kind, () => unseen.length && markSeen());
+}
 
-// A short two-note chime from Web Audio (no sound file to ship).
+// A short two-note chime from Web Audio (no sound file to ship), on one context for the page's life: browsers
+// start it suspended until the user's first tap, and limit how many a page may open.
+let audio = null;
+const chimeToggle = $("chime-toggle");
+const chimeOn = () => localStorage.getItem(CHIME_KEY) !== "off";
+function showChimeToggle() {
+  if (!chimeToggle) return;
+  chimeToggle.setAttribute("aria-pressed", String(chimeOn()));
+  chimeToggle.textContent = chimeOn() ? chimeToggle.dataset.on : chimeToggle.dataset.off;
+}
+chimeToggle?.addEventListener("click", () => {
+  localStorage.setItem(CHIME_KEY, chimeOn() ? "off" : "on");
+  showChimeToggle();
+});
+document.addEventListener("pointerdown", () => audio?.state === "suspended" && audio.resume(), { passive: true });
+
 function chime() {
+  if (!chimeOn()) return;
+  window.salescardChimes += 1;
   try {
-    const context = new AudioContext();
+    audio = audio || new AudioContext();
+    if (audio.state === "suspended") audio.resume().catch(() => {});
+    const start = audio.currentTime;
     [660, 880].forEach((frequency, i) => {
-      const oscillator = context.createOscillator();
-      const gain = context.createGain();
+      const oscillator = audio.createOscillator();
+      const gain = audio.createGain();
       oscillator.frequency.value = frequency;
-      gain.gain.setValueAtTime(0.15, context.currentTime + i * 0.18);
-      gain.gain.exponentialRampToValueAtTime(0.001, context.currentTime + i * 0.18 + 0.25);
-      oscillator.connect(gain).connect(context.destination);
-      oscillator.start(context.currentTime + i * 0.18);
-      oscillator.stop(context.currentTime + i * 0.18 + 0.3);
+      gain.gain.setValueAtTime(0.15, start + i * 0.18);
+      gain.gain.exponentialRampToValueAtTime(0.001, start + i * 0.18 + 0.25);
+      oscillator.connect(gain).connect(audio.destination);
+      oscillator.start(start + i * 0.18);
+      oscillator.stop(start + i * 0.18 + 0.3);
     });
   } catch (error) {
     console.warn("no sound", error);
@@ -153,20 +262,32 @@ function setUpConversation() {
 }
 
 // --- The socket ----------------------------------------------------------------------------------------
+// Every 30 s a ping tells the server that this user is online (it answers "pong"); frames the page does not know
+// are ignored.
+const PING_MS = 30000;
 let retry = 0;
 function connect() {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const socket = new WebSocket(`${scheme}://${location.host}/ws/sales/`);
+  let pinger = 0;
+  const ping = () => socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify({ action: "ping" }));
   socket.addEventListener("open", () => {
     retry = 0;
     document.body.dataset.live = "true";
     if (conversationId) socket.send(JSON.stringify({ action: "watch", conversation: conversationId, after: lastId }));
+    ping();
+    pinger = setInterval(ping, PING_MS);
   });
   socket.addEventListener("message", (event) => {
-    const frame = JSON.parse(event.data);
+    let frame;
+    try {
+      frame = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    if (!frame || typeof frame !== "object") return;
     if (frame.type === "handoff") {
-      bump();
-      if (page === "inbox" && frame.push && frame.push.conversation_id) document.title = `(${unseen}) ${document.title.replace(/^\(\d+\) /, "")}`;
+      handoffArrived(frame);
     } else if (frame.type === "escalation") {
       bump();
       const note = document.createElement("p");
@@ -183,6 +304,7 @@ function connect() {
     }
   });
   socket.addEventListener("close", (event) => {
+    clearInterval(pinger);
     document.body.dataset.live = "false";
     if (event.code === 4401) {
       location.reload();
@@ -194,4 +316,7 @@ function connect() {
 }
 
 if (page === "conversation") setUpConversation();
+if (conversationId) unseen = unseen.filter((h) => h.conversation !== conversationId);
+showAlerts();
+showChimeToggle();
 connect();
