@@ -14,9 +14,12 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, override
 
 from dialogue.live import MANAGERS_GROUP, group_for_conversation
 from dialogue.notify import group_for_salesperson
+from dialogue.text import MAX_REPLY_CHARS
 from salescard.card_access import DEVICE_COOKIE, device_from_cookie
 from salescard.card_chat import (
     MAX_FRAME_CHARS,
@@ -33,6 +36,7 @@ from salescard.card_views import token_throttle
 from salescard.cards import LinkGoneError, LinkNotFoundError
 from salescard.notify import OPS_GROUP
 from salescard.pipeline import ALL_QUEUES, describe_probe, request_probes
+from salescard.services import ui_language
 from salescard.socket_auth import (
     CLOSE_FORBIDDEN,
     CLOSE_GONE,
@@ -112,6 +116,24 @@ class OpsConsumer(JsonFramesConsumer):
         await self.send_json({"type": "probe.completed", "probe": event["probe"]})
 
 
+# The card's error frames, shown to the customer as they are: in the card's language (issue 17 item 6).
+CARD_ERRORS = {
+    "binary": gettext_noop("The chat only takes text messages."),
+    "frame too large": gettext_noop("The message is too long: at most %(limit)s characters."),
+    "unknown": gettext_noop("The chat did not understand this request. Reload the page to go on."),
+    "after": gettext_noop("The chat could not fetch the earlier messages. Reload the page to see them."),
+    "not text": gettext_noop("Send the message as text."),
+    "empty": gettext_noop("Write a message first."),
+    "too long": gettext_noop("The message is too long: %(count)s characters, at most %(limit)s."),
+}
+
+
+def card_error(language: str, key: str, **values: object) -> str:
+    """An error frame's text in the card's UI language (``language``: the customer's zh-hans, yue or en)."""
+    with override(ui_language(language)):
+        return _(CARD_ERRORS[key]) % values if values else _(CARD_ERRORS[key])
+
+
 class CardChatConsumer(JsonFramesConsumer):
     """``/ws/card/<token>/``: the customer's chat on the card (S9, S11–S14). The link's token is the credential.
 
@@ -149,16 +171,31 @@ class CardChatConsumer(JsonFramesConsumer):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
+    async def send_card_error(self, key: str, **values: object) -> None:
+        await self.send_error(card_error(self.session.language, key, **values))
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs) -> None:
+        if text_data is None:
+            await self.send_card_error("binary")
+        elif len(text_data) > self.max_frame_chars:
+            await self.send_card_error("frame too large", limit=MAX_REPLY_CHARS)
+        else:
+            await super().receive(text_data=text_data, **kwargs)
+
     async def receive_json(self, content: Any, **kwargs) -> None:
         action = content.get("action") if isinstance(content, dict) else None
         if action == "resume":
             after = content.get("after", 0)
             if not isinstance(after, int) or isinstance(after, bool) or after < 0:
-                await self.send_error("after must be the id of the last message you have (0 for none).")
+                await self.send_card_error("after")
                 return
             for message in await database_sync_to_async(missed_messages)(self.session, after):
                 await self.send_json({"type": "message", "message": message})
         elif action == "say":
+            refusal = _text_refusal(content.get("text"))
+            if refusal is not None:
+                await self.send_card_error(refusal[0], **refusal[1])
+                return
             try:
                 try:
                     await database_sync_to_async(customer_says)(self.session, content.get("text"))
@@ -168,9 +205,7 @@ class CardChatConsumer(JsonFramesConsumer):
             except ChatRefusedError as error:
                 await self.send_error(str(error))
         else:
-            await self.send_error(
-                'Unknown frame: send {"action": "say", "text": "…"} or {"action": "resume", "after": 0}.'
-            )
+            await self.send_card_error("unknown")
 
     async def _continue(self) -> None:
         """A message after the salesperson closed the chat starts a new conversation: follow it."""
@@ -190,6 +225,18 @@ class CardChatConsumer(JsonFramesConsumer):
 
     async def chat_suggestions(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "suggestions", "suggestions": event["suggestions"]})
+
+
+def _text_refusal(text: object) -> tuple[str, dict[str, object]] | None:
+    """Why a "say" frame's text cannot be a message (the card's error key and its values), or None."""
+    if not isinstance(text, str):
+        return "not text", {}
+    stripped = text.strip()
+    if not stripped:
+        return "empty", {}
+    if len(stripped) > MAX_REPLY_CHARS:
+        return "too long", {"count": len(stripped), "limit": MAX_REPLY_CHARS}
+    return None
 
 
 class SalesConsumer(JsonFramesConsumer):

@@ -13,7 +13,7 @@ from dialogue.models import Conversation, HandOff, Message
 from salescard.asgi import application
 from salescard.card_access import DEVICE_COOKIE, bind, new_device_id, signed_device
 from salescard.cards import issue_link, revoke_link
-from salescard.models import CardDevice, SmartCard
+from salescard.models import CardDevice, CardVisit, SmartCard
 from salescard.services import assemble_card
 from tests.conftest import reseed_migrated_defaults
 from tests.factories import CustomerFactory, UserFactory, sofa_on_sale
@@ -161,13 +161,14 @@ def _salesperson_replies(salesperson_id: int, conversation_id: int, text: str) -
 @pytest.mark.parametrize(
     ("frame", "error"),
     [
-        ("not json", "Unknown frame"),
-        (json.dumps({"action": "dance"}), "Unknown frame"),
-        (json.dumps({"action": "say", "text": ""}), ""),
-        (json.dumps({"action": "say", "text": 42}), ""),
-        (json.dumps({"action": "say", "text": "很" * 2001}), ""),
-        (json.dumps({"action": "resume", "after": -1}), "after"),
-        ("x" * 9000, "too large"),
+        # Error frames speak the card's language (the customer's Mandarin here).
+        ("not json", "没能识别这个请求"),
+        (json.dumps({"action": "dance"}), "没能识别这个请求"),
+        (json.dumps({"action": "say", "text": ""}), "请先输入消息"),
+        (json.dumps({"action": "say", "text": 42}), "请以文字发送消息"),
+        (json.dumps({"action": "say", "text": "很" * 2001}, ensure_ascii=False), "共 2001 字，最多 2000 字"),
+        (json.dumps({"action": "resume", "after": -1}), "没能取回之前的消息"),
+        ("x" * 9000, "最多 2000 字"),
     ],
 )
 async def test_bad_frames_get_an_error_frame_and_store_nothing(frame: str, error: str) -> None:
@@ -178,8 +179,21 @@ async def test_bad_frames_get_an_error_frame_and_store_nothing(frame: str, error
     await socket.send_to(text_data=frame)
     answer = await socket.receive_json_from(timeout=5)
 
-    assert answer["type"] == "error" and error in answer["message"] and answer["message"]
+    assert answer["type"] == "error" and error in answer["message"]
     assert await sync_to_async(Message.objects.filter(conversation_id=conversation_id).count)() == before
+    await socket.disconnect()
+
+
+async def test_error_frames_are_in_english_on_an_english_card() -> None:
+    token, conversation_id, _ = await sync_to_async(opened_card)()
+    await sync_to_async(Conversation.objects.filter(pk=conversation_id).update)(language="en")
+    await sync_to_async(CardVisit.objects.filter(conversation_id=conversation_id).update)(language="en")
+    socket = await card_socket(token)
+
+    await socket.send_to(text_data=json.dumps({"action": "say", "text": "好" * 2001}, ensure_ascii=False))
+    answer = await socket.receive_json_from(timeout=5)
+
+    assert answer == {"type": "error", "message": "The message is too long: 2001 characters, at most 2000."}
     await socket.disconnect()
 
 
