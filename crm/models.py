@@ -82,9 +82,12 @@ class CompanyFact(TimeStamped):
         Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="facts"
     )
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
-    language = models.CharField(_("language"), max_length=10, default="zh-hans", choices=[
-        ("zh-hans", _("Mandarin")), ("yue", _("Cantonese")), ("en", _("English"))
-    ])
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        default="zh-hans",
+        choices=[("zh-hans", _("Mandarin")), ("yue", _("Cantonese")), ("en", _("English"))],
+    )
     text = models.TextField(_("answer"), max_length=1000, help_text=_("A whole sentence, as the bot will say it."))
     human_only = models.BooleanField(
         _("a person answers"),
@@ -456,10 +459,15 @@ class Promotion(TimeStamped):
         blank=True,
         related_name="promotions",
     )
-    language = models.CharField(_("language"), max_length=10, default="zh-hans", choices=[
-        ("zh-hans", _("Mandarin")), ("yue", _("Cantonese")), ("en", _("English"))
-    ])
-    title = models.CharField(_("promotion"), max_length=200, help_text=_("As the bot says it, e.g. 年底下单立减 500 元."))
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        default="zh-hans",
+        choices=[("zh-hans", _("Mandarin")), ("yue", _("Cantonese")), ("en", _("English"))],
+    )
+    title = models.CharField(
+        _("promotion"), max_length=200, help_text=_("As the bot says it, e.g. 年底下单立减 500 元.")
+    )
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

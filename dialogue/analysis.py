@@ -10,33 +10,35 @@ While the salesperson has the chat, the message is analysed for them but the bot
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from crm.models import Customer, Product, User
 from dialogue import lexicon
-from dialogue.answers import (
-    Answer,
-    ProductFacts,
-    Suggestion,
-    compose_answer,
-    detect_situation,
-    handoff_text,
-    suggest_questions,
-)
-from dialogue.config import get_config
+from dialogue.answers import ProductFacts, Suggestion, detect_situation, suggest_questions
+from dialogue.chat_notes import someone
+from dialogue.config import ScoringValues, get_config
 from dialogue.emotion import EmotionResult, detect_emotion
-from dialogue.handoff import ConversationClosedError, closed_message, hand_off
+from dialogue.handoff import ConversationClosedError, closed_message, deliver_after_commit, first_assignee, hand_off
+from dialogue.handoff_escalation import sweep_handoffs
 from dialogue.knowledge import get_knowledge_base
-from dialogue.models import FAQ, Conversation, HandOff, Message, Situation
+from dialogue.models import FAQ, Conversation, HandOff, Message, Reason, Situation
+from dialogue.presence import expected_wait_minutes, is_online
+from dialogue.reply_plan import ANSWER, CLARIFY, HANDOFF, PURCHASE, Helper, Plan, Turn, plan_reply
 from dialogue.scoring import DealRate, ProductAttributes, Satisfaction, score_deal_rate, score_satisfaction
 from dialogue.text import prepare, validate_reply
 from intent.feedback import record_feedback
 from intent.models import IntentFeedback
 from intent.tasks import predict_intents_task
 
+logger = logging.getLogger(__name__)
 State = Conversation.State
 FEEDBACK_SOURCE = {
     Conversation.Channel.CARD: IntentFeedback.Source.CARD,
@@ -64,6 +66,7 @@ class ReplyAnalysis:
     # quiet (a person has the chat); and why it handed off (a HandOff.Reason), when it did.
     behaviour: str = "answer"
     handoff_reason: str | None = None
+    message_ids: list[int] = field(default_factory=list)  # the customer's message, then every bot line
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -111,35 +114,40 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
     situation = detect_situation(matches, deal.above_threshold)
     knowledge = get_knowledge_base()
     history = _history(conversation)
-    bot_answers = conversation.state == State.BOT
     salesperson = _salesperson_name(conversation)
-    answer: Answer | None = None
-    if bot_answers and situation != Situation.HUMAN:
-        answer = compose_answer(
-            query=prepared.normalised,
-            situation=situation,
-            emotion=emotion.label,
-            language=prepared.language,
-            product=product,
-            knowledge=knowledge,
-            templates=config.templates,
-            cfg=cfg,
-            salesperson=salesperson,
-            rotation=len(history.asked),
-            category_products=_category_products(product) if situation == "comparison" else (),
-        )
-    handoff_reason = None
-    if bot_answers and situation == Situation.HUMAN:
-        handoff_reason = HandOff.Reason.REQUESTED
-    elif bot_answers and satisfaction.below_threshold:
-        handoff_reason = HandOff.Reason.LOW_SATISFACTION
-    elif bot_answers and answer is not None and answer.text is None:
-        handoff_reason = HandOff.Reason.NO_ANSWER
+    ready_to_buy = deal.above_threshold and product is not None and bool(product.purchase_url)
+    turn = Turn(
+        state=conversation.state,
+        text=text,
+        normalised=prepared.normalised,
+        language=prepared.language,
+        situation=situation,
+        emotion=emotion.label,
+        below_satisfaction=satisfaction.below_threshold,
+        ready_to_buy=ready_to_buy,
+        product=product,
+        organisation_id=_organisation_id(conversation),
+        salesperson=salesperson or someone(prepared.language),
+        misses_before=history.misses,
+        recent_bot_texts=history.recent_bot_texts,
+        clarified_faq=history.clarified_faq,
+        rotation=len(history.asked),
+        person_silent=conversation.state == State.SALESPERSON and _person_silent(conversation, cfg),
+    )
+    plan = plan_reply(
+        turn,
+        knowledge=knowledge,
+        templates=config.templates,
+        cfg=cfg,
+        helper=lambda: _helper(conversation, prepared.language),
+        category_products=lambda: _category_products(product),
+    )
+    answer = plan.answer
     signals = _intent_signals(matches, satisfaction, deal)
     actions: list[dict] = []
-    if deal.above_threshold and product is not None and product.purchase_url:
+    if ready_to_buy and conversation.state != State.SALESPERSON:
         actions.append({"type": "offer_purchase_link", "product_id": product.id, "url": product.purchase_url})
-    if not bot_answers:
+    if conversation.state != State.BOT:
         actions.append({"type": "forward_to_salesperson"})
     if product is not None:
         actions += [{"type": "update_intent", "signal": signal, "product_id": product.id} for signal in signals]
@@ -152,6 +160,7 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
         )
         if conversation.state == State.CLOSED:  # closed is closed: the caller starts a new conversation
             raise ConversationClosedError(closed_message())
+        details = _details(emotion, satisfaction, deal, matches) | {"behaviour": plan.behaviour}
         message = Message.objects.create(
             conversation=conversation,
             sender=Message.Sender.CUSTOMER,
@@ -166,36 +175,30 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
             situation=situation,
             answer_confidence=answer.confidence if answer else None,
             actions=actions,
-            analysis=_details(emotion, satisfaction, deal, matches),
+            analysis=details,
         )
-        answer_message = None
-        if answer is not None and answer.text and handoff_reason is None:
-            answer_message = Message.objects.create(
+        handoff = None
+        if plan.handoff_reason is not None:
+            handoff = hand_off(conversation, plan.handoff_reason, _handoff_detail(satisfaction, plan, cfg))
+            actions.append({"type": "hand_off", "reason": plan.handoff_reason, "handoff_id": handoff.pk})
+            Message.objects.filter(pk=message.pk).update(actions=actions)
+        if plan.callback_phone:
+            _note_callback(conversation, plan.callback_phone)
+        bot_messages = [
+            Message.objects.create(
                 conversation=conversation,
                 sender=Message.Sender.BOT,
-                text=answer.text,
+                text=line.text,
                 language=prepared.language,
-                situation=situation,
-                answer_confidence=answer.confidence,
-                faq_id=answer.faq_id,
+                situation=line.situation,
+                answer_confidence=line.confidence,
+                faq_id=line.faq_id,
             )
-            if answer.faq_id:
-                FAQ.objects.filter(pk=answer.faq_id).update(popularity=F("popularity") + 1)
-        handoff = None
-        if handoff_reason is not None:
-            detail = _handoff_detail(satisfaction, answer)
-            handoff = hand_off(conversation, handoff_reason, detail)
-            actions.append({"type": "hand_off", "reason": handoff_reason, "handoff_id": handoff.pk})
-            Message.objects.filter(pk=message.pk).update(actions=actions)
-            note = handoff_text(config.templates, emotion.label, prepared.language, salesperson, len(history.asked))
-            if note:
-                answer_message = Message.objects.create(
-                    conversation=conversation,
-                    sender=Message.Sender.BOT,
-                    text=note,
-                    language=prepared.language,
-                    situation="handoff",
-                )
+            for line in plan.lines
+            if line.text
+        ]
+        if answer is not None and answer.faq_id and plan.behaviour in (ANSWER, PURCHASE, HANDOFF):
+            FAQ.objects.filter(pk=answer.faq_id).update(popularity=F("popularity") + 1)
         if product is not None and signals:
             source = FEEDBACK_SOURCE.get(conversation.channel, IntentFeedback.Source.CARD)
             for signal in signals:
@@ -204,6 +207,8 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
             customer_id = conversation.customer_id
             transaction.on_commit(lambda: predict_intents_task.delay([customer_id]))
         Conversation.objects.filter(pk=conversation.pk).update(updated_at=message.created_at)
+    if conversation.state == State.WAITING or handoff is not None:
+        transaction.on_commit(_sweep_soon)
 
     answered = history.answered_faqs | ({answer.faq_id} if answer and answer.faq_id else set())
     suggestions = suggest_questions(
@@ -213,6 +218,7 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
         asked=[*history.asked, text],
         answered_faqs=answered,
     )
+    answer_text = "\n".join(m.text for m in bot_messages) if bot_messages else None
     return ReplyAnalysis(
         message_id=message.pk,
         language=prepared.language,
@@ -220,13 +226,16 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
         satisfaction=satisfaction,
         deal_rate=deal,
         situation=situation,
-        answer=answer_message.text if answer_message else None,
-        answer_message_id=answer_message.pk if answer_message else None,
+        answer=answer_text,
+        answer_message_id=bot_messages[-1].pk if bot_messages else None,
         answer_confidence=answer.confidence if answer else 0.0,
         suggestions=suggestions,
         actions=actions,
         handoff_id=handoff.pk if handoff else None,
         matched=_matched_words(matches),
+        behaviour=plan.behaviour,
+        handoff_reason=plan.handoff_reason,
+        message_ids=[message.pk, *(m.pk for m in bot_messages)],
     )
 
 
@@ -267,22 +276,39 @@ def product_facts(product: Product | None) -> ProductFacts | None:
 class _History:
     asked: list[str]
     answered_faqs: set[int]
+    misses: int = 0  # the customer's latest messages in a row that the bot could only clarify
+    recent_bot_texts: tuple[str, ...] = ()
+    clarified_faq: int | None = None  # the FAQ of "您是想问…吗？" when that was the bot's last line
+
+
+RECENT_BOT_TEXTS = 3
 
 
 def _history(conversation: Conversation, messages: list[Message] | None = None) -> _History:
     asked: list[str] = []
     answered: set[int] = set()
+    bot_texts: list[str] = []
+    misses = 0
+    clarified: int | None = None
     rows = (
-        [(m.sender, m.text, m.faq_id) for m in messages]
+        [(m.sender, m.text, m.faq_id, m.situation, m.analysis) for m in messages]
         if messages is not None
-        else conversation.messages.values_list("sender", "text", "faq_id")
+        else conversation.messages.values_list("sender", "text", "faq_id", "situation", "analysis")
     )
-    for sender, text, faq_id in rows:
+    for sender, text, faq_id, situation, analysis in rows:
         if sender == Message.Sender.CUSTOMER:
             asked.append(text)
-        elif faq_id:
-            answered.add(faq_id)
-    return _History(asked, answered)
+            behaviour = (analysis or {}).get("behaviour")
+            misses = misses + 1 if behaviour == CLARIFY else 0
+            clarified = None
+        elif sender == Message.Sender.BOT:
+            bot_texts.append(text)
+            clarified = faq_id if situation == Situation.CLARIFY else None
+            if faq_id and situation != Situation.CLARIFY:
+                answered.add(faq_id)
+        else:
+            misses, clarified = 0, None  # a person wrote: the count starts again
+    return _History(asked, answered, misses, tuple(bot_texts[-RECENT_BOT_TEXTS:]), clarified)
 
 
 def _intent_signals(matches: list[lexicon.Match], satisfaction: Satisfaction, deal: DealRate) -> list[str]:
@@ -325,13 +351,88 @@ def _salesperson_name(conversation: Conversation) -> str:
     return user.get_full_name() or user.username
 
 
-def _handoff_detail(satisfaction: Satisfaction, answer: Answer | None) -> str:
-    if satisfaction.below_threshold:
-        reasons = ", ".join(satisfaction.reasons) or "unspecified"
-        return f"K={satisfaction.score:.2f}; reasons: {reasons}; words: {'、'.join(satisfaction.reason_words)}"
-    if answer is not None:
-        return f"no answer (confidence {answer.confidence:.2f}, situation {answer.situation})"
-    return "the customer asked for a person"
+def _handoff_detail(satisfaction: Satisfaction, plan: Plan, cfg: ScoringValues) -> str:
+    """Why, in words a salesperson reads at a glance, in the staff's language."""
+    with override(settings.LANGUAGE_CODE):
+        if plan.handoff_reason == HandOff.Reason.LOW_SATISFACTION:
+            reasons = "、".join(str(Reason(r).label) if r in Reason.values else r for r in satisfaction.reasons)
+            text = _("satisfaction %(k).1f, below %(threshold).1f") % {
+                "k": satisfaction.score,
+                "threshold": cfg.satisfaction_threshold,
+            }
+            if reasons:
+                text += _("; about %(reasons)s") % {"reasons": reasons}
+            if satisfaction.reason_words:
+                text += _("; words: %(words)s") % {"words": "、".join(satisfaction.reason_words)}
+            return str(text)
+        if plan.handoff_reason == HandOff.Reason.REPEATED_MISSES:
+            return str(_("the bot could not answer %(n)s questions in a row") % {"n": cfg.handoff_after_misses})
+        if plan.handoff_reason == HandOff.Reason.HUMAN_TOPIC:
+            return str(_("a topic a person answers"))
+        return ""
+
+
+def _organisation_id(conversation: Conversation) -> int | None:
+    user = conversation.salesperson
+    return user.organisation_id if user is not None else None
+
+
+def _helper(conversation: Conversation, language: str) -> Helper:
+    """Who the customer waits for: the pending hand-off's assignee, else the salesperson."""
+    pending = (
+        conversation.handoffs.filter(status=HandOff.Status.PENDING).select_related("assignee").order_by("-pk").first()
+    )
+    user = pending.assignee if pending is not None and pending.assignee_id else conversation.salesperson
+    if user is None:
+        user = first_assignee(conversation)
+    if user is None:
+        return Helper(someone(language), False, None)
+    return Helper(user.get_full_name() or user.username, is_online(user.pk), expected_wait_minutes(user.pk))
+
+
+def _person_silent(conversation: Conversation, cfg: ScoringValues) -> bool:
+    """A person has the chat and has written nothing for the set time, and the bot has not said so since."""
+    latest_staff = (
+        conversation.messages.filter(sender=Message.Sender.SALESPERSON)
+        .order_by("-pk")
+        .values("pk", "created_at")
+        .first()
+    )
+    accepted = conversation.handoffs.filter(accepted_at__isnull=False).order_by("-accepted_at").first()
+    moments = [latest_staff["created_at"]] if latest_staff else []
+    if accepted is not None:
+        moments.append(accepted.accepted_at)
+    if not moments:
+        return False
+    since = max(moments)
+    if (timezone.now() - since).total_seconds() < cfg.salesperson_silence_seconds:
+        return False
+    return not conversation.messages.filter(
+        sender=Message.Sender.BOT, situation=Situation.ACKNOWLEDGE, created_at__gt=since
+    ).exists()
+
+
+def _note_callback(conversation: Conversation, phone: str) -> None:
+    """The customer left a number to be called back: it goes with the pending hand-off to whoever takes it."""
+    pending = conversation.handoffs.filter(status=HandOff.Status.PENDING).order_by("-pk").first()
+    if pending is None:
+        return
+    with override(settings.LANGUAGE_CODE):
+        note = str(_("call back on %(phone)s") % {"phone": phone})
+    detail = f"{pending.detail}; {note}" if pending.detail else note
+    push = dict(pending.push_message)
+    push["callback_phone"] = phone
+    push["summary"] = f"{push.get('summary', '')}; {note}".strip("; ")
+    HandOff.objects.filter(pk=pending.pk).update(detail=detail[:300], push_message=push)
+    deliver_after_commit(pending.pk)
+
+
+def _sweep_soon() -> None:
+    """Escalations are due only after the accept time; a customer writing to a waiting chat is a good moment."""
+    try:
+        sweep_handoffs()
+    except Exception:  # the customer's answer must not fail because an escalation did
+        logger.exception("Sweeping hand-offs failed")
 
 
 def _matched_words(matches: list[lexicon.Match]) -> dict[str, list[str]]:

@@ -13,9 +13,11 @@ waiting for its salesperson gets no second hand-off.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from crm.models import User
 from dialogue.models import Conversation, HandOff, Message
@@ -62,22 +64,37 @@ def move(conversation: Conversation, to: str) -> None:
 
 
 def hand_off(conversation: Conversation, reason: str, detail: str = "") -> HandOff:
-    """Pass the chat to the salesperson; the push goes out after commit. Idempotent while one is pending."""
-    from dialogue.tasks import deliver_handoff_task
-
+    """Pass the chat to the salesperson (a chat nobody owns: the first manager); the push goes out after commit.
+    Idempotent while one is pending."""
     with transaction.atomic():
         pending = conversation.handoffs.filter(status=HandOff.Status.PENDING).first()
         if pending is not None:
             return pending
         move(conversation, State.WAITING)
+        assignee = first_assignee(conversation)
         handoff = HandOff.objects.create(
             conversation=conversation,
             reason=reason,
             detail=detail[:300],
-            push_message=build_push_message(conversation, reason, detail),
+            assignee=assignee,
+            offered_at=timezone.now(),
+            push_message=build_push_message(conversation, reason, detail, assignee),
         )
-    transaction.on_commit(lambda: deliver_handoff_task.delay(handoff.pk))
+    deliver_after_commit(handoff.pk)
     return handoff
+
+
+def deliver_after_commit(handoff_id: int) -> None:
+    from dialogue.tasks import deliver_handoff_task
+
+    transaction.on_commit(lambda: deliver_handoff_task.delay(handoff_id))
+
+
+def first_assignee(conversation: Conversation) -> User | None:
+    salesperson = conversation.salesperson
+    if salesperson is not None and salesperson.is_active:
+        return salesperson
+    return User.objects.filter(role=User.Role.MANAGER, is_active=True).order_by("pk").first()
 
 
 def accept_handoff(handoff: HandOff, user: User) -> HandOff:
@@ -108,8 +125,14 @@ def close_conversation(conversation: Conversation) -> None:
         )
 
 
-def build_push_message(conversation: Conversation, reason: str, detail: str) -> dict:
-    """S13's push message: greeting, replies, intent and user info, with the reason."""
+def build_push_message(conversation: Conversation, reason: str, detail: str, assignee: User | None = None) -> dict:
+    """S13's push message: greeting, replies, intent and user info, with the reason and a readable one-line summary
+    in the staff's language (the product's default UI language)."""
+    with override(settings.LANGUAGE_CODE):
+        return _push_message(conversation, reason, detail, assignee)
+
+
+def _push_message(conversation: Conversation, reason: str, detail: str, assignee: User | None) -> dict:
     from intent.inference import latest_prediction
 
     customer = conversation.customer
@@ -125,13 +148,21 @@ def build_push_message(conversation: Conversation, reason: str, detail: str) -> 
         ]
     reason_label = HandOff.Reason(reason).label
     title = _("%(customer)s needs you: %(reason)s") % {"customer": customer.name, "reason": reason_label}
-    text_lines = [title, detail] if detail else [title]
-    text_lines += [f"{line['sender']}: {line['text']}" for line in lines[-5:]]
+    last_words = next((line["text"] for line in reversed(lines) if line["sender"] == Message.Sender.CUSTOMER), "")
+    product = conversation.product.name if conversation.product_id else ""
+    summary = summarise(customer.name, str(reason_label), detail, product, last_words)
+    senders = dict(Message.Sender.choices)
+    text_lines = [str(title), summary]
+    text_lines += [f"{senders.get(line['sender'], line['sender'])}: {line['text']}" for line in lines[-5:]]
     return {
         "title": str(title),
-        "text": "\n".join(str(line) for line in text_lines),
+        "summary": summary,
+        "text": "\n".join(text_lines),
         "reason": reason,
+        "reason_label": str(reason_label),
         "detail": detail,
+        "assignee": _person(assignee),
+        "escalated": False,
         "conversation_id": conversation.pk,
         "greeting": conversation.greeting,
         "replies": lines,
@@ -144,8 +175,27 @@ def build_push_message(conversation: Conversation, reason: str, detail: str) -> 
             "company": customer.company,
             "job_title": customer.job_title,
         },
-        "product": conversation.product.name if conversation.product_id else "",
+        "product": product,
     }
+
+
+def summarise(customer: str, reason: str, detail: str, product: str, last_words: str) -> str:
+    """One line a busy salesperson reads at a glance: who, why, about what, and what they said last."""
+    quoted = last_words if len(last_words) <= 60 else last_words[:59] + "…"
+    parts = [_("%(customer)s — %(reason)s") % {"customer": customer, "reason": reason}]
+    if detail:
+        parts.append(detail)
+    if product:
+        parts.append(_("about %(product)s") % {"product": product})
+    if quoted:
+        parts.append(_("last said: “%(words)s”") % {"words": quoted})
+    return _("; ").join(str(part) for part in parts)
+
+
+def _person(user: User | None) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "name": user.get_full_name() or user.username}
 
 
 def salesperson_reply(conversation: Conversation, user: User, text: str) -> Message:

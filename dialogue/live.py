@@ -19,9 +19,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from dialogue.models import Conversation, HandOff, Message
-from dialogue.notify import group_for_salesperson
-
-MANAGERS_GROUP = "sales.managers"
+from dialogue.notify import MANAGERS_GROUP, group_for_salesperson
 
 
 def group_for_conversation(conversation_id: int) -> str:

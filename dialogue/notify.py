@@ -1,13 +1,16 @@
 """Delivering a hand-off to the salesperson (SPEC S13) through pluggable notifiers, after commit.
 
-In-app push to the salesperson's terminal group ``sales.<user_id>`` always (to the managers' when nobody owns
-the chat); e-mail through Django's e-mail
-backend and SMS through ``dialogue.sms`` when ``HANDOFF_CHANNELS`` lists them. Each channel's result is stored
-on the hand-off row, so a failed e-mail is visible and never blocks the in-app push.
+In-app push always: to the terminal group of the person it is offered to (``sales.<user_id>``) and to the managers'
+group (managers see every hand-off). E-mail through Django's e-mail backend and SMS through ``dialogue.sms``, when
+``HANDOFF_CHANNELS`` lists them, only reach a person who is not online in the terminal (``dialogue.presence``), and at
+most once per conversation in ``HANDOFF_NOTIFY_BATCH_SECONDS``: a customer who keeps the chat busy does not flood
+the salesperson's phone. Each channel's result is stored on the hand-off row, so a failed e-mail is visible and never
+blocks the in-app push.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -16,12 +19,17 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import timezone
 
 from crm.models import User
 from dialogue.models import HandOff
+from dialogue.presence import online_users
 from dialogue.sms import sms_backend
 
 logger = logging.getLogger(__name__)
+
+
+MANAGERS_GROUP = "sales.managers"  # every manager's terminal: they see all hand-offs
 
 
 def group_for_salesperson(user_id: int) -> str:
@@ -34,11 +42,28 @@ def push_to_salesperson(user_id: int, message: dict[str, Any]) -> None:
 
 
 def _inapp(handoff: HandOff, recipients: list[User]) -> str:
+    frame = {"type": "handoff.created", "handoff_id": handoff.pk, "push": handoff.push_message}
+    layer = get_channel_layer()
     for user in recipients:
-        push_to_salesperson(
-            user.pk, {"type": "handoff.created", "handoff_id": handoff.pk, "push": handoff.push_message}
-        )
+        if not user.is_manager:  # managers get it once, through their group
+            async_to_sync(layer.group_send)(group_for_salesperson(user.pk), frame)
+    async_to_sync(layer.group_send)(MANAGERS_GROUP, frame)
     return "pushed"
+
+
+def _quiet_reason(handoff: HandOff, recipients: list[User], channel: str) -> str | None:
+    """Why an e-mail or SMS is not sent now: everyone is online, or this conversation was told a moment ago."""
+    online = online_users(user.pk for user in recipients)
+    if recipients and all(user.pk in online for user in recipients):
+        return "skipped: online in the terminal"
+    window = timezone.now() - datetime.timedelta(seconds=settings.HANDOFF_NOTIFY_BATCH_SECONDS)
+    earlier = HandOff.objects.filter(conversation_id=handoff.conversation_id, created_at__gte=window).exclude(
+        pk=handoff.pk
+    )
+    for deliveries in earlier.values_list("deliveries", flat=True):
+        if str((deliveries or {}).get(channel, "")).startswith("sent"):
+            return "skipped: batched with this conversation's earlier notice"
+    return None
 
 
 def _email(handoff: HandOff, recipients: list[User]) -> str:
@@ -55,14 +80,19 @@ def _sms(handoff: HandOff, recipients: list[User]) -> str:
     if not phones:
         return "skipped: no phone number"
     backend = sms_backend()
-    return ", ".join(backend.send(phone, handoff.push_message["title"]) for phone in phones)
+    return ", ".join(backend.send(phone, _sms_text(handoff.push_message)) for phone in phones)
+
+
+def _sms_text(push: dict) -> str:
+    text = push.get("summary") or push["title"]
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def recipients_of(handoff: HandOff) -> list[User]:
-    """The conversation's salesperson; a chat nobody owns (a card visitor without an owner) goes to the managers."""
-    salesperson = handoff.conversation.salesperson
-    if salesperson is not None and salesperson.is_active:
-        return [salesperson]
+    """The person it is offered to (by default the conversation's salesperson); with nobody, the managers."""
+    for person in (handoff.assignee, handoff.conversation.salesperson):
+        if person is not None and person.is_active:
+            return [person]
     return list(User.objects.filter(role=User.Role.MANAGER, is_active=True).order_by("pk"))
 
 
@@ -71,7 +101,7 @@ NOTIFIERS: dict[str, Callable[[HandOff, list[User]], str]] = {"inapp": _inapp, "
 
 def deliver_handoff(handoff_id: int) -> dict[str, str]:
     """Send the hand-off on every configured channel; store and return each channel's result."""
-    handoff = HandOff.objects.select_related("conversation__salesperson").filter(pk=handoff_id).first()
+    handoff = HandOff.objects.select_related("conversation__salesperson", "assignee").filter(pk=handoff_id).first()
     if handoff is None:
         return {}
     recipients = recipients_of(handoff)
@@ -84,6 +114,10 @@ def deliver_handoff(handoff_id: int) -> dict[str, str]:
         notifier = NOTIFIERS.get(channel)
         if notifier is None:
             results[channel] = "skipped: unknown channel"
+            continue
+        quiet = _quiet_reason(handoff, recipients, channel) if channel != "inapp" else None
+        if quiet is not None:
+            results[channel] = quiet
             continue
         try:
             results[channel] = notifier(handoff, recipients)

@@ -24,7 +24,13 @@ _TOKEN = re.compile(r"\w", re.UNICODE)
 
 
 class ReplyRefusedError(ValueError):
-    """A reply that cannot be analysed (empty, too long); the message says why, for the customer."""
+    """A reply that cannot be analysed (empty, too long); the message says why, for the customer. ``code`` (not_text,
+    empty, too_long) and ``length`` let a caller say it in the customer's language."""
+
+    def __init__(self, message: str, code: str = "", length: int = 0) -> None:
+        super().__init__(message)
+        self.code = code
+        self.length = length
 
 
 @dataclass(frozen=True)
@@ -43,12 +49,16 @@ class PreparedText:
 
 def validate_reply(text: object) -> str:
     if not isinstance(text, str):
-        raise ReplyRefusedError("The message must be text.")
+        raise ReplyRefusedError("The message must be text.", "not_text")
     stripped = text.strip()
     if not stripped:
-        raise ReplyRefusedError("The message is empty.")
+        raise ReplyRefusedError("The message is empty.", "empty")
     if len(stripped) > MAX_REPLY_CHARS:
-        raise ReplyRefusedError(f"The message is too long: {len(stripped)} characters, at most {MAX_REPLY_CHARS}.")
+        raise ReplyRefusedError(
+            f"The message is too long: {len(stripped)} characters, at most {MAX_REPLY_CHARS}.",
+            "too_long",
+            len(stripped),
+        )
     return stripped
 
 

@@ -17,6 +17,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 
 from salescard.access_matrix import guard_socket_routes  # noqa: E402
+from salescard.housekeeping import HousekeepingMiddleware  # noqa: E402
 from salescard.log_redaction import AccessLogMiddleware  # noqa: E402
 from salescard.request_limit import RequestLimiter  # noqa: E402
 from salescard.routing import websocket_urlpatterns  # noqa: E402
@@ -26,17 +27,19 @@ from salescard.torch_threads import limit_torch_threads_for_requests  # noqa: E4
 limit_torch_threads_for_requests()
 
 # The access log, with tokens redacted (salescard/log_redaction.py), in place of Daphne's (run with --verbosity 0).
-application = AccessLogMiddleware(
-    ProtocolTypeRouter(
-        {
-            "http": RequestLimiter(
-                django_asgi_app,
-                settings.WEB_MAX_CONCURRENT_REQUESTS,
-                exempt_prefixes=(settings.STATIC_URL, settings.MEDIA_URL, "/speech/"),
-            ),
-            "websocket": AllowedHostsOriginValidator(
-                SocketAuthMiddlewareStack(URLRouter(guard_socket_routes(websocket_urlpatterns)))
-            ),
-        }
+application = HousekeepingMiddleware(
+    AccessLogMiddleware(
+        ProtocolTypeRouter(
+            {
+                "http": RequestLimiter(
+                    django_asgi_app,
+                    settings.WEB_MAX_CONCURRENT_REQUESTS,
+                    exempt_prefixes=(settings.STATIC_URL, settings.MEDIA_URL, "/speech/"),
+                ),
+                "websocket": AllowedHostsOriginValidator(
+                    SocketAuthMiddlewareStack(URLRouter(guard_socket_routes(websocket_urlpatterns)))
+                ),
+            }
+        )
     )
 )

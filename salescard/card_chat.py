@@ -21,7 +21,7 @@ from dialogue.analysis import ReplyAnalysis, analyze_reply, start_conversation
 from dialogue.handoff import ConversationClosedError
 from dialogue.live import message_frame, publish_inbox, publish_messages, publish_state, publish_suggestions
 from dialogue.models import Conversation, Message
-from dialogue.text import ReplyRefusedError
+from dialogue.text import MAX_REPLY_CHARS, ReplyRefusedError
 from salescard.card_access import is_bound
 from salescard.cards import LinkGoneError, LinkNotFoundError, resolve_link
 from salescard.models import CardVisit
@@ -140,11 +140,11 @@ def customer_says(session: ChatSession, text: object) -> ReplyAnalysis:
     try:
         analysis = analyze_reply(conversation, text)
     except ReplyRefusedError as error:
-        raise ChatRefusedError(str(error)) from error
+        key = error.code if error.code in REFUSALS else "text must be a string"
+        raise ChatRefusedError(_refusal(session, key, length=error.length, most=MAX_REPLY_CHARS)) from error
     except ConversationClosedError as error:
         raise ChatClosedError(_refusal(session, "closed")) from error
-    ids = [analysis.message_id] + ([analysis.answer_message_id] if analysis.answer_message_id else [])
-    publish_messages(session.conversation_id, ids)
+    publish_messages(session.conversation_id, analysis.message_ids or [analysis.message_id])
     publish_suggestions(
         session.conversation_id, [{"faq_id": s.faq_id, "question": s.question} for s in analysis.suggestions]
     )
@@ -183,6 +183,11 @@ REFUSALS = {
     ),
     "text must be a string": gettext_noop("Send the message as text."),
     "closed": gettext_noop("This chat was closed. Write again to start over."),
+    "not_text": gettext_noop("Send the message as text."),
+    "empty": gettext_noop("The message is empty."),
+    "too_long": gettext_noop(
+        "The message is too long: %(length)s characters. Please send at most %(most)s characters at a time."
+    ),
 }
 
 

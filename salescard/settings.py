@@ -335,6 +335,11 @@ WEB_TORCH_THREADS: int = _read("WEB_TORCH_THREADS", _positive_int, 1)
 # default: set EMAIL_URL, e.g. smtp+tls://user:password@host:587, for real mail); SMS through a pluggable
 # backend (``dialogue.sms.ConsoleSmsBackend`` prints the text; plug in a gateway by dotted path).
 HANDOFF_CHANNELS: list[str] = _read("HANDOFF_CHANNELS", _list, ["inapp", "email", "sms"])
+# E-mail and SMS reach only staff who are not online in the terminal, at most once per conversation in this window.
+HANDOFF_NOTIFY_BATCH_SECONDS: int = _read("HANDOFF_NOTIFY_BATCH_SECONDS", _positive_int, 600)
+# Every web process sweeps hand-offs nobody accepted this often (0: only from customer messages and
+# ``manage.py sweep_handoffs``); the time to accept is a scoring setting managers edit.
+HANDOFF_SWEEP_SECONDS: int = _read("HANDOFF_SWEEP_SECONDS", int, 10)
 _email = env.email_url_config(_read("EMAIL_URL", str, "consolemail://"))
 EMAIL_BACKEND: str = _email["EMAIL_BACKEND"]
 EMAIL_HOST: str = _email.get("EMAIL_HOST") or "localhost"

@@ -21,11 +21,11 @@ from faker import Faker
 
 from crm.demo.behaviour import HISTORY_DAYS, Shelf, Subject, draw_events
 from crm.demo.catalogue import CATEGORIES, PRODUCTS
+from crm.demo.companies import ensure_demo_companies
 from crm.demo.consents import draw_consents, granted_periods
 from crm.demo.im import GROUPS, Circle, draw_social
 from crm.demo.people import DemoCustomer, demo_customer_id, draw_customer
 from crm.demo.preferences import draw_preferences
-from crm.demo.companies import ensure_demo_companies
 from crm.demo.staff import BRANCH_STAFF, SALESPEOPLE, demo_team
 from crm.demo.stories import CASES
 from crm.demo.styles import draw_observed_style

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core import mail
+from django.utils import timezone
 
 from dialogue.analysis import analyze_reply
+from dialogue.config import get_scoring
+from dialogue.handoff import accept_handoff, hand_off
 from dialogue.models import EMOTIONS, FAQ, Conversation, HandOff, Message
 from dialogue.sms import ConsoleSmsBackend
 from dialogue.text import MAX_REPLY_CHARS, ReplyRefusedError
@@ -75,7 +80,7 @@ def test_complaint_hands_off_with_reasons_and_updates_the_intent(
     assert handoff.push_message["greeting"] == "您好，想了解一下这款沙发吗？"
     assert handoff.push_message["replies"][-1]["text"] == "太贵了，质量也很差，我非常不满意！"
     assert handoff.push_message["customer"]["name"] == conversation.customer.name
-    assert "price" in handoff.detail
+    assert "价格" in handoff.detail and "太贵" in handoff.detail
     pushed = async_to_sync(layer.receive)(channel)
     assert pushed["type"] == "handoff.created"
     assert pushed["handoff_id"] == handoff.pk
@@ -97,21 +102,59 @@ def test_ready_buyer_is_offered_the_purchase_link(conversation):
     assert result.answer
 
 
-def test_a_question_the_knowledge_base_cannot_answer_goes_to_the_salesperson(conversation):
-    result = analyze_reply(conversation, "你们老板的电话号码是多少？")
-    assert result.handoff_id is not None
-    assert {"type": "hand_off", "reason": "no_answer", "handoff_id": result.handoff_id} in result.actions
-    assert HandOff.objects.get(pk=result.handoff_id).reason == HandOff.Reason.NO_ANSWER
-
-
-def test_while_the_salesperson_has_the_chat_the_bot_stays_quiet(conversation):
+def test_a_question_the_bot_cannot_answer_is_clarified_first_then_handed_off_after_repeated_misses(conversation):
     first = analyze_reply(conversation, "你们老板的电话号码是多少？")
-    second = analyze_reply(conversation, "快点回复我")
-    assert second.answer is None
-    assert {"type": "forward_to_salesperson"} in second.actions
+    assert first.behaviour == "clarify" and first.handoff_id is None
+    assert first.answer  # never silence: "您是想问…吗？" or what the bot can help with
+    second = analyze_reply(conversation, "你们老板叫什么名字？")
+    assert second.behaviour == "handoff" and second.handoff_reason == HandOff.Reason.REPEATED_MISSES
+    assert {"type": "hand_off", "reason": "repeated_misses", "handoff_id": second.handoff_id} in second.actions
+    assert "李明" in second.answer  # who is coming
+
+
+def test_while_waiting_every_message_gets_an_answer_or_an_acknowledgement(conversation):
+    first = analyze_reply(conversation, "转人工")
+    assert first.behaviour == "handoff" and first.handoff_reason == HandOff.Reason.REQUESTED
+    answered = analyze_reply(conversation, "沙发套可以拆洗吗？")
+    assert answered.behaviour == "answer" and "拆" in answered.answer
+    waiting = analyze_reply(conversation, "快点回复我")
+    assert waiting.behaviour == "acknowledge" and "李明" in waiting.answer
+    assert {"type": "forward_to_salesperson"} in waiting.actions
+    again = analyze_reply(conversation, "人呢？转人工")
+    assert again.answer and again.answer != waiting.answer  # never the same words twice in a row
     assert HandOff.objects.filter(conversation=conversation).count() == 1
-    assert second.handoff_id is None
-    assert first.handoff_id is not None
+    callback = analyze_reply(conversation, "我的电话是13912345678")
+    assert callback.behaviour == "acknowledge" and "139****5678" in callback.answer
+    handoff = HandOff.objects.get(conversation=conversation)
+    assert handoff.push_message["callback_phone"] == "13912345678"
+
+
+def test_while_the_salesperson_has_the_chat_the_bot_stays_quiet(conversation, salesperson):
+    handoff = hand_off(conversation, HandOff.Reason.REQUESTED)
+    accept_handoff(handoff, salesperson)
+    quiet = analyze_reply(conversation, "快点回复我")
+    assert quiet.answer is None and quiet.behaviour == "quiet"
+    assert {"type": "forward_to_salesperson"} in quiet.actions
+
+
+def test_the_bot_says_so_when_the_person_who_took_over_goes_silent(conversation, salesperson):
+    handoff = hand_off(conversation, HandOff.Reason.REQUESTED)
+    accept_handoff(handoff, salesperson)
+    long_ago = timezone.now() - datetime.timedelta(seconds=get_scoring().salesperson_silence_seconds + 5)
+    HandOff.objects.filter(pk=handoff.pk).update(accepted_at=long_ago)
+    noted = analyze_reply(conversation, "还在吗？")
+    assert noted.behaviour == "quiet" and "李明" in noted.answer
+    assert analyze_reply(conversation, "喂？").answer is None  # said once per silence
+
+
+def test_yes_to_did_you_mean_gets_that_answer(conversation):
+    faq = FAQ.objects.get(question="沙发可以拆洗吗？")
+    Message.objects.create(conversation=conversation, sender="customer", text="套子脏了咋办", analysis={})
+    Message.objects.create(
+        conversation=conversation, sender="bot", text="您是想问「沙发可以拆洗吗？」吗？", situation="clarify", faq=faq
+    )
+    confirmed = analyze_reply(conversation, "是的")
+    assert confirmed.behaviour == "answer" and "拉链" in confirmed.answer
 
 
 def test_rejection_demotes_the_product(conversation):

@@ -68,7 +68,7 @@ def test_accept_without_a_waiting_hand_off_is_a_conflict(client_for, salesperson
 
 def test_salesperson_takes_over_then_releases(client_for, salesperson, conversation):
     client = client_for(salesperson)
-    client.post(url(conversation, "analyze"), {"text": "你们老板的电话号码是多少？"}, format="json")
+    client.post(url(conversation, "analyze"), {"text": "请帮我转人工"}, format="json")
     assert client.post(url(conversation, "accept")).json()["state"] == "salesperson"
     reply = client.post(url(conversation, "reply"), {"text": "您好，我来为您解答"}, format="json")
     assert reply.status_code == 200

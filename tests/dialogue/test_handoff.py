@@ -86,7 +86,7 @@ def test_a_chat_nobody_owns_is_delivered_to_the_managers(conversation, manager, 
     conversation.refresh_from_db()
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(f"sales.{manager.pk}", channel)
+    async_to_sync(layer.group_add)("sales.managers", channel)
     with django_capture_on_commit_callbacks(execute=True):
         handoff = hand_off(conversation, HandOff.Reason.REQUESTED)
     assert async_to_sync(layer.receive)(channel)["handoff_id"] == handoff.pk

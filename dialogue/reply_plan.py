@@ -1,0 +1,283 @@
+"""What the bot does with one customer message (issue 17 items 1–2): answer, clarify, hand off, offer the purchase,
+acknowledge that a person is coming, or stay quiet — and what it says.
+
+    who has the chat   bot                              waiting for a person            a person
+    ─────────────────  ───────────────────────────────  ──────────────────────────────  ────────────────────────
+    can answer         the answer                       the answer                      quiet (a silence note
+    cannot answer      "您是想问…吗？" / what it can do   "X is coming, expect …" or      after the set time)
+                                                        "leave your number"
+    hand-off rules     answer what it can + who is      —
+                       coming (online: expected wait;
+                       offline: leave your number)
+
+A hand-off follows an explicit request, K below its threshold (S12/S13), a topic only a person answers, or
+``handoff_after_misses`` questions in a row that the bot could not answer — not a single miss. A reply that says yes
+to "您是想问…吗？" gets that FAQ's answer.
+
+Pure: the caller (``dialogue.analysis``) brings everything read from the database and stores the result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from dialogue import chat_notes
+from dialogue.answers import Answer, ProductFacts, compose_answer, in_script
+from dialogue.company_answers import company_hit
+from dialogue.config import ScoringValues, TemplateRow
+from dialogue.knowledge import Hit, KnowledgeBase
+from dialogue.models import Conversation, HandOff, Situation
+
+State = Conversation.State
+Reason = HandOff.Reason
+
+ANSWER, CLARIFY, HANDOFF, PURCHASE, ACKNOWLEDGE, QUIET = (
+    "answer",
+    "clarify",
+    "handoff",
+    "purchase",
+    "acknowledge",
+    "quiet",
+)
+NO_RETRIEVAL = frozenset({Situation.GREETING, Situation.THANKS, Situation.HUMAN})
+# A company fact beats a template answer (which cites nothing) when it covers at least this much of the question.
+COMPANY_OVER_TEMPLATE = 0.5
+CLARIFY_MIN_CONFIDENCE = 0.12  # below this the closest FAQ is too far to offer back as "did you mean"
+_YES = re.compile(
+    r"^(是|是的|是啊|对|对的|对啊|嗯|嗯嗯|好|好的|没错|就是|就是这个|yes|yeah|yep|yup|right|correct|係|係呀|係啊|啱|啱呀|對)"
+    r"[啊呀的啦喔哦!！。.,，~ ]*$",
+    re.IGNORECASE,
+)
+_PHONE = re.compile(r"(?<!\d)(\+?\d[\d\- ]{6,18}\d)(?!\d)")
+
+
+@dataclass(frozen=True)
+class BotLine:
+    text: str
+    situation: str
+    confidence: float | None = None
+    faq_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Helper:
+    """Who is coming when the chat waits for a person."""
+
+    name: str
+    online: bool
+    wait_minutes: int | None
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Everything the decision needs about one customer message."""
+
+    state: str
+    text: str
+    normalised: str
+    language: str
+    situation: str
+    emotion: str
+    below_satisfaction: bool
+    ready_to_buy: bool  # P above its threshold and the product has a purchase link
+    product: ProductFacts | None
+    organisation_id: int | None
+    salesperson: str
+    misses_before: int  # questions in a row the bot could not answer, before this one
+    recent_bot_texts: Sequence[str]
+    clarified_faq: int | None  # the FAQ the bot last offered with "您是想问…吗？", when that was its last line
+    rotation: int
+    person_silent: bool = False  # a person has the chat and has not written for the set time
+
+
+@dataclass(frozen=True)
+class Plan:
+    behaviour: str
+    lines: list[BotLine] = field(default_factory=list)
+    handoff_reason: str | None = None
+    answer: Answer | None = None
+    callback_phone: str = ""
+
+
+def plan_reply(
+    turn: Turn,
+    *,
+    knowledge: KnowledgeBase,
+    templates: Sequence[TemplateRow],
+    cfg: ScoringValues,
+    helper: Callable[[], Helper],
+    category_products: Callable[[], list[int]],
+) -> Plan:
+    if turn.state == State.SALESPERSON:
+        if turn.person_silent:
+            note = chat_notes.pick("person_silent", turn.language, turn.recent_bot_texts, salesperson=turn.salesperson)
+            return Plan(QUIET, [BotLine(note, Situation.ACKNOWLEDGE)])
+        return Plan(QUIET)
+
+    answer = _best_answer(turn, knowledge, templates, cfg, category_products)
+    answered = answer is not None and answer.text is not None and not _is_human_topic(answer)
+
+    if turn.state == State.WAITING:
+        return _while_waiting(turn, answer if answered else None, helper)
+
+    reason = _handoff_reason(turn, answer, answered, cfg)
+    if reason is not None:
+        lines = []
+        if answered and reason == Reason.LOW_SATISFACTION:
+            lines.append(_answer_line(answer))
+        lines.append(BotLine(_coming(turn, helper()), Situation.HANDOFF))
+        return Plan(HANDOFF, lines, reason, answer)
+    if answered:
+        behaviour = PURCHASE if turn.ready_to_buy else ANSWER
+        return Plan(behaviour, [_answer_line(answer)], None, answer)
+    if turn.ready_to_buy:  # the purchase link goes out even when nothing else fits
+        return Plan(PURCHASE, [], None, answer)
+    return Plan(CLARIFY, [_clarification(turn, knowledge)], None, answer)
+
+
+def _best_answer(
+    turn: Turn,
+    knowledge: KnowledgeBase,
+    templates: Sequence[TemplateRow],
+    cfg: ScoringValues,
+    category_products: Callable[[], list[int]],
+) -> Answer | None:
+    if turn.situation == Situation.HUMAN:
+        return None
+    if turn.clarified_faq is not None and _YES.match(turn.text.strip()):
+        confirmed = next((d for d in knowledge.docs if d.faq_id == turn.clarified_faq), None)
+        if confirmed is not None:
+            prefix = chat_notes.pick("yes_answer_prefix", turn.language)
+            text = in_script(f"{prefix}{confirmed.text}", turn.language)
+            return Answer(text, Situation.GENERAL, 1.0, confirmed.faq_id, "faq")
+    answer = compose_answer(
+        query=turn.normalised,
+        situation=turn.situation,
+        emotion=turn.emotion,
+        language=turn.language,
+        product=turn.product,
+        knowledge=knowledge,
+        templates=templates,
+        cfg=cfg,
+        salesperson=turn.salesperson,
+        rotation=turn.rotation,
+        category_products=category_products() if turn.situation == Situation.COMPARISON else (),
+    )
+    if turn.situation in NO_RETRIEVAL:
+        return answer
+    hit, human_topic = company_hit(turn.organisation_id, turn.normalised, turn.language)
+    if hit is None or hit.confidence < cfg.answer_min_confidence:
+        return answer
+    rival = 0.0
+    if answer.text is not None:
+        rival = answer.confidence if answer.source != "template" else COMPANY_OVER_TEMPLATE
+    if hit.confidence < rival:
+        return answer
+    return _company_answer(hit, human_topic, turn.language)
+
+
+def _company_answer(hit: Hit, human_topic: bool, language: str) -> Answer:
+    source = "company_human" if human_topic else "company"
+    return Answer(in_script(hit.doc.text, language), Situation.COMPANY, hit.confidence, None, source)
+
+
+def _is_human_topic(answer: Answer) -> bool:
+    return answer.source == "company_human"
+
+
+def _handoff_reason(turn: Turn, answer: Answer | None, answered: bool, cfg: ScoringValues) -> str | None:
+    if turn.situation == Situation.HUMAN:
+        return Reason.REQUESTED
+    if answer is not None and _is_human_topic(answer):
+        return Reason.HUMAN_TOPIC
+    if turn.below_satisfaction:
+        return Reason.LOW_SATISFACTION
+    if not answered and not turn.ready_to_buy and turn.misses_before + 1 >= cfg.handoff_after_misses:
+        return Reason.REPEATED_MISSES
+    return None
+
+
+def _while_waiting(turn: Turn, answer: Answer | None, helper: Callable[[], Helper]) -> Plan:
+    """A person is on the way: the bot still answers what it can, and otherwise says who is coming and when."""
+    phone = _phone_in(turn.text)
+    person = helper()
+    if phone:
+        note = chat_notes.pick(
+            "callback_noted", turn.language, turn.recent_bot_texts, phone=_masked(phone), salesperson=person.name
+        )
+        return Plan(ACKNOWLEDGE, [BotLine(note, Situation.ACKNOWLEDGE)], callback_phone=phone)
+    if answer is not None and turn.situation != Situation.HUMAN:
+        behaviour = PURCHASE if turn.ready_to_buy else ANSWER
+        return Plan(behaviour, [_answer_line(answer)], None, answer)
+    sentence = chat_notes.wait_sentence(person.online, person.wait_minutes, turn.language)
+    note = chat_notes.pick(
+        "still_waiting",
+        turn.language,
+        turn.recent_bot_texts,
+        turn.rotation,
+        salesperson=person.name,
+        wait_sentence=sentence,
+    )
+    return Plan(PURCHASE if turn.ready_to_buy else ACKNOWLEDGE, [BotLine(note, Situation.ACKNOWLEDGE)])
+
+
+def _coming(turn: Turn, person: Helper) -> str:
+    if person.online:
+        return chat_notes.pick(
+            "coming_online",
+            turn.language,
+            turn.recent_bot_texts,
+            turn.rotation,
+            salesperson=person.name,
+            wait=chat_notes.wait_phrase(person.wait_minutes, turn.language),
+        )
+    return chat_notes.pick(
+        "coming_offline", turn.language, turn.recent_bot_texts, turn.rotation, salesperson=person.name
+    )
+
+
+def _clarification(turn: Turn, knowledge: KnowledgeBase) -> BotLine:
+    """The closest FAQ offered back ("您是想问…吗？"), or what the bot can help with."""
+    closest = _closest_faq(turn, knowledge)
+    if closest is not None:
+        text = chat_notes.pick(
+            "clarify",
+            turn.language,
+            turn.recent_bot_texts,
+            turn.rotation,
+            question=in_script(closest.doc.title, turn.language),
+        )
+        return BotLine(text, Situation.CLARIFY, closest.confidence, closest.doc.faq_id)
+    product = turn.product.name if turn.product else chat_notes.someone(turn.language)
+    text = chat_notes.pick("clarify_open", turn.language, turn.recent_bot_texts, turn.rotation, product=product)
+    return BotLine(text, Situation.CLARIFY, 0.0)
+
+
+def _closest_faq(turn: Turn, knowledge: KnowledgeBase) -> Hit | None:
+    products = {turn.product.id} if turn.product else set()
+    categories = {turn.product.category_id} if turn.product else set()
+    languages = {"en": ("en",), "yue": ("yue", "zh-hans")}.get(turn.language, ("zh-hans",))
+    hits = knowledge.search(
+        turn.normalised, products=products, categories=categories, languages=languages, kinds=("faq",), limit=1
+    )
+    if hits and hits[0].confidence >= CLARIFY_MIN_CONFIDENCE:
+        return hits[0]
+    return None
+
+
+def _answer_line(answer: Answer) -> BotLine:
+    return BotLine(answer.text or "", answer.situation, answer.confidence, answer.faq_id)
+
+
+def _phone_in(text: str) -> str:
+    match = _PHONE.search(text)
+    if not match:
+        return ""
+    digits = re.sub(r"[\s\-]", "", match.group(1))
+    return digits if 7 <= len(digits.lstrip("+")) <= 15 else ""
+
+
+def _masked(phone: str) -> str:
+    return phone if len(phone) < 8 else f"{phone[:3]}****{phone[-4:]}"
