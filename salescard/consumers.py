@@ -17,6 +17,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
+from dialogue import presence
 from dialogue.live import MANAGERS_GROUP, group_for_conversation
 from dialogue.notify import group_for_salesperson
 from dialogue.text import MAX_REPLY_CHARS
@@ -258,10 +259,13 @@ class SalesConsumer(JsonFramesConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         self.watching: str | None = None
         await self.accept()
+        await database_sync_to_async(presence.arrived)(user.pk, self.channel_name)
 
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "groups_joined", []) + ([self.watching] if getattr(self, "watching", None) else []):
             await self.channel_layer.group_discard(group, self.channel_name)
+        if hasattr(self, "groups_joined"):
+            await database_sync_to_async(presence.left)(self.channel_name)
 
     async def receive_json(self, content: Any, **kwargs) -> None:
         action = content.get("action") if isinstance(content, dict) else None
@@ -281,6 +285,9 @@ class SalesConsumer(JsonFramesConsumer):
                 await self.send_json({"type": "message", "conversation_id": conversation_id, "message": message})
         elif action == "unwatch":
             await self._unwatch()
+        elif action == "ping":  # the terminal is open: its user is online (e-mail and SMS wait)
+            await database_sync_to_async(presence.seen)(self.scope["user"].pk, self.channel_name)
+            await self.send_json({"type": "pong"})
         else:
             await self.send_error(
                 'Unknown frame: send {"action": "watch", "conversation": <id>} or {"action": "unwatch"}.'
