@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from branch.models import TaskFeedback
-from crm.models import Customer
+from crm.models import Customer, ProductCategory
 
 
 @require_GET
@@ -21,6 +21,14 @@ def watch_page(request: HttpRequest) -> HttpResponse:
         "insurance": _("Insurance"),
         "vehicles": _("Vehicles"),
         "property": _("Property"),
+    }
+    preference_topics = {
+        "colours": _("Colours"),
+        "styles": _("Styles"),
+        "risk": _("Risk appetite"),
+        "contact_time": _("Contact time"),
+        "brands": _("Brands"),
+        "interests": _("Product interests"),
     }
     texts = {
         "newTask": _("New task"),
@@ -38,6 +46,8 @@ def watch_page(request: HttpRequest) -> HttpResponse:
         "married": _("Married"),
         "assets": {key: str(asset_names[key]) for key in Customer.ASSET_CLASSES},
         "subTitles": {"info": _("Customer"), "assets": _("Assets"), "preferences": _("Preferences")},
+        "preferenceTopics": {key: str(label) for key, label in preference_topics.items()},
+        "categories": dict(ProductCategory.objects.values_list("code", "name")),
         "unknownToken": _("This token is not known. Ask the branch manager for the watch's token."),
         "revoked": _("This watch was revoked. Ask the branch manager for a new token."),
         "nothingBought": _("Nothing bought"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,7 @@ from crm.models import (
     ProductCategory,
     ProfileChange,
     ProfileFact,
+    Promotion,
     Tag,
     User,
     WebhookDelivery,
@@ -298,6 +299,41 @@ class ProductAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">{}</a>', product.purchase_url, product.purchase_url
         )
+
+
+class PromotionCategoryFilter(admin.SimpleListFilter):
+    """A promotion's category: its own, or its product's."""
+
+    title = _("category")
+    parameter_name = "for_category"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(str(pk), name) for pk, name in ProductCategory.objects.values_list("pk", "name")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Promotion]) -> QuerySet[Promotion]:
+        if not self.value():
+            return queryset
+        return queryset.filter(Q(category_id=self.value()) | Q(product__category_id=self.value()))
+
+
+@admin.register(Promotion)
+class PromotionAdmin(admin.ModelAdmin):
+    """Managers edit the promotions the card's bot names when asked about discounts."""
+
+    list_display = ["title", "product", "category", "language", "starts_on", "ends_on", "is_active"]
+    list_filter = ["is_active", PromotionCategoryFilter, "language"]
+    list_editable = ["is_active"]
+    search_fields = ["title", "product__name", "category__name"]
+    list_select_related = ["product", "category"]
+    autocomplete_fields = ["product", "category"]
+    date_hierarchy = "starts_on"
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "language", "is_active"]}),
+        (_("For"), {"fields": ["product", "category"]}),
+        (_("When"), {"fields": ["starts_on", "ends_on"]}),
+        (_("Audit"), {"fields": ["created_at", "updated_at"]}),
+    ]
 
 
 @admin.register(Case)

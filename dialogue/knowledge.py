@@ -21,7 +21,9 @@ import numpy as np
 from django.db.models import Count, Max, Q
 
 from crm.models import Case, Product
+from dialogue import phrasing
 from dialogue.models import FAQ
+from dialogue.phrasing import ATTRIBUTES, HIDDEN_SPECS, SPECS
 from dialogue.semantic_match import SemanticMatcher, document_text, loaded_matcher
 from dialogue.table_cache import TableCache
 from dialogue.text import _jieba, to_simplified
@@ -37,57 +39,13 @@ STOPWORDS = frozenset(
     "please to of for in on and or me my your about tell there any".split()
 )
 
+# Spec names in Mandarin and English for the index (and for callers that import them from here); the labels
+# and phrases in every customer language live in ``dialogue.phrasing``.
 SPEC_LABELS: dict[str, tuple[str, str]] = {
-    "material": ("材质", "material"),
-    "warranty": ("质保", "warranty"),
-    "delivery": ("配送", "delivery"),
-    "seats": ("座位数", "seats"),
-    "features": ("功能", "features"),
-    "modules": ("模块数", "modules"),
-    "removable_cover": ("可拆洗", "removable cover"),
-    "mattress_included": ("含床垫", "mattress included"),
-    "storage": ("储物", "storage"),
-    "guard_rail": ("护栏", "guard rail"),
-    "age": ("适用年龄", "age"),
-    "lighting": ("照明", "lighting"),
-    "flicker": ("频闪", "flicker"),
-    "control": ("控制方式", "control"),
-    "bulbs": ("光源", "bulbs"),
-    "install": ("安装", "installation"),
-    "items": ("包含", "items"),
-    "cri": ("显色指数", "CRI"),
-    "sum_insured": ("保额", "sum insured"),
-    "payment_term": ("缴费期", "payment term"),
-    "coverage": ("保障范围", "coverage"),
-    "covers": ("保障内容", "covers"),
-    "waiting_period": ("等待期", "waiting period"),
-    "entry_age": ("投保年龄", "entry age"),
-    "deductible": ("免赔额", "deductible"),
-    "renewal": ("续保", "renewal"),
-    "hospitals": ("医院范围", "hospitals"),
-    "direct_billing": ("直付", "direct billing"),
-    "health_notice": ("健康告知", "health notice"),
-    "payout": ("给付", "payout"),
-    "guaranteed_growth": ("保证增长", "guaranteed growth"),
-    "medical": ("医疗", "medical"),
-    "rescue": ("救援", "rescue"),
-    "annual_rate": ("年利率", "annual rate"),
-    "expected_rate": ("业绩比较基准", "expected return"),
-    "seven_day_yield": ("七日年化", "7-day yield"),
-    "deposit_insurance": ("存款保险", "deposit insurance"),
-    "transferable": ("可转让", "transferable"),
-    "risk_level": ("风险等级", "risk level"),
-    "fee": ("费用", "fee"),
-    "annual_fee": ("年费", "annual fee"),
-    "perks": ("权益", "perks"),
-    "credit_limit": ("额度", "credit limit"),
-    "down_payment": ("首付", "down payment"),
-    "disbursement": ("放款", "disbursement"),
-    "eligibility": ("申请条件", "eligibility"),
-    "approval": ("审批", "approval"),
-    "price_unit": ("计价单位", "price unit"),
+    key: (phrase.label["zh-hans"], phrase.label["en"])
+    for key, phrase in SPECS.items()
+    if key not in (*ATTRIBUTES, "price")
 }
-HIDDEN_SPECS = frozenset({"price_label"})
 
 
 @dataclass(frozen=True)
@@ -123,8 +81,8 @@ def search_tokens(text: str) -> list[str]:
 
 
 def spec_label(key: str, language: str) -> str:
-    zh, en = SPEC_LABELS.get(key, (key, key.replace("_", " ")))
-    return en if language == "en" else zh
+    """The spec's name in ``language`` (zh-hans, yue or en); an unknown key reads as its words."""
+    return phrasing.spec_label(key, language)
 
 
 def spec_value(value: object, language: str) -> str:

@@ -1,8 +1,14 @@
 """Default configuration of the conversation engine (SPEC X1), read from ``dialogue/seed/*.json``.
 
 The data migration loads the word lists, the answer templates and the scoring-settings row into a fresh
-database; ``manage.py seed_faqs`` adds the demo catalogue's FAQs (the catalogue itself is demo data). Existing
-rows are never overwritten, so a manager's edits survive a re-run.
+database; ``manage.py seed_faqs`` adds the demo catalogue's FAQs (the catalogue itself is demo data) and brings
+an existing install's defaults up to date the same way. A manager's edits survive a re-run:
+
+- words: missing ones are added; a word whose label is still the one an earlier release shipped
+  (``RELABELLED``, e.g. 打折 from ``price_objection`` to ``discount``) takes the new label, any other label stays;
+- templates: for each situation and language whose templates are all shipped ones (current or retired, none
+  switched off), the retired texts are removed and the current ones added; a situation and language with a
+  template a manager wrote or edited is left as it is.
 """
 
 from __future__ import annotations
@@ -11,7 +17,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
+
 SEED_DIR = Path(__file__).resolve().parent / "seed"
+# (kind, label an earlier release shipped, label the seed now gives): such words move to the new label.
+RELABELLED = frozenset({("situation", "price_objection", "discount")})
 
 
 def read_seed(name: str) -> Any:
@@ -46,19 +56,54 @@ def _row(kind: str, language: str, word: str, label: str, weight: float) -> dict
 
 
 def seed_defaults(word_entry_model: Any, template_model: Any, settings_model: Any) -> dict[str, int]:
-    """Insert the default lists, templates and settings that are missing (historical models welcome)."""
-    existing = set(word_entry_model.objects.values_list("kind", "language", "word"))
+    """Insert the default lists, templates and settings that are missing and bring unedited defaults up to date
+    (historical models welcome)."""
+    existing = dict(
+        ((kind, language, word), (pk, label))
+        for pk, kind, language, word, label in word_entry_model.objects.values_list(
+            "pk", "kind", "language", "word", "label"
+        )
+    )
     new_words = []
+    relabelled = 0
     for row in word_list_rows():
         key = (row["kind"], row["language"], row["word"])
         if key not in existing:
-            existing.add(key)
+            existing[key] = (None, row["label"])
             new_words.append(word_entry_model(**row))
+            continue
+        pk, label = existing[key]
+        if pk is not None and (row["kind"], label, row["label"]) in RELABELLED:
+            changed = word_entry_model.objects.filter(pk=pk, label=label)
+            relabelled += changed.update(label=row["label"], updated_at=timezone.now())
     word_entry_model.objects.bulk_create(new_words, batch_size=500)
-    new_templates = []
-    if not template_model.objects.exists():
-        new_templates = [template_model(**row) for row in read_seed("answer_templates.json")]
-        template_model.objects.bulk_create(new_templates)
+    added, removed = _update_templates(template_model)
     if not settings_model.objects.exists():
         settings_model.objects.create()
-    return {"words": len(new_words), "templates": len(new_templates)}
+    return {"words": len(new_words), "relabelled": relabelled, "templates": added, "retired_templates": removed}
+
+
+def _update_templates(template_model: Any) -> tuple[int, int]:
+    seed = read_seed("answer_templates.json")
+    current = {(row["situation"], row["emotion"], row["language"], row["text"]) for row in seed}
+    shipped = {row["text"] for row in seed} | set(read_seed("answer_templates_retired.json"))
+    groups: dict[tuple[str, str], list[tuple[int, str, str, bool]]] = {}
+    for pk, situation, emotion, language, text, active in template_model.objects.values_list(
+        "pk", "situation", "emotion", "language", "text", "is_active"
+    ):
+        groups.setdefault((situation, language), []).append((pk, emotion, text, active))
+    removed = 0
+    new_rows = []
+    for situation, language in dict.fromkeys((row["situation"], row["language"]) for row in seed):
+        rows = groups.get((situation, language), [])
+        if any(text not in shipped or not active for _, _, text, active in rows):
+            continue  # a manager's own templates: theirs to keep
+        stale = [pk for pk, emotion, text, _ in rows if (situation, emotion, language, text) not in current]
+        removed += template_model.objects.filter(pk__in=stale).delete()[0] if stale else 0
+        have = {(situation, emotion, language, text) for _, emotion, text, _ in rows}
+        for row in seed:
+            key = (row["situation"], row["emotion"], row["language"], row["text"])
+            if row["situation"] == situation and row["language"] == language and key not in have:
+                new_rows.append(template_model(**row))
+    template_model.objects.bulk_create(new_rows)
+    return len(new_rows), removed

@@ -37,6 +37,7 @@ PREFERENCE_TOPICS = {
     "risk": "风险偏好",
     "contact_time": "联系时间",
     "brands": "品牌",
+    "interests": "感兴趣的品类",
 }
 NO_USAGE_NOTE = "未获得行为数据授权：画像仅基于客户资料与交易记录"
 
@@ -139,10 +140,18 @@ def _profile_preferences(customer: Customer) -> list[Feature]:
     if customer.hobbies:
         features.append(Feature("爱好", "、".join(str(h) for h in customer.hobbies), "profile"))
     if isinstance(customer.preferences, dict):
+        interests = customer.preferences.get("interests") or []
+        names = {}
+        if interests:
+            names = dict(ProductCategory.objects.filter(code__in=interests).values_list("code", "name"))
         for topic, values in customer.preferences.items():
-            shown = "、".join(map(str, values)) if isinstance(values, list) else str(values)
+            values = values if isinstance(values, list) else [values]
+            if topic == "interests":  # category codes, shown by name
+                values = [names.get(str(code), code) for code in values]
+            shown = "、".join(str(v) for v in values if v not in (None, ""))
             if shown:
-                features.append(Feature(f"偏好：{PREFERENCE_TOPICS.get(topic, topic)}", shown, "profile"))
+                label = PREFERENCE_TOPICS.get(topic, topic.replace("_", " "))
+                features.append(Feature(f"偏好：{label}", shown, "profile"))
     return features
 
 

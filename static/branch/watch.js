@@ -152,7 +152,9 @@ function openSub(kind) {
     }
   } else {
     for (const [topic, values] of Object.entries(task.demand.preferences || {})) {
-      rows.push([topic, Array.isArray(values) ? values.join("、") : String(values)]);
+      // Topics and interest codes are keys of the customer record: shown by their names, never raw.
+      const shown = [].concat(values).map((v) => (topic === "interests" && texts.categories[v]) || String(v));
+      rows.push([texts.preferenceTopics[topic] || topic.replaceAll("_", " "), shown.join("、")]);
     }
     for (const feature of (task.demand.portrait || {}).preferences || []) rows.push([feature.label, feature.value]);
     if (!rows.length) rows.push(["—", texts.none]);

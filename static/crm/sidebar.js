@@ -53,7 +53,12 @@
   }
   function errorText(payload) {
     if (typeof payload.detail === "string") return payload.detail;
-    return Object.entries(payload).map(([key, value]) => `${key}: ${[].concat(value).join(" ")}`).join("; ");
+    // Field names are keys of the API: the message says the field's label, or only the error when it has none.
+    const labels = Object.fromEntries(((state.sections.profile || {}).fields || []).map((f) => [f.name, f.label]));
+    return Object.entries(payload).map(([key, value]) => {
+      const text = [].concat(value).join(" ");
+      return labels[key] ? `${labels[key]}: ${text}` : text;
+    }).join("; ");
   }
   async function act(promise) {
     try {

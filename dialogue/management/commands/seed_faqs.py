@@ -1,20 +1,34 @@
-"""``manage.py seed_faqs [--if-empty]``: the demo catalogue's FAQs (SPEC S11 knowledge base, S9 suggestions)."""
+"""``manage.py seed_faqs [--if-empty]``: the demo catalogue's FAQs and promotions (SPEC S11 knowledge base, S9
+suggestions, issue 17 discounts), and the shipped word lists and answer templates brought up to date on an
+existing install (``dialogue.seeding``: a manager's edits are kept)."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
+from crm.demo.promotions import ensure_demo_promotions
+from dialogue.config import invalidate_config
 from dialogue.demo_faqs import seed_demo_faqs
-from dialogue.models import FAQ
+from dialogue.models import FAQ, AnswerTemplate, ScoringSettings, WordEntry
+from dialogue.seeding import seed_defaults
 
 
 class Command(BaseCommand):
-    help = "Add the FAQs of the demo catalogue (categories and products that exist)."
+    help = "Add the FAQs and promotions of the demo catalogue and update the shipped defaults a manager left alone."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--if-empty", action="store_true", help="Do nothing when any FAQ exists.")
+        parser.add_argument("--if-empty", action="store_true", help="Add no FAQs when any FAQ exists.")
 
     def handle(self, *args, **options) -> None:
+        with transaction.atomic():
+            defaults = seed_defaults(WordEntry, AnswerTemplate, ScoringSettings)
+        invalidate_config()
+        self.stdout.write(
+            f"Defaults: {defaults['words']} words added, {defaults['relabelled']} relabelled; "
+            f"{defaults['templates']} answer templates added, {defaults['retired_templates']} retired."
+        )
+        self.stdout.write(f"Promotions: {ensure_demo_promotions()} added.")
         if options["if_empty"] and FAQ.objects.exists():
             self.stdout.write("FAQs exist; nothing to do.")
             return
