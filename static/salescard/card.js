@@ -47,6 +47,10 @@ class Caption {
     return Math.max(0, this.element.scrollHeight - this.element.clientHeight);
   }
 
+  get line() {
+    return parseFloat(getComputedStyle(this.element).lineHeight) || 20;
+  }
+
   // `audio`: the element that speaks this text, or null when it is only shown.
   show(text, audio = null) {
     this.element.textContent = text;
@@ -83,8 +87,9 @@ class Caption {
     if (this.manual || room <= 1) return;
     const share = this.progress();
     if (share !== null) {
-      // Keep the words being said in the middle lines: never scroll back, end exactly at the last line.
-      const target = Math.round(Math.min(1, Math.max(0, share)) * room);
+      // Roll on a whole line at a time with the words being said: never back, never a half line, ending on the last.
+      const line = this.line;
+      const target = Math.min(room, Math.round((Math.min(1, Math.max(0, share)) * room) / line) * line);
       if (target > this.element.scrollTop) this.element.scrollTop = target;
       if (share >= 1) {
         this.element.scrollTop = room;
@@ -94,12 +99,13 @@ class Caption {
     this.frame = requestAnimationFrame(() => this.follow());
   }
 
-  // One page on: the last visible line stays as the first, so a sentence is never lost between pages.
+  // One page on by whole lines: the last visible line stays as the first, so no sentence is lost between pages.
   page() {
     this.manual = true;
-    const line = parseFloat(getComputedStyle(this.element).lineHeight) || 20;
+    const line = this.line;
+    const step = Math.max(1, Math.round(this.element.clientHeight / line) - 1) * line;
     const atEnd = this.element.scrollTop >= this.room - 1;
-    this.element.scrollTop = atEnd ? 0 : this.element.scrollTop + Math.max(line, this.element.clientHeight - line * 1.5);
+    this.element.scrollTop = atEnd ? 0 : Math.min(this.room, Math.round((this.element.scrollTop + step) / line) * line);
     this.showMore();
   }
 

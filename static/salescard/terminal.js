@@ -107,7 +107,8 @@ document.addEventListener("visibilitychange", () => {
 });
 $("inbox-tab")?.addEventListener("click", () => markSeen());
 if (page === "inbox") {
-  for (const kind of ["pointerdown", "keydown"]) document.addEventListener(kind, () => unseen.length && markSeen());
+  const inboxPage = document.querySelector(".content");
+  for (const kind of ["pointerdown", "keydown"]) inboxPage.addEventListener(kind, () => unseen.length && markSeen());
 }
 
 // A short two-note chime from Web Audio (no sound file to ship), on one context for the page's life: browsers
