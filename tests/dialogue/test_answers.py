@@ -262,3 +262,21 @@ def test_an_existing_install_moves_discount_words_from_the_old_label_but_keeps_a
 
 def test_the_seed_files_are_valid_json():
     json.loads(json.dumps(read_seed("answer_templates_retired.json")))
+
+
+def test_seed_faqs_adds_the_demo_promotions_and_updates_defaults_even_when_faqs_exist(catalogue):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from dialogue.models import FAQ
+
+    FAQ.objects.create(category=catalogue["HF-SOFA-01"].category, question="沙发能拆洗吗？", answer="能。")
+    AnswerTemplate.objects.filter(situation="discount").delete()
+    out = StringIO()
+
+    call_command("seed_faqs", "--if-empty", stdout=out)
+
+    assert Promotion.objects.filter(product=catalogue["HF-SOFA-01"]).exists()
+    assert AnswerTemplate.objects.filter(situation="discount").count() >= 9
+    assert FAQ.objects.count() == 1 and "Promotions:" in out.getvalue()
