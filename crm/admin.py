@@ -129,6 +129,16 @@ class CompanyFactInline(admin.TabularInline):
     fields = ["topic", "language", "text", "human_only"]
 
 
+@admin.register(CompanyFact)
+class CompanyFactAdmin(admin.ModelAdmin):
+    """Every company fact the card's bot answers from, across organisations (also edited inline on each)."""
+
+    list_display = ["organisation", "topic", "language", "text", "human_only", "updated_at"]
+    list_filter = ["organisation", "topic", "language", "human_only"]
+    list_select_related = ["organisation"]
+    search_fields = ["text", "organisation__name"]
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     """The company behind cards and staff, with what the card's bot answers about it (issue 17 item 3)."""

@@ -31,6 +31,7 @@ from dialogue.models import (
     ReplySuggestion,
     ScoringSettings,
     ScoringSettingsChange,
+    TerminalPresence,
     WordEntry,
 )
 from dialogue.reply_library import activate_reply_version
@@ -252,13 +253,16 @@ class ConversationAdmin(admin.ModelAdmin):
 
 @admin.register(HandOff)
 class HandOffAdmin(admin.ModelAdmin):
-    list_display = ["conversation", "reason", "status", "created_at", "accepted_by"]
+    list_display = ["conversation", "reason", "status", "assignee", "created_at", "accepted_by"]
     list_filter = ["reason", "status"]
     readonly_fields = [
         "conversation",
         "reason",
         "detail",
         "status",
+        "assignee",
+        "offered_at",
+        "escalations",
         "push_message",
         "deliveries",
         "created_at",
@@ -379,3 +383,18 @@ class ReplySuggestionAdmin(RecordOnlyMixin, admin.ModelAdmin):
     list_display = ["created_at", "call", "rank", "script", "score", "used_at", "rating", "sent_at"]
     list_filter = ["rank"]
     list_select_related = ["call__customer", "script"]
+
+
+@admin.register(TerminalPresence)
+class TerminalPresenceAdmin(admin.ModelAdmin):
+    """Who is online in the sales terminal now (hand-off e-mail and SMS wait for those who are not); read-only."""
+
+    list_display = ["user", "seen_at", "channel_name"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "seen_at", "channel_name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: TerminalPresence | None = None) -> bool:
+        return False

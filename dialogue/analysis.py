@@ -31,7 +31,18 @@ from dialogue.handoff_escalation import sweep_handoffs
 from dialogue.knowledge import get_knowledge_base
 from dialogue.models import FAQ, Conversation, HandOff, Message, Reason, Situation
 from dialogue.presence import expected_wait_minutes, is_online
-from dialogue.reply_plan import ANSWER, CLARIFY, HANDOFF, PURCHASE, Helper, Plan, Turn, plan_reply
+from dialogue.reply_plan import (
+    ANSWER,
+    CLARIFY,
+    HANDOFF,
+    PURCHASE,
+    Helper,
+    Plan,
+    Turn,
+    plan_reply,
+    refine_situation,
+    wants_to_buy,
+)
 from dialogue.scoring import DealRate, ProductAttributes, Satisfaction, score_deal_rate, score_satisfaction
 from dialogue.text import prepare, validate_reply
 from intent.feedback import record_feedback
@@ -111,11 +122,13 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
     emotion = detect_emotion(prepared.normalised, matches, cfg)
     satisfaction = score_satisfaction(len(prepared.tokens), matches, cfg, prepared.normalised, _attributes(product))
     deal = score_deal_rate(matches, prepared.chars, cfg)
-    situation = detect_situation(matches, deal.above_threshold)
+    situation = refine_situation(detect_situation(matches, deal.above_threshold), text)
     knowledge = get_knowledge_base()
     history = _history(conversation)
     salesperson = _salesperson_name(conversation)
-    ready_to_buy = deal.above_threshold and product is not None and bool(product.purchase_url)
+    ready_to_buy = (
+        product is not None and bool(product.purchase_url) and wants_to_buy(situation, text, deal.above_threshold)
+    )
     turn = Turn(
         state=conversation.state,
         text=text,

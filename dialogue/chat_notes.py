@@ -35,6 +35,27 @@ NOTES: dict[str, dict[str, tuple[str, ...]]] = {
             "address, opening hours, payment or delivery.",
         ),
     },
+    # Small talk the word lists do not cover.
+    "chitchat_bot": {
+        "zh-hans": (
+            "我是{salesperson}的智能助理，可以为您介绍产品、价格和优惠，也可以随时帮您联系{salesperson}本人。",
+        ),
+        "yue": ("我係{salesperson}嘅智能助理，可以幫你介紹產品、價錢同優惠，都可以幫你搵{salesperson}本人。",),
+        "en": (
+            "I am {salesperson}'s assistant: I can tell you about products, prices and offers, and put you in touch "
+            "with {salesperson} any time.",
+        ),
+    },
+    "chitchat_thanks": {
+        "zh-hans": ("不客气！还有什么想了解的，随时问我。", "不用谢，很高兴能帮到您。"),
+        "yue": ("唔使客氣！有咩想知隨時問我。",),
+        "en": ("You're welcome! Ask me anything else any time.", "Glad I could help."),
+    },
+    "chitchat_bye": {
+        "zh-hans": ("好的，祝您生活愉快！有需要随时打开名片找我。",),
+        "yue": ("好，拜拜！有需要隨時搵我。",),
+        "en": ("Goodbye, and have a nice day! Open this card any time you need me.",),
+    },
     "yes_answer_prefix": {"zh-hans": ("好的。",), "yue": ("好。",), "en": ("Sure.",)},
     # A hand-off was just made; who is coming and what happens next.
     "coming_online": {

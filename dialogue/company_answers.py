@@ -9,43 +9,118 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 
 from django.db.models import Count, Max
 
-from crm.company import fact_languages
+from crm.company import company_facts
 from crm.models import CompanyFact
-from dialogue.knowledge import Doc, Hit, KnowledgeBase
+from dialogue.knowledge import Doc, KnowledgeBase
 
 Topic = CompanyFact.Topic
 RECHECK_SECONDS = 5.0
 
-# How customers ask about each topic (Mandarin, Cantonese and English words; the question words are part of it).
+# How customers ask about each topic: the words (Mandarin, Cantonese and English) and a few whole questions, so both
+# the word match and the semantic matcher (which compares questions with questions) find the topic.
 TOPIC_WORDS: dict[str, str] = {
-    Topic.ABOUT: "公司 你们是 介绍 背景 规模 哪家 公司简介 about company who are you 公司嘅 邊間",
-    Topic.ADDRESS: "公司 地址 在哪 在哪里 哪里 位置 怎么走 门店 网点 展厅 分行 营业厅 到店 线下 店 喺邊 邊度 地點 "
+    Topic.ABOUT: "公司 你们是 介绍 背景 规模 哪家 公司简介 公司嘅 邊間 about company who are you",
+    Topic.ADDRESS: "公司 地址 在哪 在哪里 在哪儿 哪里 哪儿 位置 怎么走 咋走 怎么去 怎么过去 "
+    "门店 网点 展厅 分行 营业厅 到店 线下 店 喺邊 邊度 地點 "
     "address where located location store branch showroom",
-    Topic.HOURS: "营业时间 几点 开门 关门 上班 下班 周末 节假日 营业 休息 开到 幾點 鐘數 "
+    Topic.HOURS: "营业时间 几点 几点钟 开门 关门 关店 打烊 上班 下班 周末 节假日 营业 休息 开到 鐘數 "
     "opening hours open close time weekend",
-    Topic.PHONE: "电话 热线 客服 联系 号码 打电话 联系方式 電話 phone call number hotline contact",
-    Topic.PAYMENT: "付款 支付 怎么付 付钱 微信 支付宝 刷卡 现金 定金 尾款 俾錢 點俾 "
+    Topic.PHONE: "电话 热线 客服 联系 号码 打电话 联系方式 phone call number hotline contact",
+    Topic.PAYMENT: "付款 支付 怎么付 付钱 交钱 缴费 交 微信 支付宝 刷卡 现金 定金 尾款 俾錢 點俾 "
     "pay payment wechat alipay cash card",
     Topic.INSTALMENTS: "分期 分期付款 免息 花呗 月供 分几期 信用卡分期 分期數 instalment instalments installment "
     "monthly interest-free",
-    Topic.DELIVERY: "送货 配送 发货 快递 安装 上门 几天到 多久到 运费 包邮 送到 寄 送貨 幾耐到 "
+    Topic.DELIVERY: "送货 配送 发货 快递 安装 上门 几天到 多久到 运费 包邮 送到 寄 幾耐到 "
     "delivery deliver shipping ship install arrive",
-    Topic.RETURNS: "退货 退换 换货 退款 退保 犹豫期 冷静期 无理由 撤销 退 退錢 "
-    "return refund exchange cancel cooling-off",
-    Topic.AFTER_SALES: "售后 保修 质保 维修 坏了 理赔 报案 回访 售後 維修 after-sales warranty repair claim service",
-    Topic.SITE: "官网 网站 网址 网页 链接 官方 網站 website site web url online",
+    Topic.RETURNS: "退货 退换 换货 退款 退保 退钱 犹豫期 冷静期 无理由 撤销 退 攞返 "
+    "return refund exchange cancel cooling-off money back",
+    Topic.AFTER_SALES: "售后 保修 质保 维修 坏了 理赔 报案 报销 回访 after-sales warranty repair claim service",
+    Topic.SITE: "官网 网站 网址 网页 链接 官方 website site web url online",
+}
+TOPIC_QUESTIONS: dict[str, tuple[str, ...]] = {
+    Topic.ABOUT: ("你们是什么公司", "介绍一下你们公司", "你们是哪家的", "What company are you?", "你哋係咩公司"),
+    Topic.ADDRESS: (
+        "你们店在哪里",
+        "地址是什么",
+        "怎么去你们那里",
+        "门店怎么走",
+        "Where are you located?",
+        "How do I get to your store?",
+        "你哋間舖喺邊度",
+    ),
+    Topic.HOURS: (
+        "你们几点开门几点关门",
+        "营业时间是几点到几点",
+        "周末营业吗",
+        "晚上开到几点",
+        "What are your opening hours?",
+        "When do you close?",
+        "你哋幾點開門幾點收工",
+    ),
+    Topic.PHONE: ("客服电话是多少", "怎么联系你们", "有热线电话吗", "What is your phone number?", "你哋電話幾多號"),
+    Topic.PAYMENT: (
+        "怎么付款",
+        "支持哪些付款方式",
+        "可以用微信支付宝吗",
+        "钱怎么交",
+        "How can I pay?",
+        "What payment methods do you accept?",
+        "可以點樣俾錢",
+    ),
+    Topic.INSTALMENTS: (
+        "可以分期吗",
+        "能分期付款吗",
+        "分期有利息吗",
+        "Can I pay in instalments?",
+        "Do you offer monthly payments?",
+        "可唔可以分期",
+    ),
+    Topic.DELIVERY: (
+        "多久能送到",
+        "送货上门吗",
+        "运费怎么算",
+        "包安装吗",
+        "How long does delivery take?",
+        "Do you deliver?",
+        "幾耐送到",
+    ),
+    Topic.RETURNS: (
+        "可以退货吗",
+        "不满意能退吗",
+        "怎么退款",
+        "后悔了能退吗",
+        "Can I return it?",
+        "Can I get a refund?",
+        "可唔可以退",
+    ),
+    Topic.AFTER_SALES: (
+        "售后怎么保障",
+        "坏了怎么修",
+        "质保多久",
+        "怎么理赔",
+        "What after-sales service do you offer?",
+        "How do I make a claim?",
+        "壞咗點算",
+    ),
+    Topic.SITE: ("官网是什么", "有网站吗", "网址多少", "What is your website?", "有冇網站"),
 }
 
 
 def _docs(organisation_id: int) -> list[Doc]:
-    rows = CompanyFact.objects.filter(organisation_id=organisation_id).values_list("topic", "language", "text", "pk")
-    return [
-        Doc("company", TOPIC_WORDS.get(topic, topic), text, None, None, language, spec_key=topic)
-        for topic, language, text, _ in rows
-    ]
+    """Per topic the organisation has a fact for: one document of its words, one per typical question."""
+    topics = sorted(set(CompanyFact.objects.filter(organisation_id=organisation_id).values_list("topic", flat=True)))
+    docs = []
+    for topic in topics:
+        # The fact's own text stays out of the index: "沙发和床架质保 5 年" must not answer "沙发什么颜色".
+        docs.append(Doc("company", TOPIC_WORDS.get(topic, topic), "", None, None, "", spec_key=topic))
+        docs += [
+            Doc("company", question, "", None, None, "", spec_key=topic) for question in TOPIC_QUESTIONS.get(topic, ())
+        ]
+    return docs
 
 
 class _CompanyIndexes:
@@ -87,12 +162,24 @@ class _CompanyIndexes:
 INDEXES = _CompanyIndexes()
 
 
-def company_hit(organisation_id: int | None, query: str, language: str) -> tuple[Hit | None, bool]:
-    """The best company fact for the question, and whether its topic is one only a person answers."""
+@dataclass(frozen=True)
+class CompanyHit:
+    topic: str
+    text: str  # the fact in the customer's language (or Mandarin)
+    confidence: float
+    human_only: bool
+
+
+def company_hit(organisation_id: int | None, query: str, language: str) -> CompanyHit | None:
+    """The company fact that answers the question best, in the customer's language; None when nothing fits."""
     if organisation_id is None:
-        return None, False
+        return None
     knowledge, human_topics = INDEXES.get(organisation_id)
-    hits = knowledge.search(query, languages=fact_languages(language), kinds=("company",), limit=1)
+    hits = knowledge.search(query, languages=("",), kinds=("company",), limit=1)
     if not hits:
-        return None, False
-    return hits[0], hits[0].doc.spec_key in human_topics
+        return None
+    topic = hits[0].doc.spec_key
+    fact = company_facts(organisation_id, language).get(topic)
+    if fact is None:
+        return None
+    return CompanyHit(topic, fact.text, hits[0].confidence, topic in human_topics)

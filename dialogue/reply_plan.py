@@ -50,7 +50,57 @@ _YES = re.compile(
     r"[啊呀的啦喔哦!！。.,，~ ]*$",
     re.IGNORECASE,
 )
+# Asking for a person in words the situation list may miss: a real person, a call back, the salesperson themself.
+_HUMAN_REQUEST = re.compile(
+    r"(真人|人工|本人|叫个人|叫個人|搵個人|找个人|联系我|聯絡我|给我打(个)?电话|打(个)?电话给我|打電話俾我|"
+    r"回电|回電|"
+    r"\b(agent|human|real person|someone real|call me( back)?|"
+    r"(speak|talk) to (a|the|your) (person|salesperson|adviser|advisor|manager))\b)",
+    re.IGNORECASE,
+)
+# The customer's own case — an order, a claim, a policy or an account — only a person can look into.
+_PERSONAL_CASE = re.compile(
+    r"(单号|單號|订单号|訂單號|保单号|保單號|我的订单|我張單|我的保单|我的账户|我的賬戶|我的帳戶|账户.{0,4}冻结|賬戶.{0,4}凍結|"
+    r"理赔.{0,3}(进度|到哪|状态)|改受益人|变更受益人|更改受益人|投诉处理结果|"
+    r"\b(my (order|claim|policy|account)|order number|claim number|policy number|account (was |is )?frozen|"
+    r"change (the|my) beneficiary)\b|[A-Z]{2,}[- ]?\d{6,}|\d{4}-\d{3,})",
+    re.IGNORECASE,
+)
+_CHITCHAT = (
+    (
+        "chitchat_bot",
+        re.compile(r"(你是(不是)?机器人|你係咪機械人|你係機械人|are you (a )?(bot|robot|human|real))", re.I),
+    ),
+    ("chitchat_thanks", re.compile(r"^(谢谢|謝謝|多谢|多謝|唔該晒?|感谢|thanks?( you)?|thx|ty)[^\w]*$", re.I)),
+    ("chitchat_bye", re.compile(r"^(再见|再見|拜拜|bye|goodbye|see you)[^\w]*$", re.I)),
+)
+_QUESTION = re.compile(
+    r"([?？]|[吗呢么嘛吧冇未]$|[吗呢么嘛][^\w]*$|有没有|能不能|可不可以|是不是|可唔可以|係咪|幾時|点样|點樣|"
+    r"^(can|could|how|what|when|where|which|who|why|do|does|is|are|will|would|should)\b)",
+    re.IGNORECASE,
+)
+UPSET = frozenset({"angry", "low"})
 _PHONE = re.compile(r"(?<!\d)(\+?\d[\d\- ]{6,18}\d)(?!\d)")
+
+
+def refine_situation(situation: str, text: str) -> str:
+    """The word lists' situation, corrected where whole phrases say more: a request for a person."""
+    if situation != Situation.HUMAN and _HUMAN_REQUEST.search(text):
+        return Situation.HUMAN
+    return situation
+
+
+def is_question(text: str) -> bool:
+    return bool(_QUESTION.search(text.strip()))
+
+
+def wants_to_buy(situation: str, text: str, deal_above_threshold: bool) -> bool:
+    """S14's P above its threshold, or a plain statement of buying ("我要办青春卡") — not a question about it."""
+    return deal_above_threshold or (situation == Situation.PURCHASE and not is_question(text))
+
+
+def personal_case(text: str) -> bool:
+    return bool(_PERSONAL_CASE.search(text))
 
 
 @dataclass(frozen=True)
@@ -116,6 +166,9 @@ def plan_reply(
             return Plan(QUIET, [BotLine(note, Situation.ACKNOWLEDGE)])
         return Plan(QUIET)
 
+    chitchat = _chitchat(turn)
+    if chitchat is not None and turn.state == State.BOT:
+        return Plan(ANSWER, [BotLine(chitchat, Situation.GENERAL, 1.0)])
     answer = _best_answer(turn, knowledge, templates, cfg, category_products)
     answered = answer is not None and answer.text is not None and not _is_human_topic(answer)
 
@@ -164,10 +217,11 @@ def _best_answer(
         salesperson=turn.salesperson,
         rotation=turn.rotation,
         category_products=category_products() if turn.situation == Situation.COMPARISON else (),
+        recent_answers=turn.recent_bot_texts,
     )
     if turn.situation in NO_RETRIEVAL:
         return answer
-    hit, human_topic = company_hit(turn.organisation_id, turn.normalised, turn.language)
+    hit = company_hit(turn.organisation_id, turn.normalised, turn.language)
     if hit is None or hit.confidence < cfg.answer_min_confidence:
         return answer
     rival = 0.0
@@ -175,12 +229,8 @@ def _best_answer(
         rival = answer.confidence if answer.source != "template" else COMPANY_OVER_TEMPLATE
     if hit.confidence < rival:
         return answer
-    return _company_answer(hit, human_topic, turn.language)
-
-
-def _company_answer(hit: Hit, human_topic: bool, language: str) -> Answer:
-    source = "company_human" if human_topic else "company"
-    return Answer(in_script(hit.doc.text, language), Situation.COMPANY, hit.confidence, None, source)
+    source = "company_human" if hit.human_only else "company"
+    return Answer(in_script(hit.text, turn.language), Situation.COMPANY, hit.confidence, None, source)
 
 
 def _is_human_topic(answer: Answer) -> bool:
@@ -190,12 +240,32 @@ def _is_human_topic(answer: Answer) -> bool:
 def _handoff_reason(turn: Turn, answer: Answer | None, answered: bool, cfg: ScoringValues) -> str | None:
     if turn.situation == Situation.HUMAN:
         return Reason.REQUESTED
-    if answer is not None and _is_human_topic(answer):
+    if (answer is not None and _is_human_topic(answer)) or personal_case(turn.text):
         return Reason.HUMAN_TOPIC
-    if turn.below_satisfaction:
+    if turn.below_satisfaction and _upset(turn, answer, answered):
         return Reason.LOW_SATISFACTION
     if not answered and not turn.ready_to_buy and turn.misses_before + 1 >= cfg.handoff_after_misses:
         return Reason.REPEATED_MISSES
+    return None
+
+
+def _upset(turn: Turn, answer: Answer | None, answered: bool) -> bool:
+    """K below its threshold hands off when a person helps: the customer is upset (angry or low) or complaining —
+    unless they asked a question the knowledge answers ("不喜欢可以退货吗？"). A calm "有点贵" gets the bot's answer."""
+    if answered and answer is not None and answer.source != "template" and is_question(turn.text):
+        return False
+    return turn.emotion in UPSET or turn.situation == Situation.COMPLAINT
+
+
+def _chitchat(turn: Turn) -> str | None:
+    if turn.situation not in (Situation.GENERAL, Situation.GREETING, Situation.THANKS):
+        return None
+    text = turn.text.strip()
+    for kind, pattern in _CHITCHAT:
+        if pattern.search(text):
+            return chat_notes.pick(
+                kind, turn.language, turn.recent_bot_texts, turn.rotation, salesperson=turn.salesperson
+            )
     return None
 
 
