@@ -126,9 +126,7 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
     knowledge = get_knowledge_base()
     history = _history(conversation)
     salesperson = _salesperson_name(conversation)
-    ready_to_buy = (
-        product is not None and bool(product.purchase_url) and wants_to_buy(situation, text, deal.above_threshold)
-    )
+    ready_to_buy = product is not None and bool(product.purchase_url) and wants_to_buy(situation, deal.above_threshold)
     turn = Turn(
         state=conversation.state,
         text=text,

@@ -157,7 +157,7 @@ def compose_answer(
     if situation == Situation.PRICE_QUESTION and product is None and not confident:
         return Answer(None, situation, hit.confidence if hit else 0.0)
     cited = hit if confident and (situation in NEEDS_RETRIEVAL or situation in MAY_CITE) else None
-    cited_text = _hit_text(cited, language, product) if cited else ""
+    cited_text = hit_text(cited, language, product) if cited else ""
     slots = product_slots(product, language, cited.doc if cited else None)
     slots.update(answer=cited_text, salesperson=salesperson)
     note = ""
@@ -291,7 +291,7 @@ def _best_hit(
     return hits[0] if hits else None
 
 
-def _hit_text(hit: Hit, language: str, product: ProductFacts | None = None) -> str:
+def hit_text(hit: Hit, language: str, product: ProductFacts | None = None) -> str:
     doc = hit.doc
     if doc.kind == "spec":
         return spec_sentence(doc, language, product)

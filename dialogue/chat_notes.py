@@ -23,6 +23,12 @@ NOTES: dict[str, dict[str, tuple[str, ...]]] = {
         "yue": ("你係咪想問「{question}」？", "我唔係好明，你想了解「{question}」嗎？"),
         "en": ('Did you mean "{question}"?', 'Sorry, I am not sure I follow — do you want to know "{question}"?'),
     },
+    # Fairly close: answer, saying which question it answers.
+    "hedged": {
+        "zh-hans": ("如果您想问的是「{question}」：{answer}", "您问的应该是「{question}」吧？{answer}"),
+        "yue": ("如果你想問「{question}」：{answer}",),
+        "en": ('If you mean "{question}": {answer}',),
+    },
     # Nothing close: say what the bot can help with.
     "clarify_open": {
         "zh-hans": (

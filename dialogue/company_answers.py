@@ -27,8 +27,9 @@ TOPIC_WORDS: dict[str, str] = {
     Topic.ADDRESS: "公司 地址 在哪 在哪里 在哪儿 哪里 哪儿 位置 怎么走 咋走 怎么去 怎么过去 "
     "门店 网点 展厅 分行 营业厅 到店 线下 店 喺邊 邊度 地點 "
     "address where located location store branch showroom",
-    Topic.HOURS: "营业时间 几点 几点钟 开门 关门 关店 打烊 上班 下班 周末 节假日 营业 休息 开到 鐘數 "
-    "opening hours open close time weekend",
+    Topic.HOURS: "营业时间 几点 几点钟 开门 关门 关店 打烊 "
+    "周六 周日 星期六 星期天 礼拜天 有人 什么时候 上班 下班 周末 节假日 营业 休息 开到 鐘數 "
+    "opening hours open close time weekend saturday sunday saturdays sundays",
     Topic.PHONE: "电话 热线 客服 联系 号码 打电话 联系方式 phone call number hotline contact",
     Topic.PAYMENT: "付款 支付 怎么付 付钱 交钱 缴费 交 微信 支付宝 刷卡 现金 定金 尾款 俾錢 點俾 "
     "pay payment wechat alipay cash card",

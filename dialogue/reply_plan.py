@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from dialogue import chat_notes
-from dialogue.answers import Answer, ProductFacts, compose_answer, in_script
+from dialogue.answers import Answer, ProductFacts, compose_answer, hit_text, in_script, search_languages
 from dialogue.company_answers import company_hit
 from dialogue.config import ScoringValues, TemplateRow
 from dialogue.knowledge import Hit, KnowledgeBase
@@ -45,6 +45,7 @@ NO_RETRIEVAL = frozenset({Situation.GREETING, Situation.THANKS, Situation.HUMAN}
 # A company fact beats a template answer (which cites nothing) when it covers at least this much of the question.
 COMPANY_OVER_TEMPLATE = 0.5
 CLARIFY_MIN_CONFIDENCE = 0.12  # below this the closest FAQ is too far to offer back as "did you mean"
+HEDGE_MIN_CONFIDENCE = 0.2  # from here to the answer threshold the bot answers, saying which question it answers
 _YES = re.compile(
     r"^(是|是的|是啊|对|对的|对啊|嗯|嗯嗯|好|好的|没错|就是|就是这个|yes|yeah|yep|yup|right|correct|係|係呀|係啊|啱|啱呀|對)"
     r"[啊呀的啦喔哦!！。.,，~ ]*$",
@@ -61,7 +62,8 @@ _HUMAN_REQUEST = re.compile(
 # The customer's own case — an order, a claim, a policy or an account — only a person can look into.
 _PERSONAL_CASE = re.compile(
     r"(单号|單號|订单号|訂單號|保单号|保單號|我的订单|我張單|我的保单|我的账户|我的賬戶|我的帳戶|账户.{0,4}冻结|賬戶.{0,4}凍結|"
-    r"理赔.{0,3}(进度|到哪|状态)|改受益人|变更受益人|更改受益人|投诉处理结果|"
+    r"理赔.{0,3}(进度|到哪|状态)|受益人.{0,4}改|改.{0,4}受益人|变更受益人|投诉处理结果|盗刷|被盗|挂失|帮我查|查一下我的|"
+    r"我的.{0,6}(还剩|余额|欠款|到账)|"
     r"\b(my (order|claim|policy|account)|order number|claim number|policy number|account (was |is )?frozen|"
     r"change (the|my) beneficiary)\b|[A-Z]{2,}[- ]?\d{6,}|\d{4}-\d{3,})",
     re.IGNORECASE,
@@ -79,14 +81,23 @@ _QUESTION = re.compile(
     r"^(can|could|how|what|when|where|which|who|why|do|does|is|are|will|would|should)\b)",
     re.IGNORECASE,
 )
+_BUY_STATEMENT = re.compile(
+    r"(我要|我想|就要|就买|我買|我要買|我想買|給我|给我来|下单|落單|"
+    r"\b(i want|i'd like|i will take|i'll take|i'll buy)\b)",
+    re.IGNORECASE,
+)
 UPSET = frozenset({"angry", "low"})
 _PHONE = re.compile(r"(?<!\d)(\+?\d[\d\- ]{6,18}\d)(?!\d)")
 
 
 def refine_situation(situation: str, text: str) -> str:
-    """The word lists' situation, corrected where whole phrases say more: a request for a person."""
+    """The word lists' situation, corrected where whole phrases say more: a request for a person, a question about
+    buying rather than a decision to buy."""
     if situation != Situation.HUMAN and _HUMAN_REQUEST.search(text):
         return Situation.HUMAN
+    if situation == Situation.PURCHASE and is_question(text) and not _BUY_STATEMENT.search(text):
+        # "能用支付宝买吗？" asks something: answer it (the link still goes out when P is high).
+        return Situation.GENERAL
     return situation
 
 
@@ -94,9 +105,9 @@ def is_question(text: str) -> bool:
     return bool(_QUESTION.search(text.strip()))
 
 
-def wants_to_buy(situation: str, text: str, deal_above_threshold: bool) -> bool:
-    """S14's P above its threshold, or a plain statement of buying ("我要办青春卡") — not a question about it."""
-    return deal_above_threshold or (situation == Situation.PURCHASE and not is_question(text))
+def wants_to_buy(situation: str, deal_above_threshold: bool) -> bool:
+    """S14's P above its threshold, or a plain statement of buying ("我要办青春卡"; a question is not one)."""
+    return deal_above_threshold or situation == Situation.PURCHASE
 
 
 def personal_case(text: str) -> bool:
@@ -185,8 +196,12 @@ def plan_reply(
     if answered:
         behaviour = PURCHASE if turn.ready_to_buy else ANSWER
         return Plan(behaviour, [_answer_line(answer)], None, answer)
-    if turn.ready_to_buy:  # the purchase link goes out even when nothing else fits
-        return Plan(PURCHASE, [], None, answer)
+    if turn.ready_to_buy:  # nothing else fits: the purchase answer goes with the link
+        offer = _purchase_answer(turn, knowledge, templates, cfg)
+        return Plan(PURCHASE, [_answer_line(offer)] if offer.text else [], None, offer)
+    hedged = _hedged_answer(turn, knowledge)
+    if hedged is not None:
+        return Plan(ANSWER, [hedged], None, answer)
     return Plan(CLARIFY, [_clarification(turn, knowledge)], None, answer)
 
 
@@ -235,6 +250,24 @@ def _best_answer(
 
 def _is_human_topic(answer: Answer) -> bool:
     return answer.source == "company_human"
+
+
+def _purchase_answer(
+    turn: Turn, knowledge: KnowledgeBase, templates: Sequence[TemplateRow], cfg: ScoringValues
+) -> Answer:
+    return compose_answer(
+        query=turn.normalised,
+        situation=Situation.PURCHASE,
+        emotion=turn.emotion,
+        language=turn.language,
+        product=turn.product,
+        knowledge=knowledge,
+        templates=templates,
+        cfg=cfg,
+        salesperson=turn.salesperson,
+        rotation=turn.rotation,
+        recent_answers=turn.recent_bot_texts,
+    )
 
 
 def _handoff_reason(turn: Turn, answer: Answer | None, answered: bool, cfg: ScoringValues) -> str | None:
@@ -308,6 +341,36 @@ def _coming(turn: Turn, person: Helper) -> str:
     )
 
 
+def _hedged_answer(turn: Turn, knowledge: KnowledgeBase) -> BotLine | None:
+    """A question the knowledge nearly matches (a product's FAQ or spec) is answered, naming what it answers — the
+    customer reads the answer at once instead of confirming "您是想问…吗？" first."""
+    if turn.product is None or turn.situation not in (Situation.GENERAL, Situation.SPEC_QUESTION):
+        return None
+    hits = knowledge.search(
+        turn.normalised,
+        products={turn.product.id},
+        categories={turn.product.category_id},
+        languages=search_languages(turn.language),
+        kinds=("faq", "spec"),
+        limit=1,
+    )
+    if not hits or hits[0].confidence < HEDGE_MIN_CONFIDENCE:
+        return None
+    hit = hits[0]
+    answer = hit_text(hit, turn.language, turn.product)
+    if hit.doc.kind == "spec":
+        return BotLine(in_script(answer, turn.language), Situation.SPEC_QUESTION, hit.confidence)
+    text = chat_notes.pick(
+        "hedged",
+        turn.language,
+        turn.recent_bot_texts,
+        turn.rotation,
+        question=in_script(hit.doc.title, turn.language),
+        answer=in_script(answer, turn.language),
+    )
+    return BotLine(text, Situation.GENERAL, hit.confidence, hit.doc.faq_id)
+
+
 def _clarification(turn: Turn, knowledge: KnowledgeBase) -> BotLine:
     """The closest FAQ offered back ("您是想问…吗？"), or what the bot can help with."""
     closest = _closest_faq(turn, knowledge)
@@ -328,9 +391,13 @@ def _clarification(turn: Turn, knowledge: KnowledgeBase) -> BotLine:
 def _closest_faq(turn: Turn, knowledge: KnowledgeBase) -> Hit | None:
     products = {turn.product.id} if turn.product else set()
     categories = {turn.product.category_id} if turn.product else set()
-    languages = {"en": ("en",), "yue": ("yue", "zh-hans")}.get(turn.language, ("zh-hans",))
     hits = knowledge.search(
-        turn.normalised, products=products, categories=categories, languages=languages, kinds=("faq",), limit=1
+        turn.normalised,
+        products=products,
+        categories=categories,
+        languages=search_languages(turn.language),
+        kinds=("faq",),
+        limit=1,
     )
     if hits and hits[0].confidence >= CLARIFY_MIN_CONFIDENCE:
         return hits[0]
