@@ -430,10 +430,11 @@ def _note_callback(conversation: Conversation, phone: str) -> None:
         return
     with override(settings.LANGUAGE_CODE):
         note = str(_("call back on %(phone)s") % {"phone": phone})
-    detail = f"{pending.detail}; {note}" if pending.detail else note
+        separator = str(_("; "))
+    detail = f"{pending.detail}{separator}{note}" if pending.detail else note
     push = dict(pending.push_message)
     push["callback_phone"] = phone
-    push["summary"] = f"{push.get('summary', '')}; {note}".strip("; ")
+    push["summary"] = separator.join(part for part in (push.get("summary", ""), note) if part)
     HandOff.objects.filter(pk=pending.pk).update(detail=detail[:300], push_message=push)
     deliver_after_commit(pending.pk)
 

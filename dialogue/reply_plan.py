@@ -86,6 +86,12 @@ _BUY_STATEMENT = re.compile(
     r"\b(i want|i'd like|i will take|i'll take|i'll buy)\b)",
     re.IGNORECASE,
 )
+# While a person is on the way, these ask about the wait, not about delivery times.
+_WAIT_QUESTION = re.compile(
+    r"(还要多久|要等多久|等多久|多久才|人呢|有人吗|在吗|怎么还没|还没来|咁耐|幾時到|有冇人|"
+    r"\b(how long|still waiting|anyone there|where are you|hello\?)\b)",
+    re.IGNORECASE,
+)
 UPSET = frozenset({"angry", "low"})
 _PHONE = re.compile(r"(?<!\d)(\+?\d[\d\- ]{6,18}\d)(?!\d)")
 
@@ -311,7 +317,7 @@ def _while_waiting(turn: Turn, answer: Answer | None, helper: Callable[[], Helpe
             "callback_noted", turn.language, turn.recent_bot_texts, phone=_masked(phone), salesperson=person.name
         )
         return Plan(ACKNOWLEDGE, [BotLine(note, Situation.ACKNOWLEDGE)], callback_phone=phone)
-    if answer is not None and turn.situation != Situation.HUMAN:
+    if answer is not None and turn.situation != Situation.HUMAN and not _WAIT_QUESTION.search(turn.text):
         behaviour = PURCHASE if turn.ready_to_buy else ANSWER
         return Plan(behaviour, [_answer_line(answer)], None, answer)
     sentence = chat_notes.wait_sentence(person.online, person.wait_minutes, turn.language)
