@@ -45,7 +45,7 @@ NO_RETRIEVAL = frozenset({Situation.GREETING, Situation.THANKS, Situation.HUMAN}
 # A company fact beats a template answer (which cites nothing) when it covers at least this much of the question.
 COMPANY_OVER_TEMPLATE = 0.5
 CLARIFY_MIN_CONFIDENCE = 0.12  # below this the closest FAQ is too far to offer back as "did you mean"
-HEDGE_MIN_CONFIDENCE = 0.2  # from here to the answer threshold the bot answers, saying which question it answers
+HEDGE_MIN_CONFIDENCE = 0.15  # from here to the answer threshold the bot answers, saying which question it answers
 _YES = re.compile(
     r"^(是|是的|是啊|对|对的|对啊|嗯|嗯嗯|好|好的|没错|就是|就是这个|yes|yeah|yep|yup|right|correct|係|係呀|係啊|啱|啱呀|對)"
     r"[啊呀的啦喔哦!！。.,，~ ]*$",
@@ -188,11 +188,14 @@ def plan_reply(
         return Plan(ANSWER, [BotLine(chitchat, Situation.GENERAL, 1.0)])
     answer = _best_answer(turn, knowledge, templates, cfg, category_products)
     answered = answer is not None and answer.text is not None and not _is_human_topic(answer)
+    # A near match is answered, naming the question it answers; it is not a miss.
+    hedged = None if answered or turn.situation == Situation.HUMAN else _hedged_answer(turn, knowledge)
 
     if turn.state == State.WAITING:
-        return _while_waiting(turn, answer if answered else None, helper)
+        line = _answer_line(answer) if answered else hedged
+        return _while_waiting(turn, line, answer, helper)
 
-    reason = _handoff_reason(turn, answer, answered, cfg)
+    reason = _handoff_reason(turn, answer, answered or hedged is not None, cfg)
     if reason is not None:
         lines = []
         if answered and reason == Reason.LOW_SATISFACTION:
@@ -205,7 +208,6 @@ def plan_reply(
     if turn.ready_to_buy:  # nothing else fits: the purchase answer goes with the link
         offer = _purchase_answer(turn, knowledge, templates, cfg)
         return Plan(PURCHASE, [_answer_line(offer)] if offer.text else [], None, offer)
-    hedged = _hedged_answer(turn, knowledge)
     if hedged is not None:
         return Plan(ANSWER, [hedged], None, answer)
     return Plan(CLARIFY, [_clarification(turn, knowledge)], None, answer)
@@ -308,7 +310,7 @@ def _chitchat(turn: Turn) -> str | None:
     return None
 
 
-def _while_waiting(turn: Turn, answer: Answer | None, helper: Callable[[], Helper]) -> Plan:
+def _while_waiting(turn: Turn, line: BotLine | None, answer: Answer | None, helper: Callable[[], Helper]) -> Plan:
     """A person is on the way: the bot still answers what it can, and otherwise says who is coming and when."""
     phone = _phone_in(turn.text)
     person = helper()
@@ -317,9 +319,9 @@ def _while_waiting(turn: Turn, answer: Answer | None, helper: Callable[[], Helpe
             "callback_noted", turn.language, turn.recent_bot_texts, phone=_masked(phone), salesperson=person.name
         )
         return Plan(ACKNOWLEDGE, [BotLine(note, Situation.ACKNOWLEDGE)], callback_phone=phone)
-    if answer is not None and turn.situation != Situation.HUMAN and not _WAIT_QUESTION.search(turn.text):
+    if line is not None and turn.situation != Situation.HUMAN and not _WAIT_QUESTION.search(turn.text):
         behaviour = PURCHASE if turn.ready_to_buy else ANSWER
-        return Plan(behaviour, [_answer_line(answer)], None, answer)
+        return Plan(behaviour, [line], None, answer)
     sentence = chat_notes.wait_sentence(person.online, person.wait_minutes, turn.language)
     note = chat_notes.pick(
         "still_waiting",
