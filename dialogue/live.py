@@ -113,6 +113,12 @@ def publish_inbox(conversation_id: int) -> None:
 
 
 def inbox_groups(conversation: Conversation) -> list[str]:
-    """The salesperson of the chat, the customer's owner (when someone else) and the managers."""
+    """The salesperson of the chat, the customer's owner (when someone else), whoever a waiting hand-off is offered to
+    now (a colleague it was passed on to) and the managers."""
     people = {pk for pk in (conversation.salesperson_id, conversation.customer.owner_id) if pk}
+    people |= set(
+        conversation.handoffs.filter(status=HandOff.Status.PENDING, assignee__isnull=False).values_list(
+            "assignee_id", flat=True
+        )
+    )
     return [*(group_for_salesperson(pk) for pk in sorted(people)), MANAGERS_GROUP]
