@@ -14,6 +14,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
@@ -173,7 +174,9 @@ class CardChatConsumer(JsonFramesConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def send_card_error(self, key: str, **values: object) -> None:
-        await self.send_error(card_error(self.session.language, key, **values))
+        # A frame may still arrive on a socket refused before its session was known: answer in the default language.
+        session = getattr(self, "session", None)
+        await self.send_error(card_error(session.language if session else settings.LANGUAGE_CODE, key, **values))
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs) -> None:
         if text_data is None:
