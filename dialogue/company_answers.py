@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max
 
 from crm.company import company_facts
-from crm.models import CompanyFact
+from crm.models import CompanyFact, Organisation
 from dialogue.knowledge import Doc, KnowledgeBase
 
 Topic = CompanyFact.Topic
@@ -43,7 +43,16 @@ TOPIC_WORDS: dict[str, str] = {
     Topic.SITE: "官网 网站 网址 网页 链接 官方 website site web url online",
 }
 TOPIC_QUESTIONS: dict[str, tuple[str, ...]] = {
-    Topic.ABOUT: ("你们是什么公司", "介绍一下你们公司", "你们是哪家的", "What company are you?", "你哋係咩公司"),
+    Topic.ABOUT: (
+        "你们是什么公司",
+        "介绍一下你们公司",
+        "你们是哪家的",
+        "你们是做什么的",
+        "你们主要卖什么",
+        "What company are you?",
+        "Which company do you work for?",
+        "你哋係咩公司",
+    ),
     Topic.ADDRESS: (
         "你们店在哪里",
         "地址是什么",
@@ -114,10 +123,12 @@ TOPIC_QUESTIONS: dict[str, tuple[str, ...]] = {
 def _docs(organisation_id: int) -> list[Doc]:
     """Per topic the organisation has a fact for: one document of its words, one per typical question."""
     topics = sorted(set(CompanyFact.objects.filter(organisation_id=organisation_id).values_list("topic", flat=True)))
+    name = Organisation.objects.filter(pk=organisation_id).values_list("name", flat=True).first() or ""
     docs = []
     for topic in topics:
         # The fact's own text stays out of the index: "沙发和床架质保 5 年" must not answer "沙发什么颜色".
-        docs.append(Doc("company", TOPIC_WORDS.get(topic, topic), "", None, None, "", spec_key=topic))
+        words = TOPIC_WORDS.get(topic, topic) + (f" {name}" if topic == Topic.ABOUT else "")
+        docs.append(Doc("company", words, "", None, None, "", spec_key=topic))
         docs += [
             Doc("company", question, "", None, None, "", spec_key=topic) for question in TOPIC_QUESTIONS.get(topic, ())
         ]
@@ -136,10 +147,11 @@ class _CompanyIndexes:
         entry = self._entries.get(organisation_id)
         if entry is not None and now - entry[1] < RECHECK_SECONDS:
             return entry[2], entry[3]
-        stamp = tuple(
-            CompanyFact.objects.filter(organisation_id=organisation_id)
+        stamp = (
+            *CompanyFact.objects.filter(organisation_id=organisation_id)
             .aggregate(n=Count("id"), latest=Max("updated_at"))
-            .values()
+            .values(),
+            Organisation.objects.filter(pk=organisation_id).values_list("updated_at", flat=True).first(),
         )
         with self._lock:
             entry = self._entries.get(organisation_id)
