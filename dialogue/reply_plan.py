@@ -206,7 +206,7 @@ def plan_reply(
         behaviour = PURCHASE if turn.ready_to_buy else ANSWER
         return Plan(behaviour, [_answer_line(answer)], None, answer)
     if turn.ready_to_buy:  # nothing else fits: the purchase answer goes with the link
-        offer = _purchase_answer(turn, knowledge, templates, cfg)
+        offer = _compose(turn, Situation.PURCHASE, knowledge, templates, cfg)
         return Plan(PURCHASE, [_answer_line(offer)] if offer.text else [], None, offer)
     if hedged is not None:
         return Plan(ANSWER, [hedged], None, answer)
@@ -228,20 +228,8 @@ def _best_answer(
             prefix = chat_notes.pick("yes_answer_prefix", turn.language)
             text = in_script(f"{prefix}{confirmed.text}", turn.language)
             return Answer(text, Situation.GENERAL, 1.0, confirmed.faq_id, "faq")
-    answer = compose_answer(
-        query=turn.normalised,
-        situation=turn.situation,
-        emotion=turn.emotion,
-        language=turn.language,
-        product=turn.product,
-        knowledge=knowledge,
-        templates=templates,
-        cfg=cfg,
-        salesperson=turn.salesperson,
-        rotation=turn.rotation,
-        category_products=category_products() if turn.situation == Situation.COMPARISON else (),
-        recent_answers=turn.recent_bot_texts,
-    )
+    comparing = category_products() if turn.situation == Situation.COMPARISON else ()
+    answer = _compose(turn, turn.situation, knowledge, templates, cfg, comparing)
     if turn.situation in NO_RETRIEVAL:
         return answer
     hit = company_hit(turn.organisation_id, turn.normalised, turn.language)
@@ -260,12 +248,18 @@ def _is_human_topic(answer: Answer) -> bool:
     return answer.source == "company_human"
 
 
-def _purchase_answer(
-    turn: Turn, knowledge: KnowledgeBase, templates: Sequence[TemplateRow], cfg: ScoringValues
+def _compose(
+    turn: Turn,
+    situation: str,
+    knowledge: KnowledgeBase,
+    templates: Sequence[TemplateRow],
+    cfg: ScoringValues,
+    category_products: Sequence[int] = (),
 ) -> Answer:
+    """The answer for ``situation`` from the product knowledge and templates (``dialogue.answers``)."""
     return compose_answer(
         query=turn.normalised,
-        situation=Situation.PURCHASE,
+        situation=situation,
         emotion=turn.emotion,
         language=turn.language,
         product=turn.product,
@@ -274,6 +268,7 @@ def _purchase_answer(
         cfg=cfg,
         salesperson=turn.salesperson,
         rotation=turn.rotation,
+        category_products=category_products,
         recent_answers=turn.recent_bot_texts,
     )
 
