@@ -4,7 +4,8 @@ An answer comes from the reply's **situation** (greeting, thanks, price question
 comparison, complaint, ready to buy — read from the ``situation`` word list), its **emotion** and the
 **intended product**: a manager-editable template for that situation, emotion and language, with slots filled
 from the product's specs and, for questions, from the best knowledge-base hit (``dialogue.knowledge``). A
-question whose best hit covers less of it than the minimum confidence gets no answer: the salesperson takes over.
+question whose best hit is below the minimum confidence gets no answer here; ``dialogue.reply_plan`` then decides
+(a near match, "您是想问…吗？", or after repeated misses a hand-off).
 
 Facts are phrased as sentences in the customer's language (``dialogue.phrasing``): "这款沙发的套子可以拆下来洗",
 never "可拆洗：是". A question about discounts is answered from the promotions running now (``crm.promotions``): a

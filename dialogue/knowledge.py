@@ -5,9 +5,11 @@ and the published cases. They are indexed with BM25 (the ``bm25s`` library) over
 the index is built once per process and rebuilt when an FAQ, product or case changes (a cheap fingerprint is
 checked at most every ``RECHECK_SECONDS``).
 
-BM25 scores are not comparable between queries, so the **confidence** of a hit is the share of the query's
-IDF mass that the document covers: 1.0 when every informative query word occurs in it, 0 when none does.
-A question about the weather covers nothing in a furniture knowledge base and gets no answer.
+BM25 scores are not comparable between queries, so the lexical confidence of a hit is the share of the query's
+IDF mass that the document covers: 1.0 when every informative query word occurs in it, 0 when none does. With the
+trained semantic matcher (``dialogue.semantic_match``) the **confidence** is a calibrated blend of that coverage and
+the question–document cosine, so a paraphrase without shared words is found; without its weights, coverage alone.
+A question about the weather matches nothing in a furniture knowledge base and gets no answer.
 """
 
 from __future__ import annotations
