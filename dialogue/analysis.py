@@ -301,15 +301,15 @@ def _history(conversation: Conversation, messages: list[Message] | None = None) 
     bot_texts: list[str] = []
     misses = 0
     clarified: int | None = None
+    # Only the behaviour of each stored analysis is read, not the whole analysis of every message.
     rows = (
-        [(m.sender, m.text, m.faq_id, m.situation, m.analysis) for m in messages]
+        [(m.sender, m.text, m.faq_id, m.situation, (m.analysis or {}).get("behaviour")) for m in messages]
         if messages is not None
-        else conversation.messages.values_list("sender", "text", "faq_id", "situation", "analysis")
+        else conversation.messages.values_list("sender", "text", "faq_id", "situation", "analysis__behaviour")
     )
-    for sender, text, faq_id, situation, analysis in rows:
+    for sender, text, faq_id, situation, behaviour in rows:
         if sender == Message.Sender.CUSTOMER:
             asked.append(text)
-            behaviour = (analysis or {}).get("behaviour")
             misses = misses + 1 if behaviour == CLARIFY else 0
             clarified = None
         elif sender == Message.Sender.BOT:

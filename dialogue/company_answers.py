@@ -7,15 +7,14 @@ index is built per organisation and rebuilt when a fact changes.
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 
 from django.db.models import Count, Max
 
-from crm.company import company_facts
+from crm.company import Fact, fact_languages
 from crm.models import CompanyFact, Organisation
 from dialogue.knowledge import Doc, KnowledgeBase
+from dialogue.table_cache import TableCache
 
 Topic = CompanyFact.Topic
 RECHECK_SECONDS = 5.0
@@ -120,9 +119,8 @@ TOPIC_QUESTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _docs(organisation_id: int) -> list[Doc]:
+def _docs(organisation_id: int, topics: list[str]) -> list[Doc]:
     """Per topic the organisation has a fact for: one document of its words, one per typical question."""
-    topics = sorted(set(CompanyFact.objects.filter(organisation_id=organisation_id).values_list("topic", flat=True)))
     name = Organisation.objects.filter(pk=organisation_id).values_list("name", flat=True).first() or ""
     docs = []
     for topic in topics:
@@ -135,44 +133,43 @@ def _docs(organisation_id: int) -> list[Doc]:
     return docs
 
 
-class _CompanyIndexes:
-    """One knowledge base per organisation, rebuilt when its facts change (checked at most every few seconds)."""
+@dataclass(frozen=True)
+class _CompanyIndex:
+    knowledge: KnowledgeBase
+    facts: dict[str, dict[str, Fact]]  # topic → language → fact
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: dict[int, tuple[tuple, float, KnowledgeBase, frozenset[str]]] = {}
 
-    def get(self, organisation_id: int) -> tuple[KnowledgeBase, frozenset[str]]:
-        now = time.monotonic()
-        entry = self._entries.get(organisation_id)
-        if entry is not None and now - entry[1] < RECHECK_SECONDS:
-            return entry[2], entry[3]
-        stamp = (
-            *CompanyFact.objects.filter(organisation_id=organisation_id)
-            .aggregate(n=Count("id"), latest=Max("updated_at"))
-            .values(),
-            Organisation.objects.filter(pk=organisation_id).values_list("updated_at", flat=True).first(),
+def _build(organisation_id: int) -> _CompanyIndex:
+    facts: dict[str, dict[str, Fact]] = {}
+    rows = CompanyFact.objects.filter(organisation_id=organisation_id).values_list(
+        "topic", "language", "text", "human_only"
+    )
+    for topic, language, text, human_only in rows:
+        facts.setdefault(topic, {})[language] = Fact(topic, text, language, human_only)
+    return _CompanyIndex(KnowledgeBase(_docs(organisation_id, sorted(facts))), facts)
+
+
+def _stamp(organisation_id: int) -> tuple:
+    return (
+        *CompanyFact.objects.filter(organisation_id=organisation_id)
+        .aggregate(n=Count("id"), latest=Max("updated_at"))
+        .values(),
+        Organisation.objects.filter(pk=organisation_id).values_list("updated_at", flat=True).first(),
+    )
+
+
+# One index per organisation, rebuilt when its facts or its name change (checked at most every few seconds).
+_INDEXES: dict[int, TableCache[_CompanyIndex]] = {}
+
+
+def _index(organisation_id: int) -> _CompanyIndex:
+    cache = _INDEXES.get(organisation_id)
+    if cache is None:
+        cache = _INDEXES.setdefault(
+            organisation_id,
+            TableCache(lambda: _build(organisation_id), lambda: _stamp(organisation_id), RECHECK_SECONDS),
         )
-        with self._lock:
-            entry = self._entries.get(organisation_id)
-            if entry is None or entry[0] != stamp:
-                human = frozenset(
-                    CompanyFact.objects.filter(organisation_id=organisation_id, human_only=True).values_list(
-                        "topic", flat=True
-                    )
-                )
-                entry = (stamp, now, KnowledgeBase(_docs(organisation_id)), human)
-            else:
-                entry = (stamp, now, entry[2], entry[3])
-            self._entries[organisation_id] = entry
-        return entry[2], entry[3]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-INDEXES = _CompanyIndexes()
+    return cache.get()
 
 
 @dataclass(frozen=True)
@@ -187,12 +184,13 @@ def company_hit(organisation_id: int | None, query: str, language: str) -> Compa
     """The company fact that answers the question best, in the customer's language; None when nothing fits."""
     if organisation_id is None:
         return None
-    knowledge, human_topics = INDEXES.get(organisation_id)
-    hits = knowledge.search(query, languages=("",), kinds=("company",), limit=1)
+    index = _index(organisation_id)
+    hits = index.knowledge.search(query, languages=("",), kinds=("company",), limit=1)
     if not hits:
         return None
     topic = hits[0].doc.spec_key
-    fact = company_facts(organisation_id, language).get(topic)
+    written = index.facts.get(topic, {})
+    fact = next((written[lang] for lang in fact_languages(language) if lang in written), None)
     if fact is None:
         return None
-    return CompanyHit(topic, fact.text, hits[0].confidence, topic in human_topics)
+    return CompanyHit(topic, fact.text, hits[0].confidence, fact.human_only)

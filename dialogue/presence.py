@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Max
 from django.utils import timezone
 
 from dialogue.models import HandOff, TerminalPresence
@@ -65,7 +64,3 @@ def expected_wait_minutes(user_id: int | None) -> int | None:
     waits = sorted(((accepted - (offered or created)).total_seconds() for created, accepted, offered in rows))
     median = waits[len(waits) // 2]
     return max(1, round(median / 60))
-
-
-def last_seen(user_id: int) -> datetime.datetime | None:
-    return TerminalPresence.objects.filter(user_id=user_id).aggregate(latest=Max("seen_at"))["latest"]
