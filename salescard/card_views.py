@@ -102,9 +102,12 @@ class LeadForm(forms.Form):
     agree = forms.BooleanField(
         label=_("I agree that the salesperson keeps my name and contact details to serve me."),
         error_messages={"required": _("Please agree to the notice to open the card.")},
+        label_suffix="",  # a sentence beside its tick box takes no colon
     )
     usage = forms.BooleanField(
-        label=_("Also use what I browse on this card to recommend products (optional)."), required=False
+        label=_("Also use what I browse on this card to recommend products (optional)."),
+        required=False,
+        label_suffix="",
     )
 
 
