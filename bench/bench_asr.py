@@ -1,5 +1,5 @@
 """Benchmark: speech recognition for calls (issue 8) — Whisper base built offline (``manage.py build_asr_model``),
-run through ``dialogue.speech.transcribe`` (chunking, guards, Simplified output, sound analysis included).
+run through ``dialogue.speech.recognition.transcribe`` (chunking, guards, Simplified output, sound analysis included).
 
 - Character error rate on the real Mandarin clips of ``../shared/data/speech`` (punctuation and spaces removed,
   both sides converted to Simplified) and word error rate on the English clip.
@@ -70,8 +70,8 @@ def main() -> None:
     if not (args.data / "manifest.tsv").is_file():
         sys.exit(f"no manifest at {args.data}: the real clips live in ../shared/data/speech")
     set_up(Path(tempfile.mkdtemp(prefix="salescard-asr-")))
-    from dialogue.audio_input import decode, decode_file
-    from dialogue.speech import transcribe
+    from dialogue.speech.audio_input import decode, decode_file
+    from dialogue.speech.recognition import transcribe
 
     loaded = time.perf_counter()
     transcribe(decode_file(args.data / "funasr_asr_example.wav"), "zh-hans")  # loads the model, warms up
@@ -118,8 +118,8 @@ def live_path(data: Path, rows: list[dict]) -> None:
     real clip as one utterance, beside the same greedy decode on Whisper's full 30-s window (the baseline)."""
     import whisper
 
-    from dialogue.audio_input import decode_file
-    from dialogue.speech import clean_text, recognise_utterance, whisper_model
+    from dialogue.speech.audio_input import decode_file
+    from dialogue.speech.recognition import clean_text, recognise_utterance, whisper_model
 
     model = whisper_model()
     print(f"\n{'live path: clip':32} {'trimmed':>16} {'full window':>16}")

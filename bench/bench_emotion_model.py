@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dialogue.emotion_data import EMOTIONS, EmotionDataMissing, check_data_dir, load_emotion_datasets  # noqa: E402
-from dialogue.emotion_training import (  # noqa: E402
+from dialogue.emotion_training.data import EMOTIONS, EmotionDataMissing, check_data_dir, load_emotion_datasets  # noqa: E402
+from dialogue.emotion_training.network import (  # noqa: E402
     DEFAULT_SEED,
     evaluate_emotion_model,
     load_model,

@@ -1,4 +1,4 @@
-"""Benchmark: the customer-profile fact extractor (``crm.extraction.extract_text``) on hand-labelled chat lines.
+"""Benchmark: the customer-profile fact extractor (``crm.im_profile.extraction.extract_text``) on hand-labelled chat lines.
 
 1. Accuracy on bench/data/profile_chat_lines.jsonl: one customer message a line, labelled with every fact it states
    about its writer as (field, normalised value) pairs. A finding is a true positive when its exact (field, value) is
@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_DATA = ROOT / "bench" / "data" / "profile_chat_lines.jsonl"
-DEFAULT_EXTRACTOR = "crm.extraction"
+DEFAULT_EXTRACTOR = "crm.im_profile.extraction"
 FIELDS = (
     "phone", "email", "company", "job_title", "birthday", "age", "city", "hometown", "married", "children",
     "budget", "interest", "hobby", "mbti",

@@ -39,8 +39,8 @@ def manifest_languages() -> dict[str, str]:
 async def stream(path: Path, language: str, user, customer) -> list[dict]:
     from channels.testing import WebsocketCommunicator
 
-    from dialogue.audio_input import decode_file
-    from dialogue.live_speech import PAD_SECONDS, UtteranceCutter
+    from dialogue.speech.audio_input import decode_file
+    from dialogue.speech.utterances import PAD_SECONDS, UtteranceCutter
     from salescard.asgi import application
 
     samples = decode_file(path).samples
@@ -96,9 +96,9 @@ async def stream(path: Path, language: str, user, customer) -> list[dict]:
 
 
 def offline_recognition(path: Path, language: str) -> list[float]:
-    from dialogue.audio_input import decode_file
-    from dialogue.live_speech import UtteranceCutter
-    from dialogue.speech import recognise_utterance
+    from dialogue.speech.audio_input import decode_file
+    from dialogue.speech.recognition import recognise_utterance
+    from dialogue.speech.utterances import UtteranceCutter
 
     cutter, seconds = UtteranceCutter(), []
     for utterance in cutter.feed(decode_file(path).samples) + cutter.flush():
@@ -120,7 +120,7 @@ def main() -> None:
 
     from crm.consent import record_consent
     from crm.models import Consent, Customer, User
-    from dialogue.speech import whisper_model
+    from dialogue.speech.recognition import whisper_model
 
     call_command("build_asr_model", verbosity=0)
     call_command("train_reply_model", verbosity=0)

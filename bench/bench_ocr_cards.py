@@ -1,4 +1,4 @@
-"""Benchmark: field accuracy of business-card OCR (``crm.ocr.image_findings``) on generated Chinese cards.
+"""Benchmark: field accuracy of business-card OCR (``crm.im_profile.ocr.image_findings``) on generated Chinese cards.
 
 ``bench/cardgen.py`` draws N cards (Pillow; every CJK font ``fc-list :lang=zh`` finds, four layouts, light
 backgrounds and textures, coloured text) under photo-like conditions: Gaussian blur radius 0 / 0.8 / 1.5,
@@ -230,7 +230,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     parser.add_argument("--save-dir", type=Path, help="write the card images and truth.json here")
     parser.add_argument("--errors", action="store_true", help="list each miss with the card's OCR text")
-    parser.add_argument("--module", default="crm.ocr", help="module providing image_findings(data: bytes)")
+    parser.add_argument("--module", default="crm.im_profile.ocr", help="module providing image_findings(data: bytes)")
     args = parser.parse_args()
 
     set_up_django()

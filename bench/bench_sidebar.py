@@ -49,7 +49,8 @@ def build_customer():
     from django.utils import timezone
 
     from crm.consent import record_consent
-    from crm.extraction import Finding
+    from crm.im_profile.extraction import Finding
+    from crm.im_profile.profile import record_findings
     from crm.models import (
         BehaviorEvent,
         ChatGroup,
@@ -62,7 +63,6 @@ def build_customer():
         Tag,
         User,
     )
-    from crm.profile import record_findings
 
     staff = [
         User.objects.create(username=f"bench-{i}", role=User.Role.SALES, im_user_id=f"wx-bench-{i}", last_name="测")
@@ -118,8 +118,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from crm.im_webhooks import create_integration, sign
-    from crm.sidebar import issue_access_token, issue_link_token
+    from crm.im_profile.sidebar_tokens import issue_access_token, issue_link_token
+    from crm.im_profile.webhooks import create_integration, sign
     from salescard.celery import app
 
     call_command("collectstatic", interactive=False, verbosity=0)  # the page's hashed static URLs, as in production

@@ -19,10 +19,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from base.throttle import FailureThrottle, TooManyFailures, client_of
 from branch.models import Branch
 from branch.tickets import TicketRefusedError, take_ticket
 from branch.tokens import branch_for_kiosk_token
-from salescard.throttle import FailureThrottle, TooManyFailures, client_of
 
 
 class KioskAuthentication(BaseAuthentication):

@@ -31,17 +31,17 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone, translation
 
+from base.frames import JsonFramesConsumer
+from base.socket_auth import CLOSE_FORBIDDEN, CLOSE_TOO_MANY, CLOSE_UNAUTHENTICATED, socket_language
+from base.throttle import FailureThrottle, client_of, wait_message
 from branch.delivery import TaskRefusedError, accept, acknowledge, bind, frame_of, missed_frames
+from branch.demand import SegmentRefusedError, add_segment, audio_task, hear
 from branch.escalation import sweep_due, sweep_unaccepted
 from branch.feedback import FeedbackRefusedError, end_task, start_task
-from branch.live_demand import SegmentRefusedError, add_segment, audio_task, hear
 from branch.models import Branch, Task, Wearable
-from branch.realtime import announce_status, announce_taken, group_for_branch
 from branch.tokens import wearable_for_token
-from dialogue.live_speech import StreamError, UtteranceCutter, pcm16_to_float
-from salescard.consumers import JsonFramesConsumer
-from salescard.socket_auth import CLOSE_FORBIDDEN, CLOSE_TOO_MANY, CLOSE_UNAUTHENTICATED, socket_language
-from salescard.throttle import FailureThrottle, client_of, wait_message
+from branch.watch_pushes import announce_status, announce_taken, group_for_branch
+from dialogue.speech.utterances import StreamError, UtteranceCutter, pcm16_to_float
 
 CLOSE_SILENT = 4408
 LAST_SEEN_EVERY = 60.0  # seconds between last-seen writes, so 1,000 idle watches do not write every heartbeat

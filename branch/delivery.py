@@ -10,10 +10,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from base.tts import speech_url
 from branch.analysis import customer_card
 from branch.models import Branch, Task, TaskDelivery, Wearable, WearableBinding
-from branch.realtime import offer_task
-from salescard.tts import speech_url
+from branch.watch_pushes import offer_task
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from branch.delivery import offer
 from branch.models import Task
-from dialogue.notify import push_to_salesperson
+from dialogue.handoff_delivery import push_to_salesperson
 
 logger = logging.getLogger(__name__)
 SWEEP_SECONDS = 5.0

@@ -34,3 +34,8 @@ def linked_to(user: User) -> Q:
 
 def can_edit_customers(user: User) -> bool:
     return user.is_authenticated and user.is_active and (user.is_manager or user.role == User.Role.SALES)
+
+
+def can_use_terminal(user: User) -> bool:
+    """Salespeople and managers use the sales terminal (chats, calls); branch staff use their watches."""
+    return user.is_authenticated and user.is_active and (user.is_manager or user.role == User.Role.SALES)

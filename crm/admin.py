@@ -3,7 +3,7 @@ fields, laid out so a sales manager can work in it without training."""
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
@@ -18,23 +18,18 @@ from crm.models import (
     ChatGroup,
     ChatGroupMembership,
     ChatMessage,
-    ClosenessWeights,
     CompanyFact,
     Consent,
     Customer,
     CustomerTag,
     Friendship,
-    ImIntegration,
     Organisation,
     PrivacyRequest,
     Product,
     ProductCategory,
-    ProfileChange,
-    ProfileFact,
     Promotion,
     Tag,
     User,
-    WebhookDelivery,
 )
 
 RECENT_EVENTS_SHOWN = 20
@@ -470,80 +465,6 @@ class BehaviorEventAdmin(admin.ModelAdmin):
 
 
 # --- IM integration and the profile sidebar (P1–P6, X3) ---------------------------------------------------------------
-@admin.register(ImIntegration)
-class ImIntegrationAdmin(admin.ModelAdmin):
-    list_display = ["name", "is_active", "chat_link_template", "created_at"]
-    fields = ["name", "is_active", "chat_link_template", "created_at", "updated_at"]
-    readonly_fields = ["created_at", "updated_at"]
-    actions = ["rotate"]
-
-    def save_model(self, request: HttpRequest, obj: ImIntegration, form, change: bool) -> None:
-        from crm.im_webhooks import assign_credentials
-
-        credentials = None if change else assign_credentials(obj)
-        super().save_model(request, obj, form, change)
-        if credentials:
-            self._show_credentials(request, obj, *credentials)
-
-    @admin.action(description=_("Issue a new token and signing secret (the old ones stop working)"))
-    def rotate(self, request: HttpRequest, queryset) -> None:
-        from crm.im_webhooks import rotate_credentials
-
-        for integration in queryset:
-            self._show_credentials(request, integration, *rotate_credentials(integration))
-
-    def _show_credentials(self, request: HttpRequest, integration: ImIntegration, token: str, secret: str) -> None:
-        self.message_user(
-            request,
-            _("%(name)s — token: %(token)s · signing secret: %(secret)s (shown once)")
-            % {"name": integration.name, "token": token, "secret": secret},
-            messages.WARNING,
-        )
-
-
-@admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(RecordOnlyMixin, admin.ModelAdmin):
-    list_display = ["received_at", "integration", "event_type", "event_id", "status", "customer"]
-    list_filter = ["integration", "event_type", "status"]
-    search_fields = ["event_id"]
-    list_select_related = ["integration", "customer"]
-    date_hierarchy = "received_at"
-
-
-@admin.register(ProfileFact)
-class ProfileFactAdmin(RecordOnlyMixin, admin.ModelAdmin):
-    list_display = ["found_at", "customer", "field", "value", "confidence", "status", "current_value", "decided_by"]
-    list_filter = ["status", "field"]
-    search_fields = ["customer__name", "value", "source_excerpt"]
-    list_select_related = ["customer", "decided_by"]
-    date_hierarchy = "found_at"
-
-
-@admin.register(ProfileChange)
-class ProfileChangeAdmin(RecordOnlyMixin, admin.ModelAdmin):
-    list_display = ["changed_at", "customer", "field", "old_value", "new_value", "via", "changed_by"]
-    list_filter = ["via", "field"]
-    search_fields = ["customer__name", "field"]
-    list_select_related = ["customer", "changed_by"]
-    date_hierarchy = "changed_at"
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False  # the audit log is not edited by hand
-
-
-@admin.register(ClosenessWeights)
-class ClosenessWeightsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "friendship", "groups", "messages_in", "messages_out", "recency", "reply_latency",
-                    "behaviour", "updated_at"]  # fmt: skip
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return not ClosenessWeights.objects.exists()
-
-    def save_model(self, request: HttpRequest, obj: ClosenessWeights, form, change: bool) -> None:
-        from crm.closeness import forget_weights
-
-        super().save_model(request, obj, form, change)
-        forget_weights()
 
 
 @admin.register(PrivacyRequest)

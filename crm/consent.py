@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from base.db import fetch_all, placeholders
 from crm.models import Consent, Customer, User
-from salescard.db import fetch_all, placeholders
 
 
 def current_consents(customer: Customer) -> dict[str, bool]:

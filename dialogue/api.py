@@ -1,6 +1,6 @@
 """Thin REST API of the conversation engine for the sales terminal (SPEC S11–S14): open a conversation,
 analyse a customer's message, answer as the salesperson, take, release or close a hand-off. Every change is pushed
-live after commit (``dialogue.live``), so the customer's card and the terminals see it at once.
+live after commit (``dialogue.conversation_pushes``), so the customer's card and the terminals see it at once.
 Staff see only conversations of customers they may see (``crm.access``)."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from crm.access import customers_visible_to
 from crm.models import Product
 from crm.permissions import CustomerAccess
 from dialogue.analysis import analyze_reply, start_conversation
+from dialogue.conversation_pushes import publish_messages, publish_state
 from dialogue.handoff import (
     TransitionRefusedError,
     accept_handoff,
@@ -26,7 +27,6 @@ from dialogue.handoff import (
     release_to_bot,
     salesperson_reply,
 )
-from dialogue.live import publish_messages, publish_state
 from dialogue.models import Conversation, HandOff, Message
 from dialogue.text import MAX_REPLY_CHARS, ReplyRefusedError, validate_reply
 

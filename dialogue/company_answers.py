@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max
 
+from base.table_cache import TableCache
 from crm.company import Fact, fact_languages
 from crm.models import CompanyFact, Organisation
 from dialogue.knowledge import Doc, KnowledgeBase
-from dialogue.table_cache import TableCache
 
 Topic = CompanyFact.Topic
 RECHECK_SECONDS = 5.0

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q
 
+from base.table_cache import TableCache
 from dialogue.lexicon import Entry, WordLists
 from dialogue.models import AnswerTemplate, ScoringSettings, WordEntry
-from dialogue.table_cache import TableCache
 
 RECHECK_SECONDS = 5.0  # how often a process looks for changed lists, templates or settings
 

@@ -37,7 +37,7 @@ import torch.nn.functional as F  # noqa: N812 — the usual torch alias
 from torch import nn
 
 EMOTION_NAMES: tuple[str, ...] = ("excited", "joyful", "angry", "calm", "low", "lost")
-"""Same order as ``dialogue.emotion_data.EMOTIONS`` (kept here too so inference needs no data module)."""
+"""Same order as ``dialogue.emotion_training.data.EMOTIONS`` (kept here too so inference needs no data module)."""
 
 PAD_ID = 0
 UNKNOWN_ID = 1

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from dialogue.emotion_training import TrainedEmotionModel, load_model
+from dialogue.emotion_training.network import TrainedEmotionModel, load_model
 from dialogue.models import EmotionModelVersion
 from intent.model_store import ModelFileError, activate_file_version, file_sha256, verify_file
 

@@ -7,7 +7,7 @@ Closed is closed: nobody replies to, hands back or takes over a closed conversat
 a new conversation starts (``salescard.card_chat.continue_session``), which the terminal lists as a new one.
 
 A hand-off stores the push message the salesperson receives (greeting, the chat so far, the customer's intent,
-who the customer is, and why) and is delivered after commit through ``dialogue.notify``. A conversation
+who the customer is, and why) and is delivered after commit through ``dialogue.handoff_delivery``. A conversation
 waiting for its salesperson gets no second hand-off.
 """
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from crm.closeness import rank_staff
+from crm.im_profile.closeness import rank_staff
 from crm.models import User
 from dialogue import chat_notes
 from dialogue.config import get_scoring
@@ -57,7 +57,7 @@ def next_candidates(handoff: HandOff) -> list[User]:
 
 def escalate(handoff: HandOff, now: datetime.datetime) -> Escalation | None:
     """Offer one overdue hand-off to the next person and tell the customer; None when another process did it."""
-    from dialogue.live import publish_messages
+    from dialogue.conversation_pushes import publish_messages
 
     candidates = next_candidates(handoff)
     target = candidates[0] if candidates else None

@@ -22,12 +22,12 @@ import bm25s
 import numpy as np
 from django.db.models import Count, Max, Q
 
+from base.table_cache import TableCache
 from crm.models import Case, Product
 from dialogue import phrasing
 from dialogue.models import FAQ
 from dialogue.phrasing import ATTRIBUTES, HIDDEN_SPECS, SPECS
 from dialogue.semantic_match import SemanticMatcher, document_text, loaded_matcher
-from dialogue.table_cache import TableCache
 from dialogue.text import _jieba, to_simplified
 
 RECHECK_SECONDS = 5.0

@@ -29,6 +29,7 @@ from dialogue.company_answers import company_hit
 from dialogue.config import ScoringValues, TemplateRow
 from dialogue.knowledge import Hit, KnowledgeBase
 from dialogue.models import Conversation, HandOff, Situation
+from dialogue.text import is_question
 
 State = Conversation.State
 Reason = HandOff.Reason
@@ -76,11 +77,6 @@ _CHITCHAT = (
     ("chitchat_thanks", re.compile(r"^(谢谢|謝謝|多谢|多謝|唔該晒?|感谢|thanks?( you)?|thx|ty)[^\w]*$", re.I)),
     ("chitchat_bye", re.compile(r"^(再见|再見|拜拜|bye|goodbye|see you)[^\w]*$", re.I)),
 )
-_QUESTION = re.compile(
-    r"([?？]|[吗呢么嘛吧冇未]$|[吗呢么嘛][^\w]*$|有没有|能不能|可不可以|是不是|可唔可以|係咪|幾時|点样|點樣|"
-    r"^(can|could|how|what|when|where|which|who|why|do|does|is|are|will|would|should)\b)",
-    re.IGNORECASE,
-)
 _BUY_STATEMENT = re.compile(
     r"(我要|我想|就要|就买|我買|我要買|我想買|給我|给我来|下单|落單|"
     r"\b(i want|i'd like|i will take|i'll take|i'll buy)\b)",
@@ -105,10 +101,6 @@ def refine_situation(situation: str, text: str) -> str:
         # "能用支付宝买吗？" asks something: answer it (the link still goes out when P is high).
         return Situation.GENERAL
     return situation
-
-
-def is_question(text: str) -> bool:
-    return bool(_QUESTION.search(text.strip()))
 
 
 def wants_to_buy(situation: str, deal_above_threshold: bool) -> bool:

@@ -22,11 +22,11 @@ from typing import NamedTuple
 
 from django.db import connection
 
+from base.db import epoch_seconds_sql, placeholders
 from crm.consent import customers_with_consent
 from crm.models import BehaviorEvent, Consent, Customer, Product
 from intent.level import FINANCIAL_ASSET_CLASSES, assess_level
 from intent.models import IntentFeedback, UserLevel
-from salescard.db import epoch_seconds_sql, placeholders
 
 MAX_BROWSE = 50
 MAX_APPS = 16

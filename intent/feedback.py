@@ -12,9 +12,9 @@ import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
+from base.db import fetch_all, placeholders
 from crm.models import Customer, Product
 from intent.models import IntentFeedback
-from salescard.db import fetch_all, placeholders
 
 DEMOTION_DAYS = 30
 NEGATIVE_SIGNALS = (IntentFeedback.Signal.REJECTED, IntentFeedback.Signal.DISSATISFIED)

@@ -11,7 +11,7 @@ beside ``admin:*``. Every route must fall to exactly one entry, and a route adde
 Cells (what a principal gets): ``allow`` — it passes the access check (2xx/3xx, or a 4xx about the request itself
 such as 400 or 409); ``limited`` — 200, but nothing of the customer; ``login`` — a redirect to a sign-in page; ``400``
 (a form refuses the object: not one of yours), ``401``, ``403``, ``404`` (existence hidden or no such link); on
-sockets ``accept`` or a close code — 4401 sign in, 4403 not allowed, 4404 unknown (``salescard.socket_auth``).
+sockets ``accept`` or a close code — 4401 sign in, 4403 not allowed, 4404 unknown (``base.socket_auth``).
 ``write`` cells, where given, apply to POST/PUT/PATCH/DELETE.
 
 Principals bring only their own credentials: staff a session; the kiosk ``Authorization: Kiosk <token>``; the IM
@@ -341,7 +341,7 @@ def guard_socket_routes(patterns: list[URLPattern]) -> list[URLPattern]:
 
 
 async def _refuse_unlisted(scope, receive, send) -> None:
-    from salescard.socket_auth import CLOSE_NOT_FOUND
+    from base.socket_auth import CLOSE_NOT_FOUND
 
     message = await receive()
     if message["type"] == "websocket.connect":

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken.models import TokenProxy
 
 from crm.admin import RecordOnlyMixin
 from salescard.cards import new_token, revoke_link
-from salescard.models import ApiToken, CardCode, CardDevice, CardEvent, CardLink, CardVisit, PipelineProbe, SmartCard
+from salescard.models import CardCode, CardDevice, CardEvent, CardLink, CardVisit, PipelineProbe, SmartCard
 
 
 @admin.register(PipelineProbe)
@@ -109,36 +108,3 @@ class CardCodeAdmin(RecordOnlyMixin, admin.ModelAdmin):
 
     list_display = ["link", "sent_at", "expires_at", "attempts", "used_at"]
     readonly_fields = ["link", "device_hash", "code_hash", "sent_at", "expires_at", "attempts", "used_at"]
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    """API keys: only a hash and the first characters of each are kept; a key is revoked here, a new one comes from
-    a sign-in (``POST /api/auth/token/``)."""
-
-    list_display = ["user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at", "live"]
-    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
-    search_fields = ["user__username", "prefix"]
-    readonly_fields = ["user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
-    exclude = ["key_hash"]
-    actions = ["revoke"]
-
-    @admin.display(description=_("live"), boolean=True)
-    def live(self, token: ApiToken) -> bool:
-        return token.is_live()
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    @admin.action(description=_("Revoke the selected API keys"))
-    def revoke(self, request: HttpRequest, queryset) -> None:  # noqa: ANN001
-        from salescard.api_tokens import revoke
-
-        for token in queryset:
-            revoke(token)
-        self.message_user(request, _("Revoked."), messages.SUCCESS)
-
-
-# DRF's clear-text tokens are not used (salescard.api_tokens keeps hashed keys): their admin would only confuse.
-if admin.site.is_registered(TokenProxy):
-    admin.site.unregister(TokenProxy)

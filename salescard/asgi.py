@@ -16,12 +16,12 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from base.socket_auth import SocketAuthMiddlewareStack  # noqa: E402
 from salescard.access_matrix import guard_socket_routes  # noqa: E402
 from salescard.housekeeping import HousekeepingMiddleware  # noqa: E402
 from salescard.log_redaction import AccessLogMiddleware  # noqa: E402
 from salescard.request_limit import RequestLimiter  # noqa: E402
 from salescard.routing import websocket_urlpatterns  # noqa: E402
-from salescard.socket_auth import SocketAuthMiddlewareStack  # noqa: E402
 from salescard.torch_threads import limit_torch_threads_for_requests  # noqa: E402
 
 limit_torch_threads_for_requests()

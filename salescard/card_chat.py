@@ -17,18 +17,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
+from base.tts import speech_url
 from dialogue.analysis import ReplyAnalysis, analyze_reply, start_conversation
+from dialogue.conversation_pushes import (
+    message_frame,
+    publish_inbox,
+    publish_messages,
+    publish_state,
+    publish_suggestions,
+)
 from dialogue.handoff import ConversationClosedError
-from dialogue.live import message_frame, publish_inbox, publish_messages, publish_state, publish_suggestions
 from dialogue.models import Conversation, Message
 from dialogue.text import MAX_REPLY_CHARS, ReplyRefusedError
 from salescard.card_access import is_bound
 from salescard.cards import LinkGoneError, LinkNotFoundError, resolve_link
 from salescard.models import CardVisit
 from salescard.services import ui_language
-from salescard.tts import speech_url
 
-MAX_FRAME_CHARS = 8000  # a frame this long cannot hold a valid message (2,000 characters at most)
 MISSED_LIMIT = 200
 
 

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from base.tts import speech_url
 from crm.company import card_facts
 from crm.models import CompanyFact
 from dialogue.analysis import current_suggestions
@@ -19,7 +20,6 @@ from dialogue.text import MAX_REPLY_CHARS, to_hong_kong
 from salescard.models import CardLink, SmartCard
 from salescard.narration import narrate_case
 from salescard.services import AssembledCard
-from salescard.tts import speech_url
 
 
 def page_data(request: HttpRequest, assembled: AssembledCard, public: CardLink) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 
 A personal link's token is the customer's credential only together with a browser bound to it
 (``salescard.card_access``); whatever the card offers to pass on carries the card's public link. Unknown tokens and
-wrong codes are counted per client and answered 429 past the limit (``salescard.throttle``).
+wrong codes are counted per client and answered 429 past the limit (``base.throttle``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from base.throttle import FailureThrottle, client_of, too_many
+from base.tts import SpeechEngineError, read_speech_token, speech_file
+from crm.access import can_use_terminal
 from crm.consent import record_consent
 from crm.models import Consent, Product, phone_validator
 from salescard.card_access import (
@@ -47,9 +50,6 @@ from salescard.cards import LinkGoneError, LinkNotFoundError, create_lead, recor
 from salescard.models import CardDevice, CardEvent, CardLink
 from salescard.services import assemble_card, ui_language
 from salescard.sharing import qr_svg, vcard_for
-from salescard.terminal import can_use_terminal
-from salescard.throttle import FailureThrottle, client_of, too_many
-from salescard.tts import SpeechEngineError, read_speech_token, speech_file
 
 # Events the page may report; "opened" is recorded by the server when it assembles the card.
 CLIENT_EVENTS = {CardEvent.Kind.TAB_VIEWED, CardEvent.Kind.SHARED, CardEvent.Kind.PURCHASE_CLICKED}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Max
 
+from base.table_cache import TableCache
 from crm.models import Case, Product, ProductCategory
-from dialogue.table_cache import TableCache
 
 RECHECK_SECONDS = 5.0
 

@@ -13,18 +13,27 @@ from __future__ import annotations
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
+from base.frames import JsonFramesConsumer, admit
+from base.socket_auth import (
+    CLOSE_FORBIDDEN,
+    CLOSE_GONE,
+    CLOSE_NOT_FOUND,
+    CLOSE_TOO_MANY,
+    CLOSE_UNAUTHENTICATED,
+    refuse,
+)
+from base.throttle import client_of
+from crm.access import can_use_terminal
 from dialogue import presence
-from dialogue.live import MANAGERS_GROUP, group_for_conversation
-from dialogue.notify import group_for_salesperson
+from dialogue.conversation_pushes import MANAGERS_GROUP, group_for_conversation
+from dialogue.handoff_delivery import group_for_salesperson
 from dialogue.text import MAX_REPLY_CHARS
 from salescard.card_access import DEVICE_COOKIE, device_from_cookie
 from salescard.card_chat import (
-    MAX_FRAME_CHARS,
     ChatClosedError,
     ChatRefusedError,
     NotTheCustomerError,
@@ -39,53 +48,7 @@ from salescard.cards import LinkGoneError, LinkNotFoundError
 from salescard.notify import OPS_GROUP
 from salescard.pipeline import ALL_QUEUES, describe_probe, request_probes
 from salescard.services import ui_language
-from salescard.socket_auth import (
-    CLOSE_FORBIDDEN,
-    CLOSE_GONE,
-    CLOSE_NOT_FOUND,
-    CLOSE_TOO_MANY,
-    CLOSE_UNAUTHENTICATED,
-    refuse,
-)
-from salescard.terminal import can_use_terminal, watchable_messages
-from salescard.throttle import client_of
-
-
-class JsonFramesConsumer(AsyncJsonWebsocketConsumer):
-    """Shared frame handling: oversized or binary frames and malformed JSON get an error frame."""
-
-    max_frame_chars = MAX_FRAME_CHARS
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs) -> None:
-        if text_data is None:
-            await self.send_error("Send text frames of JSON.")
-            return
-        if len(text_data) > self.max_frame_chars:
-            await self.send_error(f"The frame is too large: at most {self.max_frame_chars} characters.")
-            return
-        await super().receive(text_data=text_data, **kwargs)
-
-    async def decode_json(self, text_data: str) -> Any:
-        try:
-            return await super().decode_json(text_data)
-        except ValueError:
-            return None
-
-    async def send_error(self, message: str) -> None:
-        await self.send_json({"type": "error", "message": message})
-
-
-async def admit_terminal_user(consumer: AsyncJsonWebsocketConsumer):  # noqa: ANN201 - the User or None
-    """The signed-in salesperson or manager of a terminal socket; anyone else is refused (4401 sign in, 4403 another
-    role) and None comes back."""
-    user = consumer.scope.get("user")
-    if user is None or not user.is_authenticated:
-        await refuse(consumer, CLOSE_UNAUTHENTICATED)
-        return None
-    if not can_use_terminal(user):
-        await refuse(consumer, CLOSE_FORBIDDEN)
-        return None
-    return user
+from salescard.terminal import watchable_messages
 
 
 class OpsConsumer(JsonFramesConsumer):
@@ -250,11 +213,11 @@ class SalesConsumer(JsonFramesConsumer):
     ``{"action": "watch", "conversation": <id>, "after": <last message id>}`` to follow one conversation live
     (missed messages first) and ``{"action": "unwatch"}``. Server frames: ``handoff``, ``conversation``,
     ``message`` (with the analysis), ``state``, ``error``, and for the call page ``call.status``, ``call.segment`` and
-    ``call.suggestions`` (``dialogue.call_push``).
+    ``call.suggestions`` (``dialogue.calls.pushes``).
     """
 
     async def connect(self) -> None:
-        user = await admit_terminal_user(self)
+        user = await admit(self, can_use_terminal)
         if user is None:
             return
         self.groups_joined = [group_for_salesperson(user.pk)] + ([MANAGERS_GROUP] if user.is_manager else [])

@@ -23,8 +23,8 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from salescard.api_tokens import issue_token
-from salescard.throttle import wait_message
+from base.api_tokens import issue_token
+from base.throttle import wait_message
 
 
 def seconds_locked(request: HttpRequest | Request, username: str | None) -> int:

@@ -19,7 +19,7 @@ from django.views.static import serve
 
 from crm.access import customers_visible_to
 from crm.models import ChatMessage, User
-from dialogue.models import Call
+from dialogue.calls.models import Call
 
 PUBLIC_FOLDERS = ("products/", "cases/", "cards/")
 PRIVATE_FOLDERS = ("chat/", "calls/")

@@ -2,7 +2,7 @@
 only from this site, no inline scripts or event handlers, no framing (X3).
 
 The policy is ``settings.CONTENT_SECURITY_POLICY``. A view that sends a policy of its own keeps its directives and
-receives the rest: the IM sidebar (crm/sidebar_views.py) sets only ``frame-ancestors`` to the IM clients' origins.
+receives the rest: the IM sidebar (salescard/sidebar_views.py) sets only ``frame-ancestors`` to the IM clients' origins.
 Django's technical error pages under DEBUG carry inline styles and scripts, so they are left alone.
 """
 

@@ -142,9 +142,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "base",
     "crm",
+    "crm.im_profile",
     "intent",
     "dialogue",
+    "dialogue.speech",
+    "dialogue.calls",
     "branch",
     "salescard",
 ]
@@ -227,7 +231,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
-# Guessing throttles (salescard/throttle.py): at most N failures per client in a window of S seconds ("N/S"); the
+# Guessing throttles (base/throttle.py): at most N failures per client in a window of S seconds ("N/S"); the
 # client is then refused (429) until the window ends. Card link tokens, card verification codes (SMS), kiosk
 # tokens (ticket API), watch tokens (/ws/wearable/) and IM sidebar links.
 THROTTLE_CARD_TOKENS: tuple[int, int] = _read("THROTTLE_CARD_TOKENS", _rate, (20, 600))
@@ -292,7 +296,7 @@ else:
         }
     }
 
-# The cache holds the guessing throttle's counters (salescard/throttle.py): per process on the embedded default,
+# The cache holds the guessing throttle's counters (base/throttle.py): per process on the embedded default,
 # shared by every web process in Redis.
 if EMBEDDED:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -309,9 +313,9 @@ CELERY_TASK_ROUTES = {
     "intent.tasks.retrain_intent_task": {"queue": "training"},
     "dialogue.tasks.deliver_handoff_task": {"queue": "default"},
     "branch.tasks.analyse_task_task": {"queue": "inference"},
-    "crm.tasks.extract_message_task": {"queue": "inference"},
-    "dialogue.tasks.transcribe_call_task": {"queue": "speech"},
-    "dialogue.tasks.retrain_reply_model_task": {"queue": "training"},
+    "crm.im_profile.tasks.extract_message_task": {"queue": "inference"},
+    "dialogue.calls.tasks.transcribe_call_task": {"queue": "speech"},
+    "dialogue.calls.tasks.retrain_reply_model_task": {"queue": "training"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -354,8 +358,8 @@ SMS_BACKEND: str = _read("SMS_BACKEND", str, "dialogue.sms.ConsoleSmsBackend")
 SMS_OUTBOX_FILE: Path = _read("SMS_OUTBOX_FILE", _path, DATA_DIR / "sms-outbox.jsonl")
 
 # --- The smart card (SPEC S8–S14) -------------------------------------------------------------------
-# Speech engine (dotted path of a salescard.tts.SpeechEngine) and where rendered audio is cached.
-TTS_ENGINE: str = _read("TTS_ENGINE", str, "salescard.tts.EspeakEngine")
+# Speech engine (dotted path of a base.tts.SpeechEngine) and where rendered audio is cached.
+TTS_ENGINE: str = _read("TTS_ENGINE", str, "base.tts.EspeakEngine")
 TTS_CACHE_DIR: Path = _read("TTS_CACHE_DIR", _path, DATA_DIR / "tts")
 # A stored intent prediction older than this (hours) is recomputed inline when a card opens.
 CARD_INTENT_MAX_AGE_HOURS: int = _read("CARD_INTENT_MAX_AGE_HOURS", _positive_int, 24)
@@ -421,7 +425,7 @@ API_TOKEN_DAYS: int = _read("API_TOKEN_DAYS", _positive_int, 30)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated API call answers 401 with WWW-Authenticate.
-        "salescard.api_tokens.HashedTokenAuthentication",
+        "base.api_tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["crm.permissions.IsStaffMember"],

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from crm.access import customers_visible_to
 from crm.models import Customer, User
-from dialogue.live import conversation_summary, message_frame
+from dialogue.conversation_pushes import conversation_summary, message_frame
 from dialogue.models import Conversation, HandOff, Message
 from intent.inference import latest_prediction
 from intent.models import IntentPrediction
@@ -28,10 +28,6 @@ STATE_ORDER = {Conversation.State.WAITING: 0, Conversation.State.SALESPERSON: 1,
 
 class NoCardError(LookupError):
     """The salesperson has no smart card yet; a manager creates one in the admin."""
-
-
-def can_use_terminal(user: User) -> bool:
-    return user.is_authenticated and user.is_active and (user.is_manager or user.role == User.Role.SALES)
 
 
 def visible_conversations(user: User) -> QuerySet[Conversation]:
@@ -120,7 +116,7 @@ def call_customers(user: User) -> list[dict[str, Any]]:
 
 
 def recent_calls(user: User):  # noqa: ANN201 - a QuerySet of Call
-    from dialogue.models import Call
+    from dialogue.calls.models import Call
 
     visible = customers_visible_to(user)
     return (
@@ -131,6 +127,6 @@ def recent_calls(user: User):  # noqa: ANN201 - a QuerySet of Call
 
 
 def visible_call(user: User, call_id: int):  # noqa: ANN201 - a Call or None
-    from dialogue.models import Call
+    from dialogue.calls.models import Call
 
     return Call.objects.filter(pk=call_id, customer__in=customers_visible_to(user)).first()

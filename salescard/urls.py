@@ -9,9 +9,12 @@ from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+import crm.im_profile.urls
+import crm.urls
+import dialogue.calls.urls
+import dialogue.urls
 from branch import views as branch_views
-from crm import sidebar_views
-from salescard import card_views, lockout, media_views, terminal_views, views
+from salescard import card_views, lockout, media_views, profile_urls, sidebar_views, terminal_views, views
 
 admin.site.site_header = settings.SITE_TITLE
 admin.site.site_title = settings.SITE_TITLE
@@ -22,9 +25,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/auth/token/", lockout.obtain_auth_token, name="api-token"),
-    path("api/crm/", include("crm.urls")),
+    path(
+        "api/crm/", include((crm.urls.urlpatterns + crm.im_profile.urls.urlpatterns + profile_urls.urlpatterns, "crm"))
+    ),
     path("api/intent/", include("intent.urls")),
-    path("api/dialogue/", include("dialogue.urls")),
+    path("api/dialogue/", include((dialogue.urls.urlpatterns + dialogue.calls.urls.urlpatterns, "dialogue"))),
     path("api/branch/", include("branch.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

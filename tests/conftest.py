@@ -57,12 +57,12 @@ def _fresh_card_catalogue() -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_throttles() -> None:
-    # Guessing throttles count failures in the cache (salescard/throttle.py); each test starts with none. On Redis
+    # Guessing throttles count failures in the cache (base/throttle.py); each test starts with none. On Redis
     # only their keys go: clear() would flush the whole database, channel layer and Celery broker included.
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
-    from salescard.throttle import KEY_PREFIX
+    from base.throttle import KEY_PREFIX
 
     cache = caches["default"]
     if not isinstance(cache, RedisCache):
@@ -125,7 +125,7 @@ def client_for():
     """An API client signed in (by token) as the given user."""
 
     def make(user) -> APIClient:
-        from salescard.api_tokens import issue_token
+        from base.api_tokens import issue_token
 
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user)}", HTTP_ACCEPT_LANGUAGE="en")

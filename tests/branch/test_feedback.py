@@ -132,7 +132,7 @@ def started(branch, branch_staff):
 
 
 def test_a_rejected_product_drops_and_an_interesting_category_comes_in(started):
-    from branch.live_demand import add_segment
+    from branch.demand import add_segment
 
     task, wearable, fund, deposit, cover = started
 
@@ -146,7 +146,7 @@ def test_a_rejected_product_drops_and_an_interesting_category_comes_in(started):
 
 
 def test_negated_rejection_and_unrelated_words_change_nothing(started):
-    from branch.live_demand import add_segment
+    from branch.demand import add_segment
     from branch.models import DemandUpdate
 
     task, wearable, *_ = started
@@ -157,7 +157,7 @@ def test_negated_rejection_and_unrelated_words_change_nothing(started):
 
 
 def test_a_keyword_without_a_name_refers_to_the_product_talked_about_last(started):
-    from branch.live_demand import add_segment
+    from branch.demand import add_segment
 
     task, wearable, fund, deposit, _ = started
     assert add_segment(task, wearable.pk, "这个债券基金收益怎么样？")[1] is None
@@ -168,7 +168,7 @@ def test_a_keyword_without_a_name_refers_to_the_product_talked_about_last(starte
 
 @pytest.mark.parametrize("text", ["", "   ", 42, "很" * 2001])
 def test_bad_segments_are_refused_and_nothing_is_stored(started, text):
-    from branch.live_demand import SegmentRefusedError, add_segment
+    from branch.demand import SegmentRefusedError, add_segment
 
     task, wearable, *_ = started
     with pytest.raises(SegmentRefusedError):
@@ -177,7 +177,7 @@ def test_bad_segments_are_refused_and_nothing_is_stored(started, text):
 
 
 def test_products_are_recognised_by_their_short_name_and_within_their_clause(started):
-    from branch.live_demand import catalogue_targets, read_adjustments
+    from branch.demand import catalogue_targets, read_adjustments
 
     _, _, fund, deposit, cover = started
     found, last = read_adjustments("大额存单不考虑，但是对百万医疗险很感兴趣", catalogue_targets())

@@ -27,7 +27,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory):
-    from dialogue.asr_model import build_checkpoint
+    from dialogue.speech.asr_model import build_checkpoint
 
     return build_checkpoint(tmp_path_factory.mktemp("whisper") / "base.pt")
 

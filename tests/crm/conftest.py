@@ -12,7 +12,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from crm.consent import record_consent
-from crm.im_webhooks import create_integration, sign
+from crm.im_profile.webhooks import create_integration, sign
 from crm.models import Consent, Friendship
 from tests.factories import CustomerFactory, UserFactory
 
@@ -21,7 +21,7 @@ WEBHOOK_URL = "/api/crm/im/webhooks/"
 
 @pytest.fixture(autouse=True)
 def _fresh_closeness_weights() -> None:
-    from crm.closeness import forget_weights
+    from crm.im_profile.closeness import forget_weights
 
     forget_weights()
 

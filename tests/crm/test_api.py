@@ -191,7 +191,7 @@ def test_openapi_schema_and_docs_are_served_to_staff(client_for, salesperson, ap
 def test_error_messages_default_to_simplified_chinese(salesperson) -> None:
     from rest_framework.test import APIClient
 
-    from salescard.api_tokens import issue_token
+    from base.api_tokens import issue_token
 
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(salesperson)}")

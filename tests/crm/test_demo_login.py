@@ -7,8 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from crm.demo_login import ensure_demo_manager
 from crm.models import User
+from salescard.demo.login import ensure_demo_manager
 
 pytestmark = pytest.mark.django_db
 

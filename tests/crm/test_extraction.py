@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crm.extraction import FIELDS, chinese_number, extract_text
+from crm.im_profile.extraction import FIELDS, chinese_number, extract_text
 
 LABELLED = Path(__file__).resolve().parents[2] / "bench" / "data" / "profile_chat_lines.jsonl"
 

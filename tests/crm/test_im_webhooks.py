@@ -11,15 +11,8 @@ import uuid
 import pytest
 from PIL import Image
 
-from crm.models import (
-    BehaviorEvent,
-    ChatGroup,
-    ChatMessage,
-    Customer,
-    Friendship,
-    ProfileFact,
-    WebhookDelivery,
-)
+from crm.im_profile.models import ProfileFact, WebhookDelivery
+from crm.models import BehaviorEvent, ChatGroup, ChatMessage, Customer, Friendship
 from tests.crm.conftest import page_data, text_message
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +58,7 @@ def test_bad_credentials_are_refused_and_store_nothing(im, shared, change, messa
 def test_a_body_altered_after_signing_is_refused(im, shared):
     body = b'{"event_id": "e1", "type": "message.received", "data": {}}'
     stamp = str(int(time.time()))
-    from crm.im_webhooks import sign
+    from crm.im_profile.webhooks import sign
 
     signature = sign(im.secret, stamp, body)
     response = im.post(None, raw=body.replace(b"e1", b"e2"), timestamp=int(stamp), signature=signature)
@@ -79,7 +72,7 @@ def test_missing_authorization_is_refused(im, shared):
 
 
 def test_a_disabled_integration_is_refused(im, shared):
-    from crm.models import ImIntegration
+    from crm.im_profile.models import ImIntegration
 
     ImIntegration.objects.update(is_active=False)
     assert im.event("message.received", text_message("你好")).status_code == 401
@@ -283,7 +276,7 @@ def test_an_image_message_is_read_by_ocr_and_its_facts_point_to_it(im, shared, d
 def test_sidebar_links_open_the_sidebar_for_that_staff_member(im, shared, client):
     import json as jsonlib
 
-    from crm.im_webhooks import sign
+    from crm.im_profile.webhooks import sign
 
     body = jsonlib.dumps({"staff_id": "wx-sales2", "customer_id": "wx-cust-1"}).encode()
     stamp = str(int(time.time()))

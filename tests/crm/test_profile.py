@@ -9,19 +9,19 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from crm.closeness import Evidence, current_weights, forget_weights, rank_staff, score
-from crm.extraction import Finding
-from crm.models import (
-    BehaviorEvent,
-    ChatGroup,
-    ChatGroupMembership,
-    ChatMessage,
-    ClosenessWeights,
-    CustomerTag,
-    ProfileChange,
-    Tag,
+from crm.im_profile.closeness import Evidence, current_weights, forget_weights, rank_staff, score
+from crm.im_profile.extraction import Finding
+from crm.im_profile.models import ClosenessWeights, ProfileChange
+from crm.im_profile.profile import (
+    ProfileError,
+    add_tag,
+    confirm_fact,
+    edit_profile,
+    record_findings,
+    reject_fact,
+    remove_tag,
 )
-from crm.profile import ProfileError, add_tag, confirm_fact, edit_profile, record_findings, reject_fact, remove_tag
+from crm.models import BehaviorEvent, ChatGroup, ChatGroupMembership, ChatMessage, CustomerTag, Tag
 from tests.factories import CustomerFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

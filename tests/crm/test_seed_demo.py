@@ -1,5 +1,5 @@
 """``manage.py seed_demo``: the demo team, catalogue and customers — deterministic, idempotent, consent-aware and
-with purchase intent that can be learnt from behaviour (crm/demo/, crm/management/commands/seed_demo.py)."""
+with purchase intent that can be learnt from behaviour (salescard/demo/, salescard/management/commands/seed_demo.py)."""
 
 from __future__ import annotations
 
@@ -164,7 +164,7 @@ def test_consent_states_are_mixed_and_withdrawals_follow_grants() -> None:
 # --- Determinism and idempotency --------------------------------------------------------------------
 def test_same_seed_gives_the_same_data(monkeypatch) -> None:
     # Both runs must fall on the same demo day: a run across local midnight moves every birthday by one day.
-    from crm.demo import seeding
+    from salescard.demo import seeding
 
     anchor = seeding._anchor()
     monkeypatch.setattr(seeding, "_anchor", lambda: anchor)

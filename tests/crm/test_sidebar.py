@@ -11,17 +11,10 @@ from channels.testing import WebsocketCommunicator
 from django.core import signing
 from django.utils import timezone
 
-from crm.models import (
-    BehaviorEvent,
-    ChatMessage,
-    Customer,
-    PrivacyRequest,
-    ProfileChange,
-    ProfileFact,
-    Tag,
-)
-from crm.profile import record_findings
-from crm.sidebar import issue_access_token, issue_link_token
+from crm.im_profile.models import ProfileChange, ProfileFact
+from crm.im_profile.profile import record_findings
+from crm.im_profile.sidebar_tokens import issue_access_token, issue_link_token
+from crm.models import BehaviorEvent, ChatMessage, Customer, PrivacyRequest, Tag
 from salescard.asgi import application
 from tests.crm.conftest import page_data
 from tests.factories import UserFactory
@@ -34,7 +27,7 @@ def api(pk: int, path: str = "") -> str:
 
 
 def suggest(customer, field="phone", value="13912345678") -> ProfileFact:
-    from crm.extraction import Finding
+    from crm.im_profile.extraction import Finding
 
     message = ChatMessage.objects.create(customer=customer, direction="in", text=f"我的{field}是{value}")
     return record_findings(message, [Finding(field, value, 0.9, 0, 1)], message.text)[0]
@@ -76,7 +69,7 @@ def test_a_sidebar_token_names_one_customer_and_expires(shared, colleague, api_c
     forged = signing.dumps({"s": colleague.pk, "c": shared.pk}, salt="another.salt", compress=True)
     api_client.credentials(HTTP_AUTHORIZATION=f"Sidebar {forged}")
     assert api_client.get(api(shared.pk)).status_code == 401
-    monkeypatch.setattr("crm.sidebar.ACCESS_SECONDS", -1)  # every token is older than that
+    monkeypatch.setattr("crm.im_profile.sidebar_tokens.ACCESS_SECONDS", -1)  # every token is older than that
     api_client.credentials(HTTP_AUTHORIZATION=f"Sidebar {token}")
     assert api_client.get(api(shared.pk)).status_code == 401
     monkeypatch.undo()

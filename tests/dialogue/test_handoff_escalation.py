@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from crm.models import Friendship
 from dialogue.handoff import hand_off
+from dialogue.handoff_delivery import group_for_salesperson
 from dialogue.handoff_escalation import escalate, sweep_handoffs
 from dialogue.models import Conversation, HandOff, Message, ScoringSettings, Situation
-from dialogue.notify import group_for_salesperson
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

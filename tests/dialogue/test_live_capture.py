@@ -17,8 +17,8 @@ from channels.testing import WebsocketCommunicator
 
 from crm.consent import record_consent
 from crm.models import Consent
-from dialogue.audio_input import decode
-from dialogue.models import Call, CallSegment
+from dialogue.calls.models import Call, CallSegment
+from dialogue.speech.audio_input import decode
 from salescard.asgi import application
 from tests.factories import CustomerFactory, UserFactory
 
@@ -40,7 +40,7 @@ def _media(settings, tmp_path):
 
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory):
-    from dialogue.asr_model import build_checkpoint
+    from dialogue.speech.asr_model import build_checkpoint
 
     return build_checkpoint(tmp_path_factory.mktemp("whisper") / "base.pt")
 
@@ -190,7 +190,7 @@ def test_a_call_a_dead_process_left_is_recovered_as_a_recording(settings, monkey
         (folder / f"{call.pk}.pcm").write_bytes(b"\x00\x01" * 16000)
     os.utime(folder / f"{abandoned.pk}.pcm", (0, 0))  # no audio for a long time
     queued = []
-    monkeypatch.setattr("dialogue.tasks.enqueue_transcription", queued.append)
+    monkeypatch.setattr("dialogue.calls.tasks.enqueue_transcription", queued.append)
     call_command("recover_live_calls")
     abandoned.refresh_from_db()
     assert abandoned.status == "received" and abandoned.duration == 1.0 and queued == [abandoned.pk]

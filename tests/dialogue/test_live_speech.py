@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dialogue.live_speech import MAX_FRAME_BYTES, PAD_SECONDS, StreamError, UtteranceCutter, pcm16_to_float
+from dialogue.speech.utterances import MAX_FRAME_BYTES, PAD_SECONDS, StreamError, UtteranceCutter, pcm16_to_float
 
 RATE = 16000
 

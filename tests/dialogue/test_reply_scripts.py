@@ -12,10 +12,10 @@ import pytest
 
 from crm.consent import record_consent
 from crm.models import Consent
-from dialogue.models import Call, CallSegment, ReplyModelVersion, ReplySample, ReplyScript, ReplySuggestion
-from dialogue.reply_choice import choose, scene_affinity, suggest_after
-from dialogue.reply_library import HISTORY_FILE, seed_reply_library
-from dialogue.reply_model import Example, ReplyModel, fit, train_and_evaluate
+from dialogue.calls.models import Call, CallSegment, ReplyModelVersion, ReplySample, ReplyScript, ReplySuggestion
+from dialogue.calls.script_library import HISTORY_FILE, seed_reply_library
+from dialogue.calls.suggestions import choose, scene_affinity, suggest_after
+from dialogue.calls.target_model import Example, ReplyModel, fit, train_and_evaluate
 from dialogue.sms import ConsoleSmsBackend
 from tests.factories import CustomerFactory, ProductCategoryFactory, UserFactory
 
@@ -137,7 +137,7 @@ def test_used_or_rated_above_the_threshold_becomes_a_training_sample(
     client_for, salesperson, call_with_suggestions, monkeypatch
 ):
     queued = []
-    monkeypatch.setattr("dialogue.tasks.enqueue_reply_retraining", lambda: queued.append(1))
+    monkeypatch.setattr("dialogue.calls.tasks.enqueue_reply_retraining", lambda: queued.append(1))
     client = client_for(salesperson)
     suggestion = ReplySuggestion.objects.filter(call=call_with_suggestions, segment__index=1, rank=1).get()
     response = feedback(client, call_with_suggestions, suggestion, {"used": True})
@@ -157,7 +157,7 @@ def test_the_threshold_is_the_editable_one(client_for, salesperson, call_with_su
     from dialogue.config import invalidate_config
     from dialogue.models import ScoringSettings
 
-    monkeypatch.setattr("dialogue.tasks.enqueue_reply_retraining", lambda: None)
+    monkeypatch.setattr("dialogue.calls.tasks.enqueue_reply_retraining", lambda: None)
     ScoringSettings.objects.update(feedback_score_threshold=85)
     invalidate_config()
     suggestion = ReplySuggestion.objects.filter(call=call_with_suggestions, rank=1).first()
@@ -170,7 +170,7 @@ def test_enough_new_samples_queue_a_retraining(
 ):
     settings.REPLY_RETRAIN_AFTER = 2
     queued = []
-    monkeypatch.setattr("dialogue.tasks.enqueue_reply_retraining", lambda: queued.append(1))
+    monkeypatch.setattr("dialogue.calls.tasks.enqueue_reply_retraining", lambda: queued.append(1))
     client = client_for(salesperson)
     for suggestion in ReplySuggestion.objects.filter(call=call_with_suggestions, rank=1):
         with django_capture_on_commit_callbacks(execute=True):
@@ -211,7 +211,7 @@ def test_sending_to_the_customer_needs_their_contact_consent(client_for, salespe
 
 
 def test_retraining_records_a_version_with_its_figures_in_the_admin(library, client_for, manager, settings):
-    from dialogue.tasks import retrain_reply_model_task
+    from dialogue.calls.tasks import retrain_reply_model_task
 
     retrain_reply_model_task()  # what the training worker runs
     version = ReplyModelVersion.objects.exclude(version="test").get()
@@ -221,12 +221,12 @@ def test_retraining_records_a_version_with_its_figures_in_the_admin(library, cli
     assert version.is_active and not ReplyModelVersion.objects.get(version="test").is_active
     client = client_for(manager)
     client.force_login(manager)
-    page = client.get("/admin/dialogue/replymodelversion/")
+    page = client.get("/admin/calls/replymodelversion/")
     assert page.status_code == 200 and version.version in page.content.decode()
 
 
 def test_a_deal_turns_the_replies_used_into_samples(client_for, salesperson, call_with_suggestions, monkeypatch):
-    monkeypatch.setattr("dialogue.tasks.enqueue_reply_retraining", lambda: None)
+    monkeypatch.setattr("dialogue.calls.tasks.enqueue_reply_retraining", lambda: None)
     client = client_for(salesperson)
     first, second = ReplySuggestion.objects.filter(call=call_with_suggestions, segment__index=1, rank__lte=2)
     feedback(client, call_with_suggestions, first, {"used": True})  # a sample scored 70
@@ -247,7 +247,7 @@ def test_erasing_the_customer_removes_calls_recordings_and_samples_from_their_wo
 ):
     from django.core.files.base import ContentFile
 
-    monkeypatch.setattr("dialogue.tasks.enqueue_reply_retraining", lambda: None)
+    monkeypatch.setattr("dialogue.calls.tasks.enqueue_reply_retraining", lambda: None)
     settings.MEDIA_ROOT = str(tmp_path / "media")
     call_with_suggestions.recording.save("call.wav", ContentFile(b"RIFF...."), save=True)
     path = Path(call_with_suggestions.recording.path)

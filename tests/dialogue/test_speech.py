@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from dialogue import speech
-from dialogue.audio_input import TARGET_RATE, AudioClip, decode, decode_file
+from dialogue.speech import recognition as speech
+from dialogue.speech.audio_input import TARGET_RATE, AudioClip, decode, decode_file
 from tests.conftest import reseed_migrated_defaults
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "speech"
@@ -28,7 +28,7 @@ needs_packages = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory) -> Path:
-    from dialogue.asr_model import build_checkpoint
+    from dialogue.speech.asr_model import build_checkpoint
 
     return build_checkpoint(tmp_path_factory.mktemp("whisper") / "base.pt")
 
@@ -112,7 +112,7 @@ def test_espeak_speech_in_an_mp3_through_the_command(whisper, tmp_path):
     ).stdout
     mp3 = tmp_path / "call.mp3"
     subprocess.run(["ffmpeg", "-v", "error", "-i", "-", str(mp3)], input=wav, check=True)
-    from dialogue.reply_library import seed_reply_library
+    from dialogue.calls.script_library import seed_reply_library
 
     seed_reply_library()  # the scripts, without a trained model: the choice by scene alone
     out = StringIO()

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from dialogue import acoustics
 from dialogue.models import EMOTIONS
-from dialogue.speech import first_emotion
-from dialogue.voice_emotion import (
+from dialogue.speech import acoustics
+from dialogue.speech.recognition import first_emotion
+from dialogue.speech.voice_emotion import (
     SOUND_FEATURES,
     VoiceEmotionModel,
     features,

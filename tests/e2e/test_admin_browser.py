@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from crm.demo_login import ensure_demo_manager
 from crm.models import Customer
+from salescard.demo.login import ensure_demo_manager
 from tests.e2e.conftest import SCREENSHOTS
 from tests.servers import daphne_server
 

@@ -15,9 +15,9 @@ from playwright.sync_api import expect
 
 from crm.consent import record_consent
 from crm.models import Consent
-from dialogue.audio_input import decode
-from dialogue.models import Call, ReplySuggestion
-from dialogue.reply_library import seed_reply_library
+from dialogue.calls.models import Call, ReplySuggestion
+from dialogue.calls.script_library import seed_reply_library
+from dialogue.speech.audio_input import decode
 from tests.e2e.conftest import CHROMIUM_ARGS, SCREENSHOTS, _chromium
 from tests.factories import CustomerFactory, UserFactory
 from tests.servers import daphne_server
@@ -70,7 +70,7 @@ def mic_browser(microphone):
 
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory):
-    from dialogue.asr_model import build_checkpoint
+    from dialogue.speech.asr_model import build_checkpoint
 
     return build_checkpoint(tmp_path_factory.mktemp("whisper") / "base.pt")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from crm.demo_login import ensure_demo_manager
 from dialogue.analysis import analyze_reply, start_conversation
 from dialogue.models import AnswerTemplate, ScoringSettings, ScoringSettingsChange, WordEntry
 from dialogue.seeding import seed_defaults
+from salescard.demo.login import ensure_demo_manager
 from tests.e2e.conftest import SCREENSHOTS
 from tests.factories import CustomerFactory, FAQFactory, ProductFactory
 from tests.servers import daphne_server

@@ -15,9 +15,9 @@ import pytest
 
 from branch.models import Branch
 from branch.tokens import register_wearable
-from crm.demo_login import ensure_demo_manager
 from dialogue.analysis import analyze_reply, start_conversation
 from salescard.cards import issue_link
+from salescard.demo.login import ensure_demo_manager
 from salescard.models import SmartCard
 from tests.conftest import reseed_migrated_defaults
 from tests.factories import CustomerFactory, UserFactory, sofa_on_sale

@@ -13,9 +13,9 @@ import uuid
 import pytest
 
 from crm.consent import record_consent
-from crm.im_webhooks import create_integration, sign
+from crm.im_profile.sidebar_tokens import issue_access_token, issue_link_token
+from crm.im_profile.webhooks import create_integration, sign
 from crm.models import Consent, Friendship, Tag
-from crm.sidebar import issue_access_token, issue_link_token
 from tests.e2e.conftest import SCREENSHOTS
 from tests.factories import CustomerFactory, UserFactory
 from tests.servers import daphne_server

@@ -18,11 +18,11 @@ import pytest
 import websockets
 from django.test import Client
 
+from base.api_tokens import issue_token
 from crm.consent import record_consent
 from crm.models import Consent
-from dialogue.models import Call, ReplyModelVersion, ReplySample
-from dialogue.reply_library import seed_reply_library
-from salescard.api_tokens import issue_token
+from dialogue.calls.models import Call, ReplyModelVersion, ReplySample
+from dialogue.calls.script_library import seed_reply_library
 from tests.dialogue.test_live_capture import pcm_of
 from tests.factories import CustomerFactory, UserFactory
 from tests.servers import celery_worker, daphne_server
@@ -63,7 +63,7 @@ async def frames_until(ws, done, timeout: float = 120) -> list[dict]:
 
 
 def test_uploads_live_capture_and_retraining_cross_servers_and_workers(tmp_path, settings) -> None:
-    from dialogue.asr_model import build_checkpoint
+    from dialogue.speech.asr_model import build_checkpoint
 
     checkpoint = build_checkpoint(tmp_path / "whisper" / "base.pt")
     settings.MEDIA_ROOT = str(tmp_path / "media")

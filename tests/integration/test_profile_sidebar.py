@@ -19,9 +19,10 @@ import websockets
 from PIL import Image, ImageDraw, ImageFont
 
 from crm.consent import record_consent
-from crm.im_webhooks import create_integration, sign
-from crm.models import ChatMessage, Consent, Friendship, ProfileFact, WebhookDelivery
-from crm.sidebar import issue_access_token
+from crm.im_profile.models import ProfileFact, WebhookDelivery
+from crm.im_profile.sidebar_tokens import issue_access_token
+from crm.im_profile.webhooks import create_integration, sign
+from crm.models import ChatMessage, Consent, Friendship
 from tests.factories import CustomerFactory, UserFactory
 from tests.servers import celery_worker, daphne_server
 

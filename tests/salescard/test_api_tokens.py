@@ -10,9 +10,9 @@ from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from salescard.api_tokens import issue_token, key_hash, revoke
+from base.api_tokens import issue_token, key_hash, revoke
+from base.models import ApiToken
 from salescard.asgi import application
-from salescard.models import ApiToken
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -85,9 +85,9 @@ def test_a_manager_revokes_a_key_in_the_admin(client, manager):
     key = issue_token(user)
     client.force_login(manager)
     token = ApiToken.objects.get()
-    page = client.get("/admin/salescard/apitoken/").content.decode()
+    page = client.get("/admin/base/apitoken/").content.decode()
     assert key[:8] in page and key not in page
-    client.post("/admin/salescard/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
+    client.post("/admin/base/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
     assert customers(key) == 401
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from crm.consent import record_consent
 from crm.models import Consent
-from dialogue.models import Call, CallSegment
+from dialogue.calls.models import Call, CallSegment
 from tests.factories import CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from crm.demo.catalogue import CATEGORY_LINES, PRODUCTS
-from crm.demo.staff import SALESPEOPLE
+from salescard.demo.catalogue import CATEGORY_LINES, PRODUCTS
+from salescard.demo.staff import SALESPEOPLE
 
 LABELLED = Path(__file__).resolve().parents[2] / "bench" / "data" / "card_chat_labelled.jsonl"
 FIELDS = {"id", "category", "card", "product", "language", "message", "expect", "facts", "split"}

@@ -11,11 +11,11 @@ import pytest
 import vobject
 from django.urls import reverse
 
+from base.tts import speech_url
 from crm.models import BehaviorEvent, Consent, Customer
 from salescard.card_access import public_link
 from salescard.cards import issue_link, revoke_link
 from salescard.models import CardEvent, CardLink, CardVisit
-from salescard.tts import speech_url
 from tests.factories import CustomerFactory
 from tests.salescard.conftest import bound_browser
 

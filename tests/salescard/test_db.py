@@ -1,4 +1,4 @@
-"""salescard/db.py: helpers for hand-written queries."""
+"""base/db.py: helpers for hand-written queries."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from django.db import NotSupportedError
 from django.utils import timezone
 
+from base.db import epoch_seconds_sql, placeholders
 from crm.models import BehaviorEvent
 from intent.features import load_events
-from salescard.db import epoch_seconds_sql, placeholders
 from tests.factories import BehaviorEventFactory, CustomerFactory
 
 

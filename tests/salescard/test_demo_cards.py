@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from crm.demo.staff import SALESPEOPLE
 from crm.models import User
+from salescard.demo.staff import SALESPEOPLE
 from salescard.models import CardLink, SmartCard
 from tests.factories import CustomerFactory, UserFactory
 

@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 
 from crm.models import ChatMessage
-from dialogue.models import Call
+from dialogue.calls.models import Call
 from tests.factories import CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -29,7 +29,7 @@ async def connect(user=None, token: str | None = None) -> tuple[WebsocketCommuni
 
 
 def _token_for(user) -> str:
-    from salescard.api_tokens import issue_token
+    from base.api_tokens import issue_token
 
     return issue_token(user)
 

@@ -7,8 +7,8 @@ import json
 from django.test import RequestFactory
 from django.utils import translation
 
-from salescard import throttle
-from salescard.throttle import FailureThrottle, client_of, too_many
+from base import throttle
+from base.throttle import FailureThrottle, client_of, too_many
 
 
 def test_client_is_blocked_at_the_limit_and_free_again_after_the_window(throttle_clock) -> None:
@@ -95,7 +95,7 @@ def test_message_counts_seconds_under_a_minute_and_minutes_above(english) -> Non
 def test_an_unreachable_cache_lets_requests_through_and_says_so(monkeypatch, caplog) -> None:
     from redis.exceptions import ConnectionError as RedisConnectionError
 
-    from salescard import throttle as module
+    from base import throttle as module
 
     def down(*args, **kwargs):
         raise RedisConnectionError("Connection refused")

@@ -16,10 +16,11 @@ from django.test import Client
 
 from branch.models import Branch
 from branch.tokens import issue_kiosk_token, register_wearable
-from crm.im_webhooks import create_integration, sign
+from crm.im_profile.sidebar_tokens import issue_access_token, issue_link_token
+from crm.im_profile.webhooks import create_integration, sign
 from crm.models import Customer, User
-from crm.sidebar import issue_access_token, issue_link_token
-from dialogue.models import Call, Conversation
+from dialogue.calls.models import Call
+from dialogue.models import Conversation
 from salescard.access_matrix import ACCEPT, Principal
 from salescard.cards import issue_link
 from salescard.models import CardLink, SmartCard

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dialogue.emotion_evaluation import EvaluationInputError, evaluate_polarity, read_labelled_csv
+from dialogue.emotion_training.evaluation import EvaluationInputError, evaluate_polarity, read_labelled_csv
 
 
 class Command(BaseCommand):

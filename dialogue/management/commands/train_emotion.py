@@ -10,9 +10,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from dialogue.emotion_data import EmotionDataMissing
-from dialogue.emotion_retraining import retrain_emotion
-from dialogue.emotion_training import DEFAULT_SEED
+from dialogue.emotion_training.data import EmotionDataMissing
+from dialogue.emotion_training.network import DEFAULT_SEED
+from dialogue.emotion_training.retraining import retrain_emotion
 
 
 class Command(BaseCommand):

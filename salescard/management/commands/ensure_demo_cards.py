@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 
-from salescard.demo_cards import ensure_demo_cards
+from salescard.demo.cards import ensure_demo_cards
 
 
 class Command(BaseCommand):

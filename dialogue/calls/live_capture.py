@@ -1,0 +1,169 @@
+"""Live call capture (SPEC V1): audio streamed from the salesperson's microphone, transcribed utterance by
+utterance while the call goes on.
+
+- Every frame is appended to ``MEDIA_ROOT/calls/live/<call id>.pcm`` before anything else, so a dropped connection
+  loses nothing that arrived: ``finish`` (on stop or on disconnect) recognises the speech still waiting, turns the
+  PCM into the call's WAV recording and marks the call done.
+- Each utterance (``dialogue.speech.utterances``) is recognised, stored as segments with their relations to the sentences
+  before, given its top reply suggestions, and pushed to the salesperson's call page.
+- A call longer than ``CALL_MAX_SECONDS`` is ended: what arrived is kept and processed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import wave
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.access import customers_visible_to
+from crm.models import User
+from dialogue.calls.models import Call, CallSegment, ReplySuggestion
+from dialogue.calls.pushes import announce_segment, announce_status
+from dialogue.calls.recordings import CallRefusedError, check_recording_consent, store_segments
+from dialogue.calls.suggestions import call_category
+from dialogue.sentence_context import relations
+from dialogue.speech.audio_input import TARGET_RATE
+from dialogue.speech.recognition import WHISPER_LANGUAGES, recognise_utterance
+from dialogue.speech.utterances import StreamError, Utterance, UtteranceCutter, pcm16_to_float
+
+LIVE_DIR = "calls/live"
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class LiveCall:
+    call: Call
+    path: Path
+    category: str
+    cutter: UtteranceCutter = field(default_factory=UtteranceCutter)
+    last_text: str = ""
+    finished: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)  # one recognition or finish at a time
+
+    def receive(self, data: bytes) -> list[Utterance]:
+        """Keep a frame of PCM and return the utterances it completed."""
+        if self.finished:
+            raise StreamError(_("The call has ended; start a new one."))
+        samples = pcm16_to_float(data)
+        if self.cutter.seconds + len(samples) / TARGET_RATE > settings.CALL_MAX_SECONDS:
+            raise StreamError(
+                _("The call is longer than %(limit)d minutes; stop it and start a new one.")
+                % {"limit": settings.CALL_MAX_SECONDS // 60}
+            )
+        with self.path.open("ab") as handle:
+            handle.write(data)
+        return self.cutter.feed(samples)
+
+    def recognise(self, utterance: Utterance) -> list[tuple[CallSegment, list[ReplySuggestion]]]:
+        """Recognise one utterance, store its segments with suggestions and push them; returns what was stored."""
+        with self.lock:
+            return self._recognise(utterance)
+
+    def _recognise(self, utterance: Utterance) -> list[tuple[CallSegment, list[ReplySuggestion]]]:
+        segments = recognise_utterance(utterance.samples, self.call.language, utterance.start)
+        if not segments:
+            return []
+        texts = [s.text for s in segments]
+        linked = relations([self.last_text, *texts] if self.last_text else texts)[-len(texts) :]
+        segments = [replace(s, relation=r) for s, r in zip(segments, linked, strict=True)]
+        with transaction.atomic():
+            stored = store_segments(self.call, segments, self.category)
+        self.last_text = texts[-1]
+        for row, suggestions in stored:
+            announce_segment(self.call, row, suggestions)
+        return stored
+
+    def finish(self, waiting: list[Utterance] = ()) -> Call:
+        """Recognise the utterances still ``waiting`` and the speech not yet cut, write the recording, mark the call
+        done (idempotent)."""
+        with self.lock:
+            if self.finished:
+                return Call.objects.get(pk=self.call.pk)
+            self.finished = True
+            for utterance in [*waiting, *self.cutter.flush()]:
+                try:
+                    self._recognise(utterance)
+                except Exception:  # the recording is still kept and the call still ends
+                    logger.exception("Recognising the end of live call %s failed", self.call.pk)
+            return self._close()
+
+    def _close(self) -> Call:
+        duration = write_recording(self.call.pk, self.path)
+        Call.objects.filter(pk=self.call.pk).update(
+            recording=recording_name(self.call.pk), duration=duration, status=Call.Status.DONE, progress=1.0,
+            transcribed_at=timezone.now(),
+        )  # fmt: skip
+        call = Call.objects.get(pk=self.call.pk)
+        announce_status(call)
+        return call
+
+
+def recording_name(call_id: int) -> str:
+    return f"{LIVE_DIR}/{call_id}.wav"
+
+
+def write_recording(call_id: int, path: Path) -> float:
+    """The streamed PCM as the call's WAV recording (the PCM file goes); returns the duration in seconds."""
+    raw = path.read_bytes() if path.exists() else b""
+    with wave.open(str(Path(settings.MEDIA_ROOT) / recording_name(call_id)), "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(TARGET_RATE)
+        writer.writeframes(raw)
+    path.unlink(missing_ok=True)
+    return round(len(raw) / 2 / TARGET_RATE, 2)
+
+
+def recover_abandoned_calls(idle_seconds: float = 300.0) -> list[int]:
+    """Live calls whose web process died mid-call (still ``transcribing``, no audio for ``idle_seconds``): what
+    arrived becomes the recording and goes through the upload path's transcription. Run whenever a live call
+    starts and by ``make run``'s prepare step (``manage.py recover_live_calls``); returns the calls recovered."""
+    from dialogue.calls.tasks import enqueue_transcription
+
+    recovered = []
+    for call in Call.objects.filter(source=Call.Source.LIVE, status=Call.Status.TRANSCRIBING):
+        path = Path(settings.MEDIA_ROOT) / LIVE_DIR / f"{call.pk}.pcm"
+        if path.exists() and time.time() - path.stat().st_mtime < idle_seconds:
+            continue  # still streaming
+        with transaction.atomic():
+            duration = write_recording(call.pk, path)
+            Call.objects.filter(pk=call.pk).update(
+                recording=recording_name(call.pk), duration=duration, status=Call.Status.RECEIVED, progress=0.0
+            )
+            enqueue_transcription(call.pk)
+        recovered.append(call.pk)
+    return recovered
+
+
+def start_live_call(user: User, customer_id: object, language: object) -> LiveCall:
+    """Open a live call for one of the user's customers who agreed to call recording."""
+    if not isinstance(customer_id, int) or isinstance(customer_id, bool):
+        raise CallRefusedError(_("customer must be a customer id."))
+    if language not in set(WHISPER_LANGUAGES) - {"zh"}:
+        raise CallRefusedError(_("language must be zh-hans, yue or en."))
+    customer = customers_visible_to(user).filter(pk=customer_id).first()
+    if customer is None:
+        raise CallRefusedError(_("You are not linked to this customer."))
+    check_recording_consent(customer)
+    recover_abandoned_calls()  # calls a dead process left behind, before this one begins
+    call = Call.objects.create(
+        customer=customer, salesperson=user, source=Call.Source.LIVE, language=language, audio_format="wav",
+        status=Call.Status.TRANSCRIBING,
+    )  # fmt: skip
+    folder = Path(settings.MEDIA_ROOT) / LIVE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{call.pk}.pcm"
+    path.write_bytes(b"")
+    announce_status(call)
+    return LiveCall(call, path, call_category(call))
+
+
+__all__ = ["CallRefusedError", "LiveCall", "StreamError", "start_live_call"]

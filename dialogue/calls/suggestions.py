@@ -1,0 +1,281 @@
+"""Choosing, delivering and learning from reply suggestions during a call (SPEC V6–V9).
+
+**Final choice (V7).** The target model (``dialogue.calls.target_model``) scores every script it knows for the newest
+sentence; the final score of each active script of the call's language and product category is
+
+    0.65 · model probability + 0.25 · scene affinity + 0.10 · category fit (+ 0.10 for an apology when the customer
+    has been angry for two of the last three sentences) − 1 when the script was already used in this call
+
+where the category fit is 1 for a script of the call's product category and ½ for a general one (another
+category's scripts are not offered), and the scene affinity weighs the scenes of the last ``CONTEXT_SENTENCES``
+sentences (newest 1, then ½, ¼; a ``general`` sentence half that), so that a sentence without cues ("嗯，那再说吧")
+keeps the scene of the talk before it. Scripts the model has not seen
+yet (a manager just wrote them) still rank by scene and category. The top three are kept with their reasons.
+
+**Delivery (V8).** Suggestions and segments are pushed to the salesperson's terminal group ``sales.<user_id>``
+(the call page listens there); "send to the customer" texts the script to the customer when they agreed to
+contact.
+
+**Feedback (V9).** A rating (``excellent`` 80, ``good`` 65, ``fair`` 45, ``poor`` 20, or a number 0–100) or a
+plain "used it" (``USED_SCORE``) scores the suggestion; a score above the editable threshold (scoring settings,
+default 60) adds the sentence's voice information and the script as a training sample; recording the call's
+outcome as a deal makes every reply used in it a sample scored ``OUTCOME_SCORE`` (unless rated low). Every
+``REPLY_RETRAIN_AFTER`` new samples queue a retraining on the ``training`` queue.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.consent import current_consents
+from crm.models import Consent, User
+from dialogue.calls.models import Call, CallSegment, ReplySample, ReplyScript, ReplySuggestion
+from dialogue.calls.script_library import active_reply_model
+from dialogue.calls.target_model import Example
+
+TOP_K = 3
+CONTEXT_SENTENCES = 3
+CONTEXT_WEIGHTS = (1.0, 0.5, 0.25)  # newest first
+RATINGS = {"excellent": 80, "good": 65, "fair": 45, "poor": 20}
+USED_SCORE = 70
+OUTCOME_SCORE = 100
+SCRIPT_LANGUAGE = {"zh-hans": "zh-hans", "yue": "zh-hans", "en": "en"}
+
+
+class Sentence(Protocol):
+    text: str
+    emotion: str
+    scene: str
+    sound: dict
+
+
+class FeedbackRefusedError(ValueError):
+    """The feedback or the sending is refused; the message says why."""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    script_id: int
+    key: str
+    text: str
+    scene: str
+    score: float
+    reasons: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "script": self.script_id, "key": self.key, "text": self.text, "scene": self.scene,
+            "score": round(self.score, 3), "reasons": list(self.reasons),
+        }  # fmt: skip
+
+
+# --- V7: the final choice ------------------------------------------------------------------------------------------
+def choose(
+    sentences: Sequence[Sentence], language: str, category: str = "", used: frozenset[str] = frozenset(), k: int = TOP_K
+) -> list[Suggestion]:
+    """The top ``k`` scripts after the last of ``sentences`` (oldest first)."""
+    if not sentences:
+        return []
+    recent = list(sentences[-CONTEXT_SENTENCES:])
+    current = recent[-1]
+    model = active_reply_model()
+    example = Example(
+        text=current.text, context=tuple(s.text for s in recent[:-1]), emotion=current.emotion,
+        scene=current.scene, category=category, sound=current.sound or {},
+    )  # fmt: skip
+    probabilities = model.probabilities(example) if model else {}
+    affinity = scene_affinity([s.scene for s in recent])
+    angry_run = sum(s.emotion == "angry" for s in recent) >= 2
+    scripts = ReplyScript.objects.filter(is_active=True, language=SCRIPT_LANGUAGE.get(language, language))
+    scored = []
+    for script in scripts.select_related("category"):
+        code = script.category.code if script.category_id else ""
+        if code and code != category:
+            continue
+        probability = probabilities.get(script.key, 0.0)
+        reasons = [_("model %(p)d%%") % {"p": round(probability * 100)}] if probability >= 0.05 else []
+        score = 0.65 * probability + 0.25 * affinity.get(script.scene, 0.0) + (0.10 if code else 0.05)
+        if affinity.get(script.scene, 0.0) >= 0.5:
+            reasons.append(_("fits the scene"))
+        if code:
+            reasons.append(_("for this product"))
+        if angry_run and "apology" in (script.tags or []):
+            score += 0.10
+            reasons.append(_("the customer has been angry"))
+        if script.key in used:
+            score -= 1.0
+            reasons.append(_("already used in this call"))
+        scored.append(Suggestion(script.pk, script.key, script.text, script.scene, score, tuple(reasons)))
+    scored.sort(key=lambda s: (-s.score, s.key))
+    return scored[:k]
+
+
+def scene_affinity(scenes: Sequence[str]) -> dict[str, float]:
+    """Scene → weight in [0, 1] from the scenes of the recent sentences (oldest first). ``general`` sentences
+    carry half weight, so a specific scene before them is not lost."""
+    weights: dict[str, float] = defaultdict(float)
+    for weight, scene in zip(CONTEXT_WEIGHTS, reversed(scenes), strict=False):
+        weights[scene] += weight * (0.5 if scene == "general" else 1.0)
+    top = max(weights.values(), default=0.0)
+    return {scene: value / top for scene, value in weights.items()} if top else {}
+
+
+# --- Per call ------------------------------------------------------------------------------------------------------
+def call_category(call: Call) -> str:
+    """The product category of the customer's top intended product (the intent engine's latest ranking)."""
+    from crm.models import Product
+    from intent.inference import latest_prediction
+
+    prediction = latest_prediction(call.customer)
+    for intent in (prediction.intents if prediction else [])[:1]:
+        product = Product.objects.filter(pk=intent.get("product_id")).select_related("category").first()
+        if product is not None:
+            return product.category.code
+    return ""
+
+
+def suggest_after(segment: CallSegment, category: str | None = None) -> list[ReplySuggestion]:
+    """Choose and store the top suggestions after ``segment`` (replacing any stored for it)."""
+    call = segment.call
+    recent = list(
+        CallSegment.objects.filter(call=call, index__lte=segment.index).order_by("-index")[:CONTEXT_SENTENCES]
+    )
+    used = frozenset(
+        ReplySuggestion.objects.filter(call=call, used_at__isnull=False).values_list("script__key", flat=True)
+    )
+    chosen = choose(recent[::-1], call.language, call_category(call) if category is None else category, used)
+    scripts = ReplyScript.objects.in_bulk([s.script_id for s in chosen])  # the frames read the scripts' texts
+    with transaction.atomic():
+        ReplySuggestion.objects.filter(segment=segment).delete()
+        return ReplySuggestion.objects.bulk_create(
+            ReplySuggestion(
+                call=call,
+                segment=segment,
+                script=scripts[s.script_id],
+                rank=rank,
+                score=round(s.score, 4),
+                reasons=list(s.reasons),
+            )  # fmt: skip
+            for rank, s in enumerate(chosen, start=1)
+        )
+
+
+def suggestion_frame(suggestion: ReplySuggestion) -> dict[str, Any]:
+    return {
+        "id": suggestion.pk, "segment": suggestion.segment.index, "rank": suggestion.rank,
+        "script": suggestion.script_id, "key": suggestion.script.key, "text": suggestion.script.text,
+        "scene": suggestion.script.scene, "score": suggestion.score, "reasons": suggestion.reasons,
+        "used": suggestion.used_at is not None, "rating": suggestion.rating, "sent": suggestion.sent_at is not None,
+    }  # fmt: skip
+
+
+# --- V9: feedback --------------------------------------------------------------------------------------------------
+def rate(suggestion: ReplySuggestion, user: User, *, used: object = None, rating: object = None) -> ReplySuggestion:
+    """Record "used it" and/or a rating; above the threshold the sentence and the script become a training sample."""
+    from dialogue.config import get_scoring
+
+    if used is None and rating is None:
+        raise FeedbackRefusedError(_("Send used (true) or a rating."))
+    if used is not None and not isinstance(used, bool):
+        raise FeedbackRefusedError(_("used must be true or false."))
+    score = _score(rating)
+    with transaction.atomic():
+        locked = (
+            ReplySuggestion.objects.select_for_update()
+            .select_related("segment", "call", "script")
+            .get(pk=suggestion.pk)
+        )
+        if used:
+            locked.used_at = locked.used_at or timezone.now()
+        if score is not None:
+            locked.rating, locked.rated_by = score, user
+        effective = locked.rating if locked.rating is not None else (USED_SCORE if locked.used_at else None)
+        if effective is not None and effective > get_scoring().feedback_score_threshold and locked.sample_id is None:
+            locked.sample = _sample_of(locked, effective)
+        elif locked.sample_id and (effective is None or effective <= get_scoring().feedback_score_threshold):
+            ReplySample.objects.filter(pk=locked.sample_id).delete()  # a lowered rating takes the sample back
+            locked.sample = None
+        locked.save()
+        transaction.on_commit(_retrain_when_due)
+    return locked
+
+
+def record_outcome(call: Call, outcome: object) -> Call:
+    """The call's result (V9, "or the outcome is recorded"): after a deal, every reply used in the call becomes a
+    training sample scored ``OUTCOME_SCORE`` (an existing sample is raised to it), except one the salesperson rated
+    at or below the threshold: their explicit judgement wins."""
+    from dialogue.config import get_scoring
+
+    if outcome not in ("deal", "no_deal"):
+        raise FeedbackRefusedError(_("outcome must be deal or no_deal."))
+    threshold = get_scoring().feedback_score_threshold
+    with transaction.atomic():
+        Call.objects.filter(pk=call.pk).update(outcome=outcome)
+        if outcome == "deal":
+            used = ReplySuggestion.objects.select_for_update().filter(call=call, used_at__isnull=False)
+            for suggestion in used.select_related("segment", "call", "script"):
+                if suggestion.rating is not None and suggestion.rating <= threshold:
+                    continue
+                if suggestion.sample_id:
+                    ReplySample.objects.filter(pk=suggestion.sample_id).update(
+                        score=OUTCOME_SCORE, source=ReplySample.Source.OUTCOME
+                    )
+                else:
+                    suggestion.sample = _sample_of(suggestion, OUTCOME_SCORE, ReplySample.Source.OUTCOME)
+                    suggestion.save(update_fields=["sample"])
+        transaction.on_commit(_retrain_when_due)
+    return Call.objects.get(pk=call.pk)
+
+
+def _score(rating: object) -> int | None:
+    if rating is None:
+        return None
+    if isinstance(rating, str) and rating in RATINGS:
+        return RATINGS[rating]
+    if isinstance(rating, int) and not isinstance(rating, bool) and 0 <= rating <= 100:
+        return rating
+    raise FeedbackRefusedError(
+        _("rating must be one of %(labels)s or a number from 0 to 100.") % {"labels": ", ".join(RATINGS)}
+    )
+
+
+def _sample_of(suggestion: ReplySuggestion, score: int, source: str = ReplySample.Source.FEEDBACK) -> ReplySample:
+    segment = suggestion.segment
+    before = CallSegment.objects.filter(call=segment.call, index__lt=segment.index).order_by("-index")[:2]
+    return ReplySample.objects.create(
+        script=suggestion.script, text=segment.text, context=[s.text for s in reversed(before)],
+        emotion=segment.emotion, scene=segment.scene, category=call_category(suggestion.call), sound=segment.sound,
+        source=source, score=score,
+    )  # fmt: skip
+
+
+def _retrain_when_due() -> None:
+    from dialogue.calls.script_library import feedback_samples_since_training
+    from dialogue.calls.tasks import enqueue_reply_retraining
+
+    if feedback_samples_since_training() >= settings.REPLY_RETRAIN_AFTER:
+        enqueue_reply_retraining()
+
+
+# --- V8: to the customer -------------------------------------------------------------------------------------------
+def send_to_customer(suggestion: ReplySuggestion) -> ReplySuggestion:
+    """Text the script to the customer (their contact consent and phone number are required)."""
+    from dialogue.sms import sms_backend
+
+    customer = suggestion.call.customer
+    if not current_consents(customer)[Consent.Purpose.CONTACT]:
+        raise FeedbackRefusedError(_("The customer has not agreed to be contacted."))
+    if not customer.phone:
+        raise FeedbackRefusedError(_("The customer has no phone number."))
+    sms_backend().send(customer.phone, suggestion.script.text)
+    ReplySuggestion.objects.filter(pk=suggestion.pk).update(sent_at=timezone.now())
+    suggestion.refresh_from_db()
+    return suggestion

@@ -1,0 +1,33 @@
+"""Celery tasks of the call assistant: thin wrappers around functions that also run inline.
+Queues (``CELERY_TASK_ROUTES``): ``transcribe_call_task`` → ``speech``, ``retrain_reply_model_task`` → ``training``."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+from base.queueing import enqueue
+from dialogue.calls.recordings import transcribe_call
+from dialogue.calls.script_library import retrain_reply_model
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def transcribe_call_task(call_id: int) -> None:
+    """Transcribe a call recording into segments (on the ``speech`` queue)."""
+    transcribe_call(call_id)
+
+
+def enqueue_transcription(call_id: int) -> None:
+    """Transcribe the call once the current transaction commits; never inside the request."""
+    enqueue(transcribe_call_task, call_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def retrain_reply_model_task() -> None:
+    """Retrain the reply-script target model from its samples (on the ``training`` queue, SPEC V9)."""
+    retrain_reply_model()
+
+
+def enqueue_reply_retraining() -> None:
+    """Retrain in the background once the current transaction commits."""
+    enqueue(retrain_reply_model_task)
