@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import TokenProxy
 
+from base.api_tokens import revoke
 from base.models import ApiToken
 
 
@@ -31,7 +32,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected API keys"))
     def revoke(self, request: HttpRequest, queryset) -> None:  # noqa: ANN001
-        from base.api_tokens import revoke
 
         for token in queryset:
             revoke(token)

@@ -8,10 +8,11 @@ from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from django.contrib.auth.models import AnonymousUser
 
+from base.api_tokens import user_for_key
+
 
 @database_sync_to_async
 def _user_for_token(key: str):
-    from base.api_tokens import user_for_key
 
     return user_for_key(key) or AnonymousUser()
 

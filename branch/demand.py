@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from branch.models import DemandUpdate, Task, TranscriptSegment
-from crm.models import Product, ProductCategory
+from crm.consent import current_consents
+from crm.models import Consent, Product, ProductCategory
 from dialogue import lexicon
 from dialogue.config import get_config
+from dialogue.speech.recognition import WHISPER_LANGUAGES, recognise_utterance
 from dialogue.text import MAX_REPLY_CHARS, prepare
 
 REJECT_KEEPS = 0.1
@@ -188,8 +190,6 @@ def _need(product: Product, score: float, reason: str) -> dict:
 def audio_task(wearable_id: int, task_id: object) -> tuple[Task, str]:
     """The started task of this watch that audio may be heard for, and the language to hear it in. The customer's
     call-recording consent is required (SPEC X3): the words are transcribed, the audio is not kept."""
-    from crm.consent import current_consents
-    from crm.models import Consent
 
     if not isinstance(task_id, int) or isinstance(task_id, bool):
         raise SegmentRefusedError("task must be a task id.")
@@ -203,7 +203,6 @@ def audio_task(wearable_id: int, task_id: object) -> tuple[Task, str]:
 
 def hear(task: Task, wearable_id: int, samples, start: float, language: str) -> list[tuple[str, DemandUpdate | None]]:  # noqa: ANN001
     """Recognise one utterance (``dialogue.speech.recognition``, as for calls) and feed each sentence to the demand analysis."""
-    from dialogue.speech.recognition import WHISPER_LANGUAGES, recognise_utterance
 
     heard = []
     for segment in recognise_utterance(samples, language if language in WHISPER_LANGUAGES else "zh-hans", start):

@@ -101,6 +101,8 @@ class ScoringSettingsAdmin(ConfigAdmin):
         "deal_rate_threshold",
         "lexicon_weight",
         "model_weight",
+        "call_keyword_weight",
+        "call_voice_weight",
         "updated_at",
         "updated_by",
     ]
@@ -108,7 +110,8 @@ class ScoringSettingsAdmin(ConfigAdmin):
     fieldsets = [
         (_("Satisfaction (S12)"), {"fields": ["alpha", "beta", "satisfaction_threshold"]}),
         (_("Deal rate (S14)"), {"fields": ["gamma", "deal_rate_threshold"]}),
-        (_("Emotion (V5)"), {"fields": ["lexicon_weight", "model_weight"]}),
+        (_("Emotion in the chat (S11)"), {"fields": ["lexicon_weight", "model_weight"]}),
+        (_("Emotion in calls (V5)"), {"fields": ["call_keyword_weight", "call_voice_weight"]}),
         (_("Answers"), {"fields": ["answer_min_confidence"]}),
         (
             _("Hand-off"),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from base.queueing import enqueue
 from crm.models import Customer, Product, User
 from dialogue import lexicon
 from dialogue.answers import ProductFacts, Suggestion, detect_situation, suggest_questions
@@ -46,6 +47,7 @@ from dialogue.reply_plan import (
 from dialogue.scoring import DealRate, ProductAttributes, Satisfaction, score_deal_rate, score_satisfaction
 from dialogue.text import prepare, validate_reply
 from intent.feedback import record_feedback
+from intent.inference import latest_prediction
 from intent.models import IntentFeedback
 from intent.tasks import predict_intents_task
 
@@ -216,7 +218,7 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
                 record_feedback(conversation.customer, conversation.product, signal, source, note=text[:300])
             # S12: the intent is updated from the feedback, the profile and the browsing history.
             customer_id = conversation.customer_id
-            transaction.on_commit(lambda: predict_intents_task.delay([customer_id]))
+            enqueue(predict_intents_task, [customer_id], embedded="inline")
         Conversation.objects.filter(pk=conversation.pk).update(updated_at=message.created_at)
     if conversation.state == State.WAITING or handoff is not None:
         transaction.on_commit(_sweep_soon)
@@ -347,8 +349,6 @@ def _category_products(product: ProductFacts | None) -> list[int]:
 
 
 def _first_intent(customer: Customer) -> Product | None:
-    from intent.inference import latest_prediction
-
     prediction = latest_prediction(customer)
     if prediction is None or not prediction.intents:
         return None

@@ -416,20 +416,6 @@ def fill(template: str, slots: dict[str, str]) -> str:
     return _SPACES.sub(" ", string.Formatter().vformat(template, (), _Slots(slots))).strip()
 
 
-def template_slot_errors(text: str, situation: str) -> str | None:
-    """Why a template cannot be used (unknown slot, broken braces), or None."""
-    try:
-        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
-    except ValueError as error:
-        return f"The template's braces are broken: {error}."
-    unknown = sorted({name for name in fields if name not in AnswerTemplate.SLOTS})
-    if unknown:
-        return f"Unknown slot {', '.join('{' + n + '}' for n in unknown)}; use {', '.join(AnswerTemplate.SLOTS)}."
-    if situation == Situation.GENERAL and "answer" not in fields:
-        return "A template for other questions must contain {answer}, where the found answer goes."
-    return None
-
-
 def suggest_questions(
     *,
     knowledge: KnowledgeBase,

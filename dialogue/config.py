@@ -30,6 +30,8 @@ class ScoringValues:
     deal_rate_threshold: float = 0.3
     lexicon_weight: float = 0.4
     model_weight: float = 0.6
+    call_keyword_weight: float = 0.4
+    call_voice_weight: float = 0.6
     feedback_score_threshold: int = 60
     analysis_interval_seconds: int = 30
     answer_min_confidence: float = 0.3

@@ -19,8 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from base.queueing import enqueue
 from crm.models import User
 from dialogue.models import Conversation, HandOff, Message
+from dialogue.tasks import deliver_handoff_task
+from intent.inference import latest_prediction
 
 State = Conversation.State
 
@@ -85,9 +88,8 @@ def hand_off(conversation: Conversation, reason: str, detail: str = "") -> HandO
 
 
 def deliver_after_commit(handoff_id: int) -> None:
-    from dialogue.tasks import deliver_handoff_task
-
-    transaction.on_commit(lambda: deliver_handoff_task.delay(handoff_id))
+    """Notify the hand-off's assignee once it is committed (``base.queueing``: inside the commit when embedded)."""
+    enqueue(deliver_handoff_task, handoff_id, embedded="inline")
 
 
 def first_assignee(conversation: Conversation) -> User | None:
@@ -133,8 +135,6 @@ def build_push_message(conversation: Conversation, reason: str, detail: str, ass
 
 
 def _push_message(conversation: Conversation, reason: str, detail: str, assignee: User | None) -> dict:
-    from intent.inference import latest_prediction
-
     customer = conversation.customer
     lines = list(
         conversation.messages.order_by("-pk").values("sender", "text", "emotion", "satisfaction")[:CHAT_LINES]

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import string
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -144,6 +146,16 @@ class ScoringSettings(models.Model):
     )
     lexicon_weight = models.FloatField(_("lexicon emotion weight"), default=0.4)
     model_weight = models.FloatField(_("model emotion weight"), default=0.6)
+    call_keyword_weight = models.FloatField(
+        _("call: keyword emotion weight"),
+        default=0.4,
+        help_text=_("V5 in calls: weight of the first emotion (keywords) against how it was said."),
+    )
+    call_voice_weight = models.FloatField(
+        _("call: voice emotion weight"),
+        default=0.6,
+        help_text=_("V5 in calls: weight of the second emotion (how it was said, from the voice)."),
+    )
     feedback_score_threshold = models.PositiveSmallIntegerField(
         _("feedback-score threshold"), default=60, help_text=_("V9: feedback scored above this counts as good (0–100).")
     )
@@ -183,6 +195,8 @@ class ScoringSettings(models.Model):
         "deal_rate_threshold",
         "lexicon_weight",
         "model_weight",
+        "call_keyword_weight",
+        "call_voice_weight",
         "feedback_score_threshold",
         "analysis_interval_seconds",
         "answer_min_confidence",
@@ -221,14 +235,18 @@ def settings_errors(values: ScoringSettings) -> dict[str, str]:
         errors["satisfaction_threshold"] = _("The satisfaction threshold must lie between −100 and 100.")
     if values.deal_rate_threshold is None or not 0 < values.deal_rate_threshold <= 1:
         errors["deal_rate_threshold"] = _("The deal-rate threshold must be greater than 0 and at most 1.")
-    weights_ok = True
-    for name in ("lexicon_weight", "model_weight"):
-        value = getattr(values, name)
-        if value is None or not 0 <= value <= 1:
-            errors[name] = _("An emotion weight must lie between 0 and 1.")
-            weights_ok = False
-    if weights_ok and abs(values.lexicon_weight + values.model_weight - 1) > 1e-6:
-        errors["model_weight"] = _("The lexicon and model emotion weights must add up to 1.")
+    for first, second, message in (
+        ("lexicon_weight", "model_weight", _("The lexicon and model emotion weights must add up to 1.")),
+        ("call_keyword_weight", "call_voice_weight", _("The keyword and voice emotion weights must add up to 1.")),
+    ):
+        weights_ok = True
+        for name in (first, second):
+            value = getattr(values, name)
+            if value is None or not 0 <= value <= 1:
+                errors[name] = _("An emotion weight must lie between 0 and 1.")
+                weights_ok = False
+        if weights_ok and abs(getattr(values, first) + getattr(values, second) - 1) > 1e-6:
+            errors[second] = message
     if values.feedback_score_threshold is None or not 0 <= values.feedback_score_threshold <= 100:
         errors["feedback_score_threshold"] = _("The feedback-score threshold must lie between 0 and 100.")
     if values.analysis_interval_seconds is None or not 1 <= values.analysis_interval_seconds <= 3600:
@@ -330,11 +348,23 @@ class AnswerTemplate(models.Model):
         return self.text[:60]
 
     def clean(self) -> None:
-        from dialogue.answers import template_slot_errors
-
         problem = template_slot_errors(self.text, self.situation)
         if problem:
             raise ValidationError({"text": problem})
+
+
+def template_slot_errors(text: str, situation: str) -> str | None:
+    """Why a template cannot be used (unknown slot, broken braces), or None."""
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError as error:
+        return f"The template's braces are broken: {error}."
+    unknown = sorted({name for name in fields if name not in AnswerTemplate.SLOTS})
+    if unknown:
+        return f"Unknown slot {', '.join('{' + n + '}' for n in unknown)}; use {', '.join(AnswerTemplate.SLOTS)}."
+    if situation == Situation.GENERAL and "answer" not in fields:
+        return "A template for other questions must contain {answer}, where the found answer goes."
+    return None
 
 
 class EmotionModelVersion(models.Model):

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from dialogue.answers import search_languages
 from dialogue.knowledge import Doc, KnowledgeBase
 from dialogue.semantic_match import WEIGHTS, Calibration, SemanticMatcher, normalise
 from dialogue.semantic_nn import NumpyEncoder, PairEncoder
@@ -256,7 +257,6 @@ class Figures:
 
 def search_scope(row: Paraphrase, categories: dict[str, int]) -> dict:
     """The card's scope for a question: the FAQ's category; company and off-topic questions rotate over all."""
-    from dialogue.answers import search_languages
 
     ids = sorted(categories.values())
     category = categories[row.category] if row.category else ids[zlib.crc32(row.text.encode()) % len(ids)]

@@ -34,6 +34,9 @@ from types import MappingProxyType
 from django.http import Http404, HttpRequest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from base.socket_auth import CLOSE_NOT_FOUND
+from salescard.routing import websocket_urlpatterns
+
 logger = logging.getLogger(__name__)
 
 
@@ -285,7 +288,6 @@ def _walk(resolver: URLResolver, prefix: str, namespaces: list[str]) -> Iterator
 
 
 def socket_routes() -> list[Route]:
-    from salescard.routing import websocket_urlpatterns
 
     return [Route(str(item.pattern), str(item.pattern), item.callback) for item in websocket_urlpatterns]
 
@@ -341,7 +343,6 @@ def guard_socket_routes(patterns: list[URLPattern]) -> list[URLPattern]:
 
 
 async def _refuse_unlisted(scope, receive, send) -> None:
-    from base.socket_auth import CLOSE_NOT_FOUND
 
     message = await receive()
     if message["type"] == "websocket.connect":

@@ -28,8 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from dialogue.sms import sms_backend
 from salescard.cards import issue_link, revoke_link
 from salescard.models import CardCode, CardDevice, CardLink, SmartCard
+from salescard.services import ui_language
 
 DEVICE_COOKIE = "salescard_device"
 DEVICE_COOKIE_SALT = "salescard.card-device"
@@ -168,8 +170,6 @@ def _code_hash(link: CardLink, code: str) -> str:
 
 def send_code(link: CardLink, device_id: str) -> CardCode:
     """Text a new code to the customer's phone on record (SMS_BACKEND); earlier unused codes of this link end."""
-    from dialogue.sms import sms_backend
-    from salescard.services import ui_language
 
     customer = link.customer
     with override(ui_language(customer.language)):
@@ -220,7 +220,6 @@ def send_code(link: CardLink, device_id: str) -> CardCode:
 
 def verify_code(link: CardLink, device_id: str, code: object) -> CardDevice:
     """Bind this browser when ``code`` is the live code sent for it; otherwise CodeRefusedError (a try is counted)."""
-    from salescard.services import ui_language
 
     with override(ui_language(link.customer.language)):
         code = code.strip() if isinstance(code, str) else ""

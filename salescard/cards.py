@@ -16,7 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from crm.models import BehaviorEvent, Customer
+from crm.consent import record_consent
+from crm.models import BehaviorEvent, Consent, Customer
 from salescard.models import CardEvent, CardLink, SmartCard
 
 BEHAVIOUR_OF = {
@@ -105,8 +106,6 @@ def create_lead(link: CardLink, *, name: str, phone: str = "", usage_consent: bo
     Agreeing records the contact consent (the salesperson may follow up); usage data is a separate, optional
     consent. Returns the lead's personal link, which the page moves to.
     """
-    from crm.consent import record_consent
-    from crm.models import Consent
 
     if link.customer_id is not None:
         raise ValueError("Only a generic link creates leads.")

@@ -46,8 +46,9 @@ from salescard.card_chat import (
 from salescard.card_views import token_throttle
 from salescard.cards import LinkGoneError, LinkNotFoundError
 from salescard.notify import OPS_GROUP
-from salescard.pipeline import ALL_QUEUES, describe_probe, request_probes
+from salescard.pipeline import ALL_QUEUES, describe_probe
 from salescard.services import ui_language
+from salescard.tasks import request_probes
 from salescard.terminal import watchable_messages
 
 

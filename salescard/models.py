@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Customer, phone_validator
+from salescard.avatar_models import validate_avatar_model
 
 
 class PipelineProbe(models.Model):
@@ -87,7 +88,6 @@ class SmartCard(models.Model):
         return f"{self.display_name} · {self.company}" if self.company else self.display_name
 
     def clean(self) -> None:
-        from salescard.avatar_models import validate_avatar_model
 
         if self.avatar_model and not getattr(self.avatar_model, "_committed", True):
             validate_avatar_model(self.avatar_model)

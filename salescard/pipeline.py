@@ -1,6 +1,6 @@
 """Pipeline probes: prove that the queues, workers, database and channel layer work together.
 
-``request_probes`` stores one probe per queue and, after commit, enqueues a task on that queue; the
+``salescard.tasks.request_probes`` stores one probe per queue and, after commit, enqueues a task on that queue; the
 worker that takes it calls ``complete_probe``, which records who did it and pushes the result to the
 ``ops`` socket group. In the embedded default the task runs inline; distributed, it crosses Redis to a
 worker process — the same code either way.
@@ -23,20 +23,13 @@ from salescard.notify import push_to_ops
 ALL_QUEUES: tuple[str, ...] = tuple(PipelineProbe.Queue.values)
 
 
-def request_probes(user: User | None, queues: Iterable[str] = ALL_QUEUES) -> list[PipelineProbe]:
-    from salescard.tasks import complete_probe_task
-
+def create_probes(user: User | None, queues: Iterable[str] = ALL_QUEUES) -> list[PipelineProbe]:
+    """One probe row per queue (``salescard.tasks.request_probes`` stores them and sends their tasks)."""
     queues = list(queues)
     unknown = sorted(set(queues) - set(ALL_QUEUES))
     if unknown:
         raise ValueError(f"Unknown queue(s): {', '.join(unknown)}; known: {', '.join(ALL_QUEUES)}")
-    with transaction.atomic():
-        probes = [PipelineProbe.objects.create(queue=queue, requested_by=user) for queue in queues]
-        for probe in probes:
-            transaction.on_commit(
-                lambda probe=probe: complete_probe_task.apply_async(args=[probe.pk], queue=probe.queue)
-            )
-    return probes
+    return [PipelineProbe.objects.create(queue=queue, requested_by=user) for queue in queues]
 
 
 def complete_probe(probe_id: int, worker: str | None = None) -> PipelineProbe | None:

@@ -20,9 +20,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import router, transaction
 from django.utils import timezone
 
+from branch.models import TranscriptSegment
 from crm.im_profile.models import ProfileChange, ProfileFact
 from crm.im_profile.pushes import publish_erased
 from crm.models import ChatMessage, Customer, CustomerTag, PrivacyRequest, User
+from dialogue.calls.models import Call, ReplySample
+from dialogue.models import Message
+from intent.models import PersonalityAssessment, Portrait
 
 ANONYMOUS_NAME = "已删除客户"
 ERASED_FIELDS = {
@@ -59,10 +63,6 @@ def export_customer(customer: Customer, by: User) -> dict[str, Any]:
 
 def erase_customer(customer: Customer, by: User) -> PrivacyRequest:
     """Anonymise the customer and delete what they said and what was found in it; logged with the counts."""
-    from branch.models import TranscriptSegment
-    from dialogue.calls.models import Call, ReplySample
-    from dialogue.models import Message
-    from intent.models import PersonalityAssessment, Portrait
 
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)

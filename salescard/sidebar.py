@@ -31,6 +31,8 @@ from crm.im_profile.closeness import rank_staff
 from crm.im_profile.models import ImIntegration, ProfileChange, ProfileFact
 from crm.im_profile.profile import tags_usable_by
 from crm.models import BehaviorEvent, Customer, CustomerTag, ProductCategory, User
+from intent.models import IntentPrediction
+from intent.portrait import latest_portrait
 
 TIMELINE_PAGE_SIZE = 20
 DECIDED_FACTS_SHOWN = 10
@@ -243,8 +245,6 @@ def event_frame(event: BehaviorEvent, kinds: dict[str, str]) -> dict[str, Any]:
 
 
 def portrait_section(customer: Customer, viewer: User) -> dict[str, Any] | None:
-    from intent.models import IntentPrediction
-    from intent.portrait import latest_portrait
 
     portrait = latest_portrait(customer)
     prediction = IntentPrediction.objects.filter(customer=customer).order_by("-created_at").first()

@@ -14,11 +14,14 @@ from typing import Any
 from django.db.models import QuerySet
 
 from crm.access import customers_visible_to
-from crm.models import Customer, User
+from crm.consent import current_consents
+from crm.models import Consent, Customer, User
+from dialogue.calls.models import Call
 from dialogue.conversation_pushes import conversation_summary, message_frame
 from dialogue.models import Conversation, HandOff, Message
 from intent.inference import latest_prediction
 from intent.models import IntentPrediction
+from salescard.card_access import reissue_personal_link
 from salescard.cards import issue_link
 from salescard.models import CardLink, SmartCard
 
@@ -87,7 +90,6 @@ def shareable_customers(user: User, query: str = "") -> QuerySet[Customer]:
 def share_link(user: User, customer_id: int, *, reissue: bool = False) -> CardLink:
     """The customer's personal link of ``user``'s card (created on first share). ``reissue`` replaces it: the old
     link, and every browser bound to it, stops working at once (a link that was forwarded or leaked)."""
-    from salescard.card_access import reissue_personal_link
 
     customer = customers_visible_to(user).get(pk=customer_id)  # Customer.DoesNotExist when not theirs
     card = SmartCard.objects.filter(salesperson=user).first()
@@ -104,8 +106,6 @@ CALLS_SHOWN = 20
 
 def call_customers(user: User) -> list[dict[str, Any]]:
     """The user's customers for the call page, each with whether they agreed to call recording."""
-    from crm.consent import current_consents
-    from crm.models import Consent
 
     customers = customers_visible_to(user).order_by("name", "pk").prefetch_related("consents")[:CALL_CUSTOMERS_SHOWN]
     return [
@@ -116,7 +116,6 @@ def call_customers(user: User) -> list[dict[str, Any]]:
 
 
 def recent_calls(user: User):  # noqa: ANN201 - a QuerySet of Call
-    from dialogue.calls.models import Call
 
     visible = customers_visible_to(user)
     return (
@@ -127,6 +126,5 @@ def recent_calls(user: User):  # noqa: ANN201 - a QuerySet of Call
 
 
 def visible_call(user: User, call_id: int):  # noqa: ANN201 - a Call or None
-    from dialogue.calls.models import Call
 
     return Call.objects.filter(pk=call_id, customer__in=customers_visible_to(user)).first()

@@ -20,6 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crm.access import can_use_terminal
 from crm.models import Customer
+from dialogue.calls.api import CallSerializer
+from dialogue.calls.models import SCENE_CHOICES, Call
+from dialogue.calls.suggestions import RATINGS
 from dialogue.models import Conversation, Emotion, Reason
 from salescard.terminal import (
     NoCardError,
@@ -117,9 +120,6 @@ def _share_page(request: HttpRequest, raw: str, *, reissue: bool) -> HttpRespons
 def sales_calls(request: HttpRequest, call_id: int | None = None) -> HttpResponse:
     """The call assistant: capture a call live or upload a recording, then follow the transcript, the emotions and
     the suggested replies (SPEC V1, V7–V9)."""
-    from dialogue.calls.api import CallSerializer
-    from dialogue.calls.models import SCENE_CHOICES, Call
-    from dialogue.calls.suggestions import RATINGS
 
     call = None
     if call_id is not None:

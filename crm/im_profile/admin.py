@@ -7,7 +7,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from crm.admin import RecordOnlyMixin
+from crm.im_profile.closeness import forget_weights
 from crm.im_profile.models import ClosenessWeights, ImIntegration, ProfileChange, ProfileFact, WebhookDelivery
+from crm.im_profile.webhooks import assign_credentials, rotate_credentials
 
 
 @admin.register(ImIntegration)
@@ -18,7 +20,6 @@ class ImIntegrationAdmin(admin.ModelAdmin):
     actions = ["rotate"]
 
     def save_model(self, request: HttpRequest, obj: ImIntegration, form, change: bool) -> None:
-        from crm.im_profile.webhooks import assign_credentials
 
         credentials = None if change else assign_credentials(obj)
         super().save_model(request, obj, form, change)
@@ -27,7 +28,6 @@ class ImIntegrationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Issue a new token and signing secret (the old ones stop working)"))
     def rotate(self, request: HttpRequest, queryset) -> None:
-        from crm.im_profile.webhooks import rotate_credentials
 
         for integration in queryset:
             self._show_credentials(request, integration, *rotate_credentials(integration))
@@ -80,7 +80,6 @@ class ClosenessWeightsAdmin(admin.ModelAdmin):
         return not ClosenessWeights.objects.exists()
 
     def save_model(self, request: HttpRequest, obj: ClosenessWeights, form, change: bool) -> None:
-        from crm.im_profile.closeness import forget_weights
 
         super().save_model(request, obj, form, change)
         forget_weights()

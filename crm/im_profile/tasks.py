@@ -13,10 +13,9 @@ from collections.abc import Iterable
 
 from celery import shared_task
 from django.conf import settings
-from django.db import OperationalError, transaction
-from kombu.exceptions import OperationalError as BrokerUnavailableError
+from django.db import OperationalError
 
-from base.background import run_in_background
+from base.queueing import enqueue
 from crm.im_profile.facts import extract_message
 
 logger = logging.getLogger(__name__)
@@ -29,17 +28,8 @@ def extract_message_task(message_id: int) -> None:
 
 
 def enqueue_extraction(message_ids: Iterable[int]) -> None:
-    """Queue extraction of the messages once the current transaction commits."""
+    """Read the messages once the current transaction commits (``base.queueing``; embedded, in the background thread
+    unless ``CRM_EXTRACT_IN_BACKGROUND`` is off, which tests use to read them inside the commit)."""
+    embedded = "background" if settings.CRM_EXTRACT_IN_BACKGROUND else "inline"
     for message_id in message_ids:
-        transaction.on_commit(lambda message_id=message_id: _enqueue(message_id))
-
-
-def _enqueue(message_id: int) -> None:
-    if settings.CELERY_TASK_ALWAYS_EAGER and settings.CRM_EXTRACT_IN_BACKGROUND:
-        run_in_background(extract_message, message_id)
-        return
-    try:
-        extract_message_task.delay(message_id)
-    except BrokerUnavailableError:
-        logger.warning("The broker is unreachable; reading chat message %s in this process", message_id)
-        extract_message(message_id)
+        enqueue(extract_message_task, message_id, embedded=embedded)

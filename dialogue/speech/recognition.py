@@ -310,11 +310,12 @@ def first_emotion(text: str, language: str) -> FirstEmotion:
 
 
 def emotion_weights() -> tuple[float, float]:
-    """V5: the editable first / second emotion weights (the scoring settings' lexicon and model weights)."""
+    """V5: the editable first / second emotion weights of calls (kept apart from the chat's lexicon/model blend, so
+    tuning one never changes the other)."""
     from dialogue.config import get_scoring
 
     scoring = get_scoring()
-    return scoring.lexicon_weight, scoring.model_weight
+    return scoring.call_keyword_weight, scoring.call_voice_weight
 
 
 def clean_text(text: str, language: str) -> str:

@@ -41,6 +41,8 @@ def post_settings(manager_client, **changes):
         ("beta", 0.5, "β must be less than 0"),
         ("deal_rate_threshold", 1.5, "deal-rate threshold must be greater than 0 and at most 1"),
         ("model_weight", 0.9, "must add up to 1"),
+        ("call_voice_weight", 0.9, "keyword and voice emotion weights must add up to 1"),
+        ("call_keyword_weight", 1.5, "must lie between 0 and 1"),
         ("analysis_interval_seconds", 0, "between 1 and 3600"),
     ],
 )
@@ -137,3 +139,15 @@ def test_admin_activates_an_emotion_version_and_refuses_a_corrupt_one(manager_cl
     response = manager_client.post(url, {"action": "activate", "_selected_action": [shipped.pk]}, follow=True)
     assert "checksum" in response.content.decode()
     assert EmotionModelVersion.objects.get(is_active=True) == other
+
+
+def test_the_chat_and_the_calls_keep_their_own_emotion_weights(manager_client):
+    """V5: tuning the chat's lexicon/model blend leaves the calls' keyword/voice fusion alone, and back."""
+    from dialogue.speech.recognition import emotion_weights
+
+    assert post_settings(manager_client, lexicon_weight=0.7, model_weight=0.3).status_code == 302
+    assert emotion_weights() == (0.4, 0.6)
+    assert post_settings(manager_client, call_keyword_weight=0.2, call_voice_weight=0.8).status_code == 302
+    assert emotion_weights() == (0.2, 0.8)
+    scoring = get_scoring()
+    assert (scoring.lexicon_weight, scoring.model_weight) == (0.7, 0.3)

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from crm.models import Product, ProductCategory, Promotion
 from dialogue.analysis import product_facts
-from dialogue.answers import compose_answer, detect_situation, handoff_text, template_slot_errors
+from dialogue.answers import compose_answer, detect_situation, handoff_text
 from dialogue.config import get_config, invalidate_config
 from dialogue.knowledge import KnowledgeBase, build_documents
-from dialogue.models import AnswerTemplate, ScoringSettings, Situation, WordEntry
+from dialogue.models import AnswerTemplate, ScoringSettings, Situation, WordEntry, template_slot_errors
 from dialogue.seeding import read_seed, seed_defaults
 from dialogue.text import prepare
 from salescard.demo.catalogue import CATEGORIES, PRODUCTS

@@ -15,7 +15,7 @@ from django.test import Client
 
 from crm.models import User
 from salescard.models import PipelineProbe
-from salescard.pipeline import request_probes
+from salescard.tasks import request_probes
 from tests.servers import celery_worker, daphne_server
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from salescard.models import PipelineProbe
-from salescard.pipeline import complete_probe, request_probes
+from salescard.pipeline import complete_probe
+from salescard.tasks import request_probes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from salescard.models import PipelineProbe
-from salescard.pipeline import ALL_QUEUES, request_probes
+from salescard.pipeline import ALL_QUEUES
+from salescard.tasks import request_probes
 
 
 class Command(BaseCommand):

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         scoring = get_scoring()
         started = time.perf_counter()
         try:
-            model = train(keywords, options["seed"], (scoring.lexicon_weight, scoring.model_weight))
+            model = train(keywords, options["seed"], (scoring.call_keyword_weight, scoring.call_voice_weight))
         except (FileNotFoundError, RuntimeError) as error:
             raise CommandError(f"espeak-ng is needed to render the samples: {error}") from error
         model.save(path)
