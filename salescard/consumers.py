@@ -29,6 +29,7 @@ from base.socket_auth import (
 from base.throttle import client_of
 from crm.access import can_use_terminal
 from dialogue import presence
+from dialogue.calls.consumers import CallFramesMixin
 from dialogue.conversation_pushes import MANAGERS_GROUP, group_for_conversation
 from dialogue.handoff_delivery import group_for_salesperson
 from dialogue.text import MAX_REPLY_CHARS
@@ -207,7 +208,7 @@ def _text_refusal(text: object) -> tuple[str, dict[str, object]] | None:
     return None
 
 
-class SalesConsumer(JsonFramesConsumer):
+class SalesConsumer(CallFramesMixin, JsonFramesConsumer):
     """``/ws/sales/``: the salesperson's terminal (S13). Signed-in salespeople and managers only.
 
     It joins the inbox groups (``sales.<user_id>``, and ``sales.managers`` for managers). Client frames:
@@ -294,20 +295,3 @@ class SalesConsumer(JsonFramesConsumer):
 
     async def chat_suggestions(self, event: dict[str, Any]) -> None:
         """The customer's chips; the terminal does not show them."""
-
-    # --- the call page (SPEC V8) ------------------------------------------------------------------------------
-    async def call_status(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "call.status", "call": event["call"]})
-
-    async def call_segment(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "call.segment", "call": event["call_id"], "segment": event["segment"]})
-
-    async def call_suggestions(self, event: dict[str, Any]) -> None:
-        await self.send_json(
-            {
-                "type": "call.suggestions",
-                "call": event["call_id"],
-                "segment": event["segment"],
-                "suggestions": event["suggestions"],
-            }
-        )

@@ -14,9 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from crm.access import customers_visible_to
-from crm.consent import current_consents
-from crm.models import Consent, Customer, User
-from dialogue.calls.models import Call
+from crm.models import Customer, User
 from dialogue.conversation_pushes import conversation_summary, message_frame
 from dialogue.models import Conversation, HandOff, Message
 from intent.inference import latest_prediction
@@ -97,34 +95,3 @@ def share_link(user: User, customer_id: int, *, reissue: bool = False) -> CardLi
         raise NoCardError(user.username)
     link = issue_link(card, customer)
     return reissue_personal_link(link) if reissue else link
-
-
-# --- The call assistant's page (SPEC V1, V7–V9) ----------------------------------------------------------------------
-CALL_CUSTOMERS_SHOWN = 300
-CALLS_SHOWN = 20
-
-
-def call_customers(user: User) -> list[dict[str, Any]]:
-    """The user's customers for the call page, each with whether they agreed to call recording."""
-
-    customers = customers_visible_to(user).order_by("name", "pk").prefetch_related("consents")[:CALL_CUSTOMERS_SHOWN]
-    return [
-        {"id": c.pk, "name": c.name, "language": c.language,
-         "recording": current_consents(c)[Consent.Purpose.CALL_RECORDING]}
-        for c in customers
-    ]  # fmt: skip
-
-
-def recent_calls(user: User):  # noqa: ANN201 - a QuerySet of Call
-
-    visible = customers_visible_to(user)
-    return (
-        Call.objects.filter(customer__in=visible)
-        .select_related("customer")
-        .order_by("-created_at", "-pk")[:CALLS_SHOWN]
-    )
-
-
-def visible_call(user: User, call_id: int):  # noqa: ANN201 - a Call or None
-
-    return Call.objects.filter(pk=call_id, customer__in=customers_visible_to(user)).first()

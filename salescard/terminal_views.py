@@ -20,19 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crm.access import can_use_terminal
 from crm.models import Customer
-from dialogue.calls.api import CallSerializer
-from dialogue.calls.models import SCENE_CHOICES, Call
-from dialogue.calls.suggestions import RATINGS
 from dialogue.models import Conversation, Emotion, Reason
 from salescard.terminal import (
     NoCardError,
-    call_customers,
     conversation_view,
     inbox,
-    recent_calls,
     share_link,
     shareable_customers,
-    visible_call,
 )
 
 LOGIN = reverse_lazy("sales-login")
@@ -113,31 +107,3 @@ def _share_page(request: HttpRequest, raw: str, *, reissue: bool) -> HttpRespons
         # The QR code of the personal link itself (the card's own QR endpoint always shows the public link).
         context["link_qr"] = segno.make(context["link_url"], error="m").svg_data_uri(scale=5, border=2)
     return render(request, "salescard/sales_share.html", context)
-
-
-@require_GET
-@terminal_user
-def sales_calls(request: HttpRequest, call_id: int | None = None) -> HttpResponse:
-    """The call assistant: capture a call live or upload a recording, then follow the transcript, the emotions and
-    the suggested replies (SPEC V1, V7–V9)."""
-
-    call = None
-    if call_id is not None:
-        call = visible_call(request.user, call_id)
-        if call is None:
-            raise Http404(_("No such call among yours."))
-    labels = {
-        "emotions": {value: str(label) for value, label in Emotion.choices},
-        "scenes": {value: str(label) for value, label in SCENE_CHOICES},
-        "statuses": {value: str(label) for value, label in Call.Status.choices},
-        "ratings": {"excellent": _("Excellent"), "good": _("Good"), "fair": _("Fair"), "poor": _("Poor")},
-        "rating_scores": RATINGS,
-    }
-    context = {
-        "customers": call_customers(request.user),
-        "calls": recent_calls(request.user),
-        "call": call,
-        "call_data": CallSerializer(call).data if call else None,
-        "labels": labels,
-    }
-    return render(request, "salescard/sales_calls.html", context)

@@ -14,6 +14,7 @@ import crm.urls
 import dialogue.calls.urls
 import dialogue.urls
 from branch import views as branch_views
+from dialogue.calls import views as calls_views
 from salescard import card_views, lockout, media_views, profile_urls, sidebar_views, terminal_views, views
 
 admin.site.site_header = settings.SITE_TITLE
@@ -53,8 +54,8 @@ urlpatterns = [
         terminal_views.sales_reissue_link,
         name="sales-reissue-link",
     ),
-    path("sales/calls/", terminal_views.sales_calls, name="sales-calls"),
-    path("sales/calls/<int:call_id>/", terminal_views.sales_calls, name="sales-call"),
+    path("sales/calls/", terminal_views.terminal_user(calls_views.sales_calls), name="sales-calls"),
+    path("sales/calls/<int:call_id>/", terminal_views.terminal_user(calls_views.sales_calls), name="sales-call"),
     # The IM profile sidebar.
     path("sidebar/", sidebar_views.sidebar_open, name="sidebar-open"),
     path("sidebar/customers/<int:customer_id>/", sidebar_views.sidebar_customer, name="sidebar-customer"),

@@ -159,3 +159,24 @@ def _recognise_frames(live: LiveCall, utterance: Utterance) -> list[list[dict]]:
         ]
         for segment, suggestions in live.recognise(utterance)
     ]
+
+
+class CallFramesMixin:
+    """The call page's frames (SPEC V8) on the sales terminal's socket (``salescard.consumers.SalesConsumer``): the
+    handlers of the events ``dialogue.calls.pushes`` sends to ``sales.<user_id>`` and ``sales.managers``."""
+
+    async def call_status(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "call.status", "call": event["call"]})
+
+    async def call_segment(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "call.segment", "call": event["call_id"], "segment": event["segment"]})
+
+    async def call_suggestions(self, event: dict[str, Any]) -> None:
+        await self.send_json(
+            {
+                "type": "call.suggestions",
+                "call": event["call_id"],
+                "segment": event["segment"],
+                "suggestions": event["suggestions"],
+            }
+        )
