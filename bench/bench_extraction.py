@@ -1,4 +1,5 @@
-"""Benchmark: the customer-profile fact extractor (``crm.im_profile.extraction.extract_text``) on hand-labelled chat lines.
+"""Benchmark: the customer-profile fact extractor (``crm.im_profile.extraction.extract_text``) on hand-labelled chat
+lines.
 
 1. Accuracy on bench/data/profile_chat_lines.jsonl: one customer message a line, labelled with every fact it states
    about its writer as (field, normalised value) pairs. A finding is a true positive when its exact (field, value) is

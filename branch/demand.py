@@ -202,7 +202,8 @@ def audio_task(wearable_id: int, task_id: object) -> tuple[Task, str]:
 
 
 def hear(task: Task, wearable_id: int, samples, start: float, language: str) -> list[tuple[str, DemandUpdate | None]]:  # noqa: ANN001
-    """Recognise one utterance (``dialogue.speech.recognition``, as for calls) and feed each sentence to the demand analysis."""
+    """Recognise one utterance (``dialogue.speech.recognition``, as for calls) and feed each sentence to the demand
+    analysis."""
 
     heard = []
     for segment in recognise_utterance(samples, language if language in WHISPER_LANGUAGES else "zh-hans", start):

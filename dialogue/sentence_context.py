@@ -1,4 +1,5 @@
-"""What a conversation is about, sentence by sentence (calls, the watch (SPEC V2): the scene, and how each sentence relates to the ones before.
+"""What a conversation is about, sentence by sentence (SPEC V2: calls and the watch): the scene, and how each
+sentence relates to the ones before.
 
 - **Situation** is the conversation engine's (``dialogue.answers.detect_situation``): the manager-editable cue words
   (多少钱 → price question, 太贵了 → price objection, …) and the purchase-intent rate.

@@ -126,7 +126,8 @@ def _jieba():  # noqa: ANN202 - jieba has no type information
 
 
 # A question in Mandarin, Cantonese or English: a question mark, a final particle (吗呢么嘛吧; Cantonese 冇未), an
-# A-not-A form (是不是, 好不好), a question word (多少, 什么, 怎么, 哪, 几点, 幾時, 点样), or an English question word first.
+# A-not-A form (是不是, 好不好), a question word (多少, 什么, 怎么, 哪, 几点, 幾時, 点样), or an English question word
+# first.
 _QUESTION = re.compile(
     r"[?？]|[吗呢么嘛吧冇未]$|[吗呢么嘛][^\w]*$|多少|什么|怎么|怎样|哪|几[个点天年月号种]|为什么|有没有|能不能|可不可以|"
     r"是不是|要不要|可唔可以|係咪|幾時|点样|點樣|(.)不\1|"

@@ -19,7 +19,8 @@ by espeak-ng — no network, no neural TTS — and encoded by ffmpeg as mono 16 
   rate, calm, then pleased.
 
 The turns' texts, speakers and tones live in ``CLIPS`` below and ``manifest.json`` is written from them. A tone is
-a fixed SSML prosody profile (``TONES``) in the bands of ``dialogue.speech.voice_emotion.PROFILES`` — angry: higher pitch,
+a fixed SSML prosody profile (``TONES``) in the bands of ``dialogue.speech.voice_emotion.PROFILES`` — angry: higher
+pitch,
 faster, louder; calm: a little lower and quieter than the voice's default; joyful: higher, livelier — so that the
 voice (second) emotion model reads the delivery, not only the words. Nothing is drawn at random: the output is
 byte-for-byte reproducible for a given espeak-ng and ffmpeg. Mandarin is spoken by the ``cmn-latn-pinyin`` voice
@@ -62,7 +63,8 @@ BASE_RATE = {"zh-hans": 165, "en": 160}
 VOICE = {"zh-hans": "cmn-latn-pinyin", "en": "en-us"}
 
 # Tone profiles: SSML prosody in per cent against the voice's own pitch, rate and volume (fixed, deterministic), in
-# the bands of dialogue.speech.voice_emotion.PROFILES, so that the project's voice (second) emotion model reads them: calm
+# the bands of dialogue.speech.voice_emotion.PROFILES, so that the project's voice (second) emotion model reads them:
+# calm
 # a little lower and quieter than the voice's default, angry higher, faster and much louder, joyful higher, livelier
 # and louder.
 TONES = {

@@ -1,4 +1,5 @@
-"""Word lists that profile extraction (``crm.im_profile.extraction``) reads: places, titles, hobbies, products, cue words.
+"""Word lists that profile extraction (``crm.im_profile.extraction``) reads: places, titles, hobbies, products, cue
+words.
 
 Plain data, kept apart from the rules so that the rules read as rules. Places are the prefecture-level cities
 and provinces customers name most, a few regions people call home (潮汕, 东北) and the districts that point to

@@ -4,7 +4,8 @@ utterance while the call goes on.
 - Every frame is appended to ``MEDIA_ROOT/calls/live/<call id>.pcm`` before anything else, so a dropped connection
   loses nothing that arrived: ``finish`` (on stop or on disconnect) recognises the speech still waiting, turns the
   PCM into the call's WAV recording and marks the call done.
-- Each utterance (``dialogue.speech.utterances``) is recognised, stored as segments with their relations to the sentences
+- Each utterance (``dialogue.speech.utterances``) is recognised, stored as segments with their relations to the
+sentences
   before, given its top reply suggestions, and pushed to the salesperson's call page.
 - A call longer than ``CALL_MAX_SECONDS`` is ended: what arrived is kept and processed.
 """

@@ -9,7 +9,8 @@ Input (the "voice information" of a sentence):
   audio (shipped history is text only, so a flag says whether sound is present).
 
 The network is a small torch MLP (one hidden layer) with a softmax over the scripts it was trained on. Training
-samples are ``ReplySample`` rows: the shipped history (``dialogue/calls/seed/reply_history.jsonl``) and the feedback that
+samples are ``ReplySample`` rows: the shipped history (``dialogue/calls/seed/reply_history.jsonl``) and the feedback
+that
 scored above the threshold (V9). Evaluation holds out a seeded, per-script stratified fifth of the samples and reports
 top-1 / top-3 accuracy next to two baselines: the same network without the emotion input, and the most frequent
 script of each scene.
@@ -31,6 +32,7 @@ import torch
 from torch import nn
 
 from dialogue.sentence_context import SCENES
+from dialogue.text import to_simplified
 
 EMOTIONS = ("excited", "joyful", "angry", "calm", "low", "lost")
 TEXT_BUCKETS = 4096
@@ -57,7 +59,6 @@ class Example:
 
 # --- Features -------------------------------------------------------------------------------------------------------
 def _grams(text: str) -> list[str]:
-    from dialogue.text import to_simplified
 
     chars = [c for c in to_simplified(text).lower() if not c.isspace() and c not in "，。！？,.!?、；;：:“”\"'…~"]
     return chars + [a + b for a, b in zip(chars, chars[1:], strict=False)]

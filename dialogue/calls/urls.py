@@ -1,4 +1,5 @@
-"""HTTP routes of the call assistant, mounted under ``/api/dialogue/`` (namespace ``dialogue``) by ``salescard.urls``."""
+"""HTTP routes of the call assistant, mounted under ``/api/dialogue/`` (namespace ``dialogue``) by
+``salescard.urls``."""
 
 from __future__ import annotations
 

