@@ -80,13 +80,14 @@ format: setup-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# --- Distributed: Daphne + one Celery worker per queue against REDIS_URL / DATABASE_URL ------------
+# --- Distributed: Daphne, one Celery worker per queue and Celery beat against REDIS_URL / DATABASE_URL -----
 run-distributed: $(VENV)/.runtime .env $(VENDOR)
 	@test -n "$$REDIS_URL" || grep -q '^REDIS_URL=.\+' .env || { echo "Set REDIS_URL (and DATABASE_URL) first"; exit 1; }
 	$(MAKE) --no-print-directory prepare
 	$(BIN)/celery -A salescard worker -Q default,inference -c 2 -n inference@%h -l info & \
 	$(BIN)/celery -A salescard worker -Q speech -c 1 -n speech@%h -l info & \
 	$(BIN)/celery -A salescard worker -Q training -c 1 -n training@%h -l info & \
+	$(BIN)/celery -A salescard beat -s var/celerybeat-schedule -l info & \
 	trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/daphne -b $(HOST) -p $(PORT) --verbosity 0 salescard.asgi:application
 

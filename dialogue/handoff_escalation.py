@@ -7,8 +7,9 @@ then the managers, skipping everyone it was offered to before. When nobody is le
 the customer is asked to leave a number. Each move is a conditional update on ``offered_at``, so several processes
 sweeping at once move a hand-off once.
 
-The sweep runs every ``HANDOFF_SWEEP_SECONDS`` in every web process (``salescard.housekeeping``), when a customer
-writes to a waiting chat, and from ``manage.py sweep_handoffs``.
+The sweep is a periodic job every ``HANDOFF_SWEEP_SECONDS`` (``salescard.housekeeping``: in the web process on the
+embedded default, from Celery beat in the distributed setup), and runs when a customer writes to a waiting chat and
+from ``manage.py sweep_handoffs``.
 """
 
 from __future__ import annotations

@@ -1,8 +1,13 @@
-"""Periodic work every web process does on its own event loop, so the embedded default needs no scheduler: hand-offs
-nobody accepted move on (``dialogue.handoff_escalation``) and stale terminal presences are forgotten.
+"""Periodic jobs: one registry that both ways of running SalesCard schedule from.
 
-The loop starts with the first request or socket a process serves (``HousekeepingMiddleware``) and runs every
-``HANDOFF_SWEEP_SECONDS`` (0 turns it off). Several processes sweeping at once act once per hand-off: each move is a
+- ``sweep-handoffs`` (every ``HANDOFF_SWEEP_SECONDS``): card-chat hand-offs nobody accepted move on
+  (``dialogue.handoff_escalation``) and stale terminal presences are forgotten.
+
+Each job is a Celery task. Who runs them is ``PERIODIC_JOBS_IN_WEB``: on the embedded default (true) every web
+process runs them in process on its own event loop (``HousekeepingMiddleware``, started with the first request or
+socket it serves); in the distributed setup (false) Celery beat sends them to the workers from ``beat_schedule()``
+(``salescard.celery``), and the web processes leave them alone. An interval of 0 turns a job off in both. A job run
+twice at once — two web processes, or beat and a forgotten web process — acts once per item: every step is a
 conditional update.
 """
 
@@ -10,39 +15,71 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
 
-def sweep_once() -> int:
-    from dialogue.handoff_escalation import sweep_handoffs
-    from dialogue.presence import forget_stale
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    interval_setting: str  # seconds between runs; 0 turns the job off
+    task: str  # the Celery task's dotted path, which is also its name: beat sends it, a web process calls it
 
-    forget_stale()
-    return len(sweep_handoffs())
+    @property
+    def interval(self) -> float:
+        return float(getattr(settings, self.interval_setting))
+
+    def run(self) -> Any:
+        """Run the job here, synchronously (a web process's loop, ``manage.py``, tests)."""
+        return import_string(self.task)()
 
 
-async def _loop(interval: float) -> None:
+JOBS: tuple[PeriodicJob, ...] = (
+    PeriodicJob("sweep-handoffs", "HANDOFF_SWEEP_SECONDS", "dialogue.tasks.sweep_handoffs_task"),
+)
+
+
+def active_jobs() -> list[PeriodicJob]:
+    return [job for job in JOBS if job.interval > 0]
+
+
+def beat_schedule() -> dict[str, dict[str, Any]]:
+    """Celery beat's schedule: every active job on its interval. A run that waited longer than one interval in the
+    queue is dropped (``expires``): the next one does the same work."""
+    return {
+        job.name: {"task": job.task, "schedule": job.interval, "options": {"queue": "default", "expires": job.interval}}
+        for job in active_jobs()
+    }
+
+
+async def _every(job: PeriodicJob) -> None:
+    from channels.db import database_sync_to_async
+
     while True:
-        await asyncio.sleep(interval)
+        await asyncio.sleep(job.interval)
         try:
-            await database_sync_to_async(sweep_once)()
+            await database_sync_to_async(job.run)()
         except Exception:  # a database hiccup must not end the loop
-            logger.exception("Housekeeping sweep failed")
+            logger.exception("Periodic job %s failed", job.name)
 
 
 class HousekeepingMiddleware:
-    """ASGI middleware that starts the loop once per process, on the event loop that serves the application."""
+    """ASGI middleware that starts the periodic jobs once per process, on the event loop that serves the
+    application (so their pushes reach this process's sockets on the in-memory channel layer), when
+    ``PERIODIC_JOBS_IN_WEB`` is on."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.task: asyncio.Task | None = None
+        self.tasks: list[asyncio.Task] | None = None
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> Any:
-        if self.task is None and scope.get("type") in ("http", "websocket") and settings.HANDOFF_SWEEP_SECONDS > 0:
-            self.task = asyncio.get_running_loop().create_task(_loop(float(settings.HANDOFF_SWEEP_SECONDS)))
+        if self.tasks is None and scope.get("type") in ("http", "websocket"):
+            jobs = active_jobs() if settings.PERIODIC_JOBS_IN_WEB else []
+            loop = asyncio.get_running_loop()
+            self.tasks = [loop.create_task(_every(job), name=f"periodic:{job.name}") for job in jobs]
         return await self.app(scope, receive, send)

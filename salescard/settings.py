@@ -312,6 +312,7 @@ CELERY_TASK_ROUTES = {
     "intent.tasks.predict_intents_task": {"queue": "inference"},
     "intent.tasks.retrain_intent_task": {"queue": "training"},
     "dialogue.tasks.deliver_handoff_task": {"queue": "default"},
+    "dialogue.tasks.sweep_handoffs_task": {"queue": "default"},
     "branch.tasks.analyse_task_task": {"queue": "inference"},
     "crm.im_profile.tasks.extract_message_task": {"queue": "inference"},
     "dialogue.calls.tasks.transcribe_call_task": {"queue": "speech"},
@@ -329,6 +330,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # longest task (training) so that a running task is not handed to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
 CELERY_TIMEZONE = TIME_ZONE
+# Who runs the periodic jobs (salescard/housekeeping.py): every web process on its own event loop (the embedded
+# default), or Celery beat sending them to the workers (distributed: run ``celery -A salescard beat``, as ``make
+# run-distributed`` does, and leave this false so that web processes do not sweep as well).
+PERIODIC_JOBS_IN_WEB: bool = _read("PERIODIC_JOBS_IN_WEB", _bool, EMBEDDED)
 
 # torch threads in a web process (see salescard/torch_threads.py); workers and commands keep torch's default.
 WEB_TORCH_THREADS: int = _read("WEB_TORCH_THREADS", _positive_int, 1)
@@ -341,8 +346,8 @@ WEB_TORCH_THREADS: int = _read("WEB_TORCH_THREADS", _positive_int, 1)
 HANDOFF_CHANNELS: list[str] = _read("HANDOFF_CHANNELS", _list, ["inapp", "email", "sms"])
 # E-mail and SMS reach only staff who are not online in the terminal, at most once per conversation in this window.
 HANDOFF_NOTIFY_BATCH_SECONDS: int = _read("HANDOFF_NOTIFY_BATCH_SECONDS", _positive_int, 600)
-# Every web process sweeps hand-offs nobody accepted this often (0: only from customer messages and
-# ``manage.py sweep_handoffs``); the time to accept is a scoring setting managers edit.
+# Hand-offs nobody accepted are swept this often (0: only from customer messages and ``manage.py sweep_handoffs``);
+# the time to accept is a scoring setting managers edit. A periodic job (salescard/housekeeping.py).
 HANDOFF_SWEEP_SECONDS: int = _read("HANDOFF_SWEEP_SECONDS", int, 10)
 _email = env.email_url_config(_read("EMAIL_URL", str, "consolemail://"))
 EMAIL_BACKEND: str = _email["EMAIL_BACKEND"]

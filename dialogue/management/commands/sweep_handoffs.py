@@ -1,7 +1,7 @@
 """``manage.py sweep_handoffs``: move every hand-off nobody accepted in time to the next colleague (issue 17).
 
-Web processes sweep on their own every ``HANDOFF_SWEEP_SECONDS``; this command is for a deployment that turns that
-off and runs it from cron or a scheduler instead, and for checking by hand.
+The periodic job ``sweep-handoffs`` (``salescard.housekeeping``) does it every ``HANDOFF_SWEEP_SECONDS``; this
+command is for a deployment that turns that off and runs it from cron instead, and for checking by hand.
 """
 
 from __future__ import annotations
