@@ -36,7 +36,6 @@ from base.socket_auth import CLOSE_FORBIDDEN, CLOSE_TOO_MANY, CLOSE_UNAUTHENTICA
 from base.throttle import FailureThrottle, client_of, wait_message
 from branch.delivery import TaskRefusedError, accept, acknowledge, bind, frame_of, missed_frames
 from branch.demand import SegmentRefusedError, add_segment, audio_task, hear
-from branch.escalation import sweep_due, sweep_unaccepted
 from branch.feedback import FeedbackRefusedError, end_task, start_task
 from branch.models import Branch, Task, Wearable
 from branch.tokens import wearable_for_token
@@ -138,8 +137,6 @@ class WearableConsumer(JsonFramesConsumer):
             if self.wearable is not None and now - self.last_ping >= settings.WATCH_HEARTBEAT_SECONDS:
                 self.last_ping = now
                 await self.send_json({"type": "ping"})
-            if self.wearable is not None and sweep_due():
-                await database_sync_to_async(sweep_unaccepted)()
 
     async def _ping(self, content: dict) -> None:
         await self.send_json({"type": "pong"})

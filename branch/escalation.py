@@ -3,20 +3,21 @@
 A pending task that no watch has accepted after ``BRANCH_ACK_SECONDS`` is offered again as a reminder (the watches
 vibrate, ring and speak again), up to ``BRANCH_REMINDERS_BEFORE_ESCALATION`` times, one window apart; after that
 the branch manager is told — on the sales terminal (group ``sales.<user_id>``) and by e-mail when they have one.
-Each step is a conditional update, so several web processes sweeping at once act once per task.
 
-The sweep runs from the watch sockets' own timers (at most every ``SWEEP_SECONDS`` per process), so it needs no
-scheduler: a branch with a watch online is swept.
+The sweep is a periodic job (``salescard.housekeeping``: every ``BRANCH_ESCALATION_SWEEP_SECONDS``, in the web
+process on the embedded default, from Celery beat in the distributed setup) and ``manage.py escalate_tasks``, so a
+branch with no watch online is escalated too. Each step is a conditional update on the task's state as it was read,
+so several sweeps at once act once per task.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
-import time
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from branch.delivery import offer
@@ -24,39 +25,53 @@ from branch.models import Task
 from dialogue.handoff_delivery import push_to_salesperson
 
 logger = logging.getLogger(__name__)
-SWEEP_SECONDS = 5.0
-_last_sweep = 0.0
+BATCH = 200  # tasks looked at per sweep, oldest first; the next sweep takes the rest
 
 
-def sweep_due() -> bool:
-    """Whether this process should sweep now (checked in the event loop, without a database call)."""
-    global _last_sweep
-    now = time.monotonic()
-    if now - _last_sweep < SWEEP_SECONDS:
-        return False
-    _last_sweep = now
-    return True
+def _waiting() -> QuerySet[Task]:
+    """Analysed tasks no watch took and nobody escalated yet."""
+    return Task.objects.filter(
+        status=Task.Status.PENDING, wearable__isnull=True, analysed_at__isnull=False, escalated_at__isnull=True
+    )
+
+
+def due_tasks(now: datetime.datetime) -> list[Task]:
+    """Waiting tasks whose next step (a reminder or the escalation) is due at ``now``."""
+    window = datetime.timedelta(seconds=settings.BRANCH_ACK_SECONDS)
+    candidates = (
+        _waiting()
+        .filter(created_at__lte=now - window)
+        .select_related("branch__manager", "customer")
+        .order_by("created_at", "pk")[:BATCH]
+    )
+    return [task for task in candidates if now - task.created_at >= window * (task.reminded + 1)]
+
+
+def advance(task: Task, now: datetime.datetime) -> str | None:
+    """Take the due task's next step: "reminded" or "escalated", or None when another sweep (or an accepting
+    watch) changed it since it was read."""
+    unchanged = _waiting().filter(pk=task.pk, reminded=task.reminded)
+    if task.reminded < settings.BRANCH_REMINDERS_BEFORE_ESCALATION:
+        if not unchanged.update(reminded=task.reminded + 1):
+            return None
+        offer(task.pk, reminder=True)
+        return "reminded"
+    if not unchanged.update(escalated_at=now):
+        return None
+    _tell_manager(task)
+    return "escalated"
 
 
 def sweep_unaccepted(now: datetime.datetime | None = None) -> list[tuple[int, str]]:
     """Remind or escalate every overdue pending task; returns (task id, "reminded" or "escalated")."""
     now = now or timezone.now()
-    window = datetime.timedelta(seconds=settings.BRANCH_ACK_SECONDS)
-    most = settings.BRANCH_REMINDERS_BEFORE_ESCALATION
     done: list[tuple[int, str]] = []
-    overdue = Task.objects.filter(
-        status=Task.Status.PENDING, wearable__isnull=True, analysed_at__isnull=False, escalated_at__isnull=True
-    ).select_related("branch__manager", "customer")
-    for task in overdue:
-        if now - task.created_at < window * (task.reminded + 1):
-            continue
-        if task.reminded < most:
-            if Task.objects.filter(pk=task.pk, reminded=task.reminded).update(reminded=task.reminded + 1):
-                offer(task.pk, reminder=True)
-                done.append((task.pk, "reminded"))
-        elif Task.objects.filter(pk=task.pk, escalated_at__isnull=True).update(escalated_at=now):
-            _tell_manager(task)
-            done.append((task.pk, "escalated"))
+    for task in due_tasks(now):
+        step = advance(task, now)
+        if step is not None:
+            done.append((task.pk, step))
+    if done:
+        logger.info("Branch tasks swept: %s", done)
     return done
 
 

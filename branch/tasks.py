@@ -36,3 +36,12 @@ def enqueue_analysis(task_id: int) -> None:
     except BrokerUnavailableError:
         logger.warning("The broker is unreachable; analysing branch task %s in this process", task_id)
         analyse_and_offer(task_id)
+
+
+@shared_task
+def escalate_tasks_task() -> int:
+    """Periodic job ``escalate-branch-tasks`` (``salescard.housekeeping``): remind the watches of tasks nobody
+    accepted, then escalate them to the branch manager. No retries: the next run does the same."""
+    from branch.escalation import sweep_unaccepted
+
+    return len(sweep_unaccepted())

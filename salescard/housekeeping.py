@@ -1,7 +1,9 @@
 """Periodic jobs: one registry that both ways of running SalesCard schedule from.
 
 - ``sweep-handoffs`` (every ``HANDOFF_SWEEP_SECONDS``): card-chat hand-offs nobody accepted move on
-  (``dialogue.handoff_escalation``) and stale terminal presences are forgotten.
+  (``dialogue.handoff_escalation``) and stale terminal presences are forgotten;
+- ``escalate-branch-tasks`` (every ``BRANCH_ESCALATION_SWEEP_SECONDS``): branch tasks no watch accepted are
+  announced again, then escalated to the branch manager (``branch.escalation``).
 
 Each job is a Celery task. Who runs them is ``PERIODIC_JOBS_IN_WEB``: on the embedded default (true) every web
 process runs them in process on its own event loop (``HousekeepingMiddleware``, started with the first request or
@@ -41,6 +43,7 @@ class PeriodicJob:
 
 JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("sweep-handoffs", "HANDOFF_SWEEP_SECONDS", "dialogue.tasks.sweep_handoffs_task"),
+    PeriodicJob("escalate-branch-tasks", "BRANCH_ESCALATION_SWEEP_SECONDS", "branch.tasks.escalate_tasks_task"),
 )
 
 

@@ -313,6 +313,7 @@ CELERY_TASK_ROUTES = {
     "intent.tasks.retrain_intent_task": {"queue": "training"},
     "dialogue.tasks.deliver_handoff_task": {"queue": "default"},
     "dialogue.tasks.sweep_handoffs_task": {"queue": "default"},
+    "branch.tasks.escalate_tasks_task": {"queue": "default"},
     "branch.tasks.analyse_task_task": {"queue": "inference"},
     "crm.im_profile.tasks.extract_message_task": {"queue": "inference"},
     "dialogue.calls.tasks.transcribe_call_task": {"queue": "speech"},
@@ -398,6 +399,9 @@ BRANCH_REMINDERS: list[str] = _read("BRANCH_REMINDERS", _list, ["vibrate", "voic
 # times, then escalated to the branch manager.
 BRANCH_ACK_SECONDS: int = _read("BRANCH_ACK_SECONDS", _positive_int, 60)
 BRANCH_REMINDERS_BEFORE_ESCALATION: int = _read("BRANCH_REMINDERS_BEFORE_ESCALATION", int, 1)
+# How often overdue tasks are looked for (a periodic job, salescard/housekeeping.py; 0: only ``manage.py
+# escalate_tasks``), whether or not any watch is online.
+BRANCH_ESCALATION_SWEEP_SECONDS: int = _read("BRANCH_ESCALATION_SWEEP_SECONDS", int, 5)
 
 # --- Call assistant (SPEC V1–V9) ---------------------------------------------------------------------
 # The longest call recording accepted (seconds) and the largest upload (bytes).
