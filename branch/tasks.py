@@ -1,7 +1,9 @@
 """Celery tasks of the branch (SPEC B4, B5): thin wrappers that take ids, and their enqueueing.
 
-When the broker is unreachable (Redis restarting), a ticket is still taken: the analysis runs in the web process
-instead, and the push is left to the watches' reconnect (the task and its deliveries are stored first).
+On the embedded default (Celery eager) the analysis and the push run in the web process's background thread
+(``salescard.background``), so the kiosk's request answers at once, as it does with workers. When the broker is
+unreachable (Redis restarting), a ticket is still taken: the analysis runs in the web process instead, and the push
+is left to the watches' reconnect (the task and its deliveries are stored first).
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 from kombu.exceptions import OperationalError as BrokerUnavailableError
 
 from branch.analysis import analyse_task
 from branch.delivery import offer
+from salescard.background import run_in_background
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +35,10 @@ def analyse_task_task(task_id: int) -> None:
 
 
 def enqueue_analysis(task_id: int) -> None:
+    """Analyse and offer the task (called after its commit): on a worker, or in the background thread when eager."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        run_in_background(analyse_and_offer, task_id)
+        return
     try:
         analyse_task_task.delay(task_id)
     except BrokerUnavailableError:

@@ -2,8 +2,9 @@
 
 A ticket is idempotent on (branch, number, day): the kiosk may send it again and gets the same task. The
 customer is found by the hash of their ID number (from earlier tickets), then by phone; otherwise a walk-in
-lead is created. The analysis runs after commit on the ``inference`` queue (inline on the embedded default), and
-the task is pushed to the branch's watches when it is ready.
+lead is created. The analysis runs after commit on the ``inference`` queue (in the web process's background thread
+on the embedded default, so the kiosk is answered at once), and the task is pushed to the branch's watches when it
+is ready.
 """
 
 from __future__ import annotations

@@ -22,3 +22,17 @@ def kiosk_token(branch) -> str:
 def watch(branch_staff):
     """(wearable, token) of a watch not yet bound to a branch."""
     return register_wearable("watch-001", staff=branch_staff)
+
+
+@pytest.fixture
+def inline_background(monkeypatch):
+    """The embedded default's background work (the analysis after a ticket) run at once in this thread, so that a
+    test inside a transaction sees it."""
+    from concurrent.futures import Future
+
+    def run_now(work, *args, **kwargs) -> Future:
+        done: Future = Future()
+        done.set_result(work(*args))
+        return done
+
+    monkeypatch.setattr("branch.tasks.run_in_background", run_now)

@@ -33,6 +33,47 @@ def test_a_ticket_is_answered_at_once_and_again_with_the_same_task(branch, kiosk
     assert Task.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_kiosk_is_answered_before_the_analysis_and_the_push_which_follow(branch, kiosk_token, sofa, monkeypatch):
+    """On the embedded default (Celery eager) the analysis and the push run in the background thread after commit."""
+    import threading
+
+    from django.conf import settings
+
+    from branch import tasks
+    from salescard.background import run_in_background
+
+    assert settings.CELERY_TASK_ALWAYS_EAGER
+    analysing, release = threading.Event(), threading.Event()
+    real_analysis = tasks.analyse_task
+
+    def held_analysis(task_id: int):  # noqa: ANN202
+        analysing.set()
+        assert release.wait(30)
+        return real_analysis(task_id)
+
+    pushed: list[tuple[int, dict]] = []
+    monkeypatch.setattr(tasks, "analyse_task", held_analysis)
+    monkeypatch.setattr(
+        "branch.delivery.offer_task", lambda branch_id, frame, reminder: pushed.append((branch_id, frame))
+    )
+    body = {"branch": branch.code, "number": "A012", "phone": "13912345678", "business": "理财"}
+
+    try:
+        response = kiosk(kiosk_token).post(URL, body, format="json")  # answered although the analysis is held
+        assert response.status_code == 201
+        assert analysing.wait(10)
+        task = Task.objects.get(pk=response.json()["task"])
+        assert task.analysed_at is None and pushed == []
+    finally:
+        release.set()
+    run_in_background(lambda: None).result(timeout=60)  # one background thread: the analysis has finished
+
+    task.refresh_from_db()
+    assert task.analysed_at is not None and task.recommendations
+    assert [(branch_id, frame["id"]) for branch_id, frame in pushed] == [(branch.pk, task.pk)]
+
+
 def test_without_or_with_a_wrong_kiosk_token_nothing_is_taken(branch, kiosk_token):
     body = {"branch": branch.code, "number": "A012", "phone": "13912345678"}
     assert APIClient().post(URL, body, format="json").status_code == 401

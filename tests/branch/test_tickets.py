@@ -10,7 +10,7 @@ from branch.tickets import TicketRefusedError, take_ticket
 from crm.models import Customer
 from tests.factories import CustomerFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("inline_background")]
 
 
 def test_a_ticket_becomes_an_analysed_task(branch, sofa, django_capture_on_commit_callbacks):
