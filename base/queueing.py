@@ -8,6 +8,9 @@ worker never looks for rows that are not there yet. Where it runs:
 - **embedded default** (Celery eager): in the web process's background thread (``base.background``), so the
   request answers at once; ``embedded="inline"`` runs it inside the commit instead, for the few short tasks whose
   result the same request reads back (e.g. the next intent prediction after a chat message).
+
+A task is given as the task itself or by its dotted name (Celery's own way of naming tasks): domain code that a
+tasks module imports names its task, so tasks modules import the domain and never the other way round.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 from kombu.exceptions import OperationalError as BrokerUnavailableError
 
 from base.background import run_in_background
@@ -25,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 
 def enqueue(
-    task: Any, *args: Any, embedded: Literal["background", "inline"] = "background", live: bool = False
+    task: Any | str, *args: Any, embedded: Literal["background", "inline"] = "background", live: bool = False
 ) -> None:
     """Send ``task(*args)`` after commit (see the module's docstring for where it runs). ``live`` picks the
     background pool kept for live calls, so a stop never waits behind an hour-long transcription."""
@@ -33,9 +37,11 @@ def enqueue(
 
 
 def send_now(
-    task: Any, *args: Any, embedded: Literal["background", "inline"] = "background", live: bool = False
+    task: Any | str, *args: Any, embedded: Literal["background", "inline"] = "background", live: bool = False
 ) -> None:
     """``enqueue`` without waiting for a commit: for callers outside any transaction (commands, sweeps)."""
+    if isinstance(task, str):
+        task = import_string(task)
     if settings.CELERY_TASK_ALWAYS_EAGER:
         if embedded == "inline":
             task.apply(args=args)

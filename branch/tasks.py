@@ -1,9 +1,8 @@
 """Celery tasks of the branch (SPEC B4, B5): thin wrappers that take ids, and their enqueueing.
 
 On the embedded default (Celery eager) the analysis and the push run in the web process's background thread
-(``salescard.background``), so the kiosk's request answers at once, as it does with workers. When the broker is
-unreachable (Redis restarting), a ticket is still taken: the analysis runs in the web process instead, and the push
-is left to the watches' reconnect (the task and its deliveries are stored first).
+(``base.queueing``), so the kiosk's request answers at once, as it does with workers. When the broker is
+unreachable (Redis restarting), a ticket is still taken: the analysis runs in the web process's background thread.
 """
 
 from __future__ import annotations
@@ -11,13 +10,12 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.conf import settings
 from django.db import OperationalError
-from kombu.exceptions import OperationalError as BrokerUnavailableError
 
+from base.queueing import enqueue
 from branch.analysis import analyse_task
 from branch.delivery import offer
-from salescard.background import run_in_background
+from branch.escalation import sweep_unaccepted
 
 logger = logging.getLogger(__name__)
 
@@ -35,21 +33,13 @@ def analyse_task_task(task_id: int) -> None:
 
 
 def enqueue_analysis(task_id: int) -> None:
-    """Analyse and offer the task (called after its commit): on a worker, or in the background thread when eager."""
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        run_in_background(analyse_and_offer, task_id)
-        return
-    try:
-        analyse_task_task.delay(task_id)
-    except BrokerUnavailableError:
-        logger.warning("The broker is unreachable; analysing branch task %s in this process", task_id)
-        analyse_and_offer(task_id)
+    """Analyse and offer the task once it is committed (``base.queueing``: on a worker, or in the background thread
+    when eager or when the broker is unreachable — the task and its deliveries are stored first)."""
+    enqueue(analyse_task_task, task_id)
 
 
 @shared_task
 def escalate_tasks_task() -> int:
     """Periodic job ``escalate-branch-tasks`` (``salescard.housekeeping``): remind the watches of tasks nobody
     accepted, then escalate them to the branch manager. No retries: the next run does the same."""
-    from branch.escalation import sweep_unaccepted
-
     return len(sweep_unaccepted())

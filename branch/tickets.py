@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from branch.models import Branch, QueueTicket, Task
+from branch.tasks import enqueue_analysis
 from crm.models import Customer, phone_validator
 
 MAX_NUMBER_CHARS = 20
@@ -82,9 +83,7 @@ def take_ticket(
     except IntegrityError:  # the same ticket arrived twice at once: the other request created it
         ticket = QueueTicket.objects.select_related("task").get(branch=branch, number=number, day=day)
         return TakenTicket(ticket, ticket.task, False)
-    from branch.tasks import enqueue_analysis
-
-    transaction.on_commit(lambda: enqueue_analysis(task.pk))
+    enqueue_analysis(task.pk)
     return TakenTicket(ticket, task, True)
 
 
@@ -108,9 +107,7 @@ def set_target_customer(branch: Branch, customer: Customer, business: str = "") 
         task = Task.objects.create(
             branch=branch, customer=customer, business=business, reminders=list(settings.BRANCH_REMINDERS)
         )
-    from branch.tasks import enqueue_analysis
-
-    transaction.on_commit(lambda: enqueue_analysis(task.pk))
+    enqueue_analysis(task.pk)
     return task
 
 

@@ -22,7 +22,6 @@ from django.utils.translation import override
 from base.queueing import enqueue
 from crm.models import User
 from dialogue.models import Conversation, HandOff, Message
-from dialogue.tasks import deliver_handoff_task
 from intent.inference import latest_prediction
 
 State = Conversation.State
@@ -89,7 +88,7 @@ def hand_off(conversation: Conversation, reason: str, detail: str = "") -> HandO
 
 def deliver_after_commit(handoff_id: int) -> None:
     """Notify the hand-off's assignee once it is committed (``base.queueing``: inside the commit when embedded)."""
-    enqueue(deliver_handoff_task, handoff_id, embedded="inline")
+    enqueue("dialogue.tasks.deliver_handoff_task", handoff_id, embedded="inline")
 
 
 def first_assignee(conversation: Conversation) -> User | None:

@@ -35,4 +35,4 @@ def inline_background(monkeypatch):
         done.set_result(work(*args))
         return done
 
-    monkeypatch.setattr("branch.tasks.run_in_background", run_now)
+    monkeypatch.setattr("base.queueing.run_in_background", run_now)

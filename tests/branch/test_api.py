@@ -40,8 +40,8 @@ def test_the_kiosk_is_answered_before_the_analysis_and_the_push_which_follow(bra
 
     from django.conf import settings
 
+    from base.background import run_in_background
     from branch import tasks
-    from salescard.background import run_in_background
 
     assert settings.CELERY_TASK_ALWAYS_EAGER
     analysing, release = threading.Event(), threading.Event()

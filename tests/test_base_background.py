@@ -7,7 +7,7 @@ import asyncio
 
 from asgiref.sync import async_to_sync, sync_to_async
 
-from salescard.background import run_in_background
+from base.background import run_in_background
 
 
 async def _loop_of_a_push() -> asyncio.AbstractEventLoop:
