@@ -9,6 +9,9 @@ from rest_framework.test import APIClient
 
 from tests.factories import CustomerFactory, FAQFactory, ProductCategoryFactory, ProductFactory, UserFactory
 
+# tests.needs: the needs marker (skip without a dependency, fail with CI=true); pytester: tests/test_skip_rule.py.
+pytest_plugins = ["tests.needs", "pytester"]
+
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Stop every server process a test started and did not stop (a failed or interrupted test's): a run leaves

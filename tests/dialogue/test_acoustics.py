@@ -4,7 +4,6 @@ with known answers and on espeak-ng speech said in different ways."""
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 import wave
 
@@ -12,6 +11,7 @@ import numpy as np
 import pytest
 
 from dialogue.speech.acoustics import AudioError, analyse, analyse_span, pitch_track, read_wav, syllables
+from tests.needs import needs
 
 RATE = 16_000
 
@@ -100,7 +100,7 @@ def test_wav_reading_and_bad_audio():
         analyse_span(tone(200, 1.0), RATE, 0.5, 0.51)
 
 
-@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed (make test installs it)")
+@needs(binary="espeak-ng")
 def test_the_same_words_said_differently_sound_different():
     def say(*options: str) -> tuple[np.ndarray, int]:
         command = [

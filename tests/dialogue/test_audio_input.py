@@ -3,7 +3,6 @@ a recording, has no sound or is too long is refused with a reason."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,10 +11,9 @@ import pytest
 
 from dialogue.speech.acoustics import pitch_track
 from dialogue.speech.audio_input import TARGET_RATE, AudioInputError, decode, decode_file
+from tests.needs import needs
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("ffmpeg") is None, reason="ffmpeg is not installed (make test installs the Debian package)"
-)
+pytestmark = needs(binary="ffmpeg")
 
 
 def ffmpeg(*args: str) -> None:

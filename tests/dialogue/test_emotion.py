@@ -3,7 +3,6 @@ model versions refused when corrupt, and retraining that activates only a better
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from dialogue.emotion_store import ModelFileError, activate_version, install_shi
 from dialogue.lexicon import Entry, WordLists
 from dialogue.models import EMOTIONS, EmotionModelVersion
 from dialogue.text import prepare
+from tests.needs import SHARED_DATA, needs
 
 WORDS = WordLists(
     [
@@ -117,7 +117,7 @@ def test_a_corrupt_model_file_is_refused_and_the_lexicon_takes_over(shipped_mode
     assert emotion.loaded_emotion_model() is None
 
 
-@pytest.mark.skipif(not DATA.is_dir() and os.environ.get("CI") != "true", reason="../shared/data is not here")
+@needs(path=DATA, reason=SHARED_DATA)
 def test_retraining_activates_only_a_better_model(db, settings, tmp_path, capsys):
     settings.MODEL_DIR = tmp_path
     call_command("train_emotion", "--data", str(DATA), "--max-rows", "150", "--epochs", "1", "--no-snownlp")

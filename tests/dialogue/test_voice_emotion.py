@@ -4,7 +4,6 @@ emotions."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from io import StringIO
 
@@ -24,8 +23,9 @@ from dialogue.speech.voice_emotion import (
     loaded_model,
 )
 from tests.conftest import reseed_migrated_defaults
+from tests.needs import needs
 
-needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+needs_espeak = needs(binary="espeak-ng")
 
 
 def test_fusion_weighs_the_first_and_the_second():

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import needs
+
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # Without these, Chromium keeps calling home, which this network refuses.
 CHROMIUM_ARGS = [
@@ -33,10 +35,7 @@ WEBGL_ARGS = [arg for arg in CHROMIUM_ARGS if arg != "--disable-gpu"] + [
 @contextmanager
 def _chromium(args: list[str]) -> Iterator[object]:
     if not CHROMIUM.exists():
-        message = f"{CHROMIUM} not found; `make test` installs Debian's chromium"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        needs.missing(f"{CHROMIUM} not found; `make test` installs Debian's chromium")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread, which makes Django refuse

