@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from base.model_files import ModelVersion
 from crm.models import Customer, Product, ProductCategory
 
 EMOTIONS = ("excited", "joyful", "angry", "calm", "low", "lost")
@@ -367,27 +368,15 @@ def template_slot_errors(text: str, situation: str) -> str | None:
     return None
 
 
-class EmotionModelVersion(models.Model):
+class EmotionModelVersion(ModelVersion):
     """A trained text emotion model saved under MODEL_DIR (S16); one version is active at a time."""
 
-    version = models.CharField(_("version"), max_length=40, unique=True)
-    path = models.CharField(_("file under MODEL_DIR"), max_length=300)
-    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
-    metrics = models.JSONField(_("held-out metrics"), default=dict)
-    training = models.JSONField(_("training details"), default=dict)
-    is_active = models.BooleanField(_("active"), default=False)
-    created_at = models.DateTimeField(_("trained at"), auto_now_add=True)
-
-    class Meta:
+    class Meta(ModelVersion.Meta):
         verbose_name = _("emotion model version")
         verbose_name_plural = _("emotion model versions")
-        ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_emotion_model")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.version}{' ✓' if self.is_active else ''}"
 
 
 class Conversation(models.Model):

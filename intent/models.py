@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from base.model_files import ModelVersion
 from crm.models import Customer, ProductCategory
 
 
@@ -308,28 +309,17 @@ class Portrait(models.Model):
         return f"{self.customer} · {self.get_level_display()} · {self.computed_at:%Y-%m-%d %H:%M}"
 
 
-class IntentModelVersion(models.Model):
+class IntentModelVersion(ModelVersion):
     """A trained IntentNet saved under MODEL_DIR, with its metrics; one version is active at a time."""
 
-    version = models.CharField(_("version"), max_length=40, unique=True)
-    path = models.CharField(_("file under MODEL_DIR"), max_length=300)
-    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
     config = models.JSONField(_("network configuration"), default=dict)
-    metrics = models.JSONField(_("held-out metrics"), default=dict)
-    training = models.JSONField(_("training details"), default=dict, help_text=_("Seed, split, epochs, timing."))
-    is_active = models.BooleanField(_("active"), default=False)
-    created_at = models.DateTimeField(_("trained at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(ModelVersion.Meta):
         verbose_name = _("intent model version")
         verbose_name_plural = _("intent model versions")
-        ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_intent_model")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.version}{' ✓' if self.is_active else ''}"
 
 
 class IntentPrediction(models.Model):

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from base.model_files import ModelVersion
 from crm.models import Customer, ProductCategory
 from dialogue.models import Emotion, Language, Situation
 
@@ -167,29 +168,18 @@ class ReplySample(models.Model):
         return f"{self.text[:30]} → {self.script.key}"
 
 
-class ReplyModelVersion(models.Model):
+class ReplyModelVersion(ModelVersion):
     """A trained target model (V6) saved under MODEL_DIR; one version is active at a time."""
 
-    version = models.CharField(_("version"), max_length=40, unique=True)
-    path = models.CharField(_("file under MODEL_DIR"), max_length=300)
-    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
-    metrics = models.JSONField(_("held-out metrics"), default=dict)
-    training = models.JSONField(_("training details"), default=dict)
     samples = models.PositiveIntegerField(_("training samples"), default=0)
-    is_active = models.BooleanField(_("active"), default=False)
-    created_at = models.DateTimeField(_("trained at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(ModelVersion.Meta):
         db_table = "dialogue_replymodelversion"  # the table kept its name when the model moved here
         verbose_name = _("reply model version")
         verbose_name_plural = _("reply model versions")
-        ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_reply_model")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.version}{' ✓' if self.is_active else ''}"
 
 
 class ReplySuggestion(models.Model):
