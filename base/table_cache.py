@@ -3,17 +3,20 @@
 Building the engine's configuration (a word-list automaton) or its knowledge base (a BM25 index) is worth doing
 once per change, not per message. Each cache checks a cheap fingerprint of its tables (row counts, active rows,
 latest change) at most every ``recheck_seconds`` and rebuilds when it moved; ``invalidate()`` forces a rebuild
-in this process at once (the admin calls it after a change).
+in this process at once (the admin calls it after a change); ``invalidate_all()`` does so for every cache of
+the process (the tests' reset).
 """
 
 from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+_ALL: weakref.WeakSet[TableCache] = weakref.WeakSet()  # every cache of the process, for invalidate_all
 
 
 class TableCache(Generic[T]):
@@ -23,6 +26,7 @@ class TableCache(Generic[T]):
         self.recheck_seconds = recheck_seconds
         self._lock = threading.Lock()
         self._cached: tuple[float, tuple, T] | None = None
+        _ALL.add(self)
 
     def get(self) -> T:
         with self._lock:
@@ -39,3 +43,9 @@ class TableCache(Generic[T]):
     def invalidate(self) -> None:
         with self._lock:
             self._cached = None
+
+
+def invalidate_all() -> None:
+    """Rebuild every table cache of this process on its next use."""
+    for cache in list(_ALL):
+        cache.invalidate()
