@@ -7,8 +7,9 @@ left as
 - ``retrain_reply_model`` trains on every sample of an active script, records a ``ReplyModelVersion`` with the
   held-out figures and activates it unless its held-out top-3 accuracy is more than ``TOLERANCE`` below the active
   version's (a new version with more feedback is scored on a different split, so an exact comparison is impossible).
-- ``active_reply_model`` is the active version's network, loaded once per process and reloaded when another
-  version becomes active.
+- ``active_reply_model`` is the active version's network, loaded once per process (``MODEL``, a
+  ``base.model_files`` slot) after its checksum is verified; another version becoming active is noticed within
+  ``RECHECK_SECONDS``. A file refused there leaves the model loaded before in place (none: scene affinity alone).
 - ``feedback_samples_since_training`` counts the samples the active model has not seen: when it reaches
   ``REPLY_RETRAIN_AFTER`` the feedback queues a retraining on the ``training`` queue.
 """
@@ -16,22 +17,24 @@ left as
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from base import model_files
+from base.model_files import Located, ModelFileError, ModelSlot, file_sha256, verify_file
 from crm.models import ProductCategory
 from dialogue.calls.models import ReplyModelVersion, ReplySample, ReplyScript
 from dialogue.calls.target_model import DEFAULT_SEED, Example, ReplyModel, train_and_evaluate
-from intent.model_store import ModelFileError, activate_file_version, file_sha256, verify_file
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 SCRIPTS_FILE = SEED_DIR / "reply_scripts.json"
 HISTORY_FILE = SEED_DIR / "reply_history.jsonl"
 TOLERANCE = 0.03
+SLOT = "reply"  # the loaded model's slot (MODEL)
+RECHECK_SECONDS = 5.0  # how often a process looks for a newly activated version
 
 
 class ReplyModelMissingError(RuntimeError):
@@ -127,13 +130,13 @@ def _top3(metrics: dict) -> float:
 
 def activate_reply_version(version: ReplyModelVersion) -> ReplyModelVersion:
     """Make ``version`` the active reply model (also how a rollback is done): its file's checksum is verified and
-    the file must load. Every process notices on its next suggestion (``active_reply_model`` keys on the row)."""
+    the file must load. This process switches at once, others within ``RECHECK_SECONDS``."""
     path = verify_file(version)
     try:
         ReplyModel.load(path)
     except (OSError, RuntimeError, KeyError, ValueError) as error:
         raise ModelFileError(f"Reply model {version.version} cannot be loaded: {error}") from error
-    return activate_file_version(version, lambda: None)
+    return model_files.activate(version, SLOT)
 
 
 def _free_version_name() -> str:
@@ -152,16 +155,15 @@ def feedback_samples_since_training() -> int:
 
 
 # --- The active model, once per process -----------------------------------------------------------------------------
-_loaded: tuple[int, ReplyModel] | None = None
-_lock = threading.Lock()
+def _locate() -> Located | None:
+    active = ReplyModelVersion.objects.filter(is_active=True).only("pk", "version", "path", "sha256").first()
+    return None if active is None else Located.of_version(active)
+
+
+MODEL: ModelSlot[ReplyModel] = ModelSlot(
+    SLOT, _locate, lambda path, _version: ReplyModel.load(path), RECHECK_SECONDS, on_failure="previous"
+)
 
 
 def active_reply_model() -> ReplyModel | None:
-    global _loaded
-    active = ReplyModelVersion.objects.filter(is_active=True).only("pk", "path").first()
-    if active is None:
-        return None
-    with _lock:
-        if _loaded is None or _loaded[0] != active.pk:
-            _loaded = (active.pk, ReplyModel.load(Path(settings.MODEL_DIR) / active.path))
-        return _loaded[1]
+    return MODEL.get()
