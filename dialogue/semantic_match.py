@@ -9,8 +9,8 @@
   the answer threshold (0.3) keeps meaning "confident enough";
 - **semantic**: the same without the lexical part (used by the benchmark to show the matcher alone).
 
-The file is loaded once per process. Without it (or with an unreadable one) retrieval is BM25 alone, and a
-warning says so once.
+The file is loaded once per process (``MATCHER``, a ``base.model_files`` slot). Without it (or with an unreadable
+one) retrieval is BM25 alone, and a warning says so once.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from base.model_files import Located, ModelSlot
 from dialogue.text import to_simplified
 
 if TYPE_CHECKING:
@@ -94,20 +95,17 @@ def document_text(kind: str, title: str, text: str) -> str:
 
 # --- The shipped matcher, once per process ------------------------------------------------------------------
 
-_lock = threading.Lock()
-_loaded: SemanticMatcher | None = None
-_tried = False
+
+def _locate() -> Located:
+    return Located(str(WEIGHTS), WEIGHTS, label=str(WEIGHTS))  # read when called: tests point WEIGHTS elsewhere
+
+
+# Loaded once (never rechecked: the file ships with the code); ``MATCHER.forget()`` reads it again after retraining.
+MATCHER: ModelSlot[SemanticMatcher] = ModelSlot("faq_matcher", _locate, lambda path, _: load_matcher(path), math.inf)
 
 
 def loaded_matcher() -> SemanticMatcher | None:
-    global _loaded, _tried
-    if _tried:
-        return _loaded
-    with _lock:
-        if not _tried:
-            _loaded = load_matcher(WEIGHTS)
-            _tried = True
-    return _loaded
+    return MATCHER.get()
 
 
 def load_matcher(path: Path) -> SemanticMatcher | None:
@@ -133,10 +131,3 @@ def load_matcher(path: Path) -> SemanticMatcher | None:
         logger.warning("FAQ matcher %s has no usable calibration: knowledge search uses BM25 alone.", path)
         return None
     return SemanticMatcher(encoder, combined, semantic, name=str(saved.get("name", path.stem)))
-
-
-def forget_loaded_matcher() -> None:
-    """Load the file again on next use (after retraining, and in tests)."""
-    global _loaded, _tried
-    with _lock:
-        _loaded, _tried = None, False

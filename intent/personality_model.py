@@ -4,7 +4,8 @@ salespeople observed (``Customer.observed_social_style``), combined with the pre
 The model is a multinomial logistic regression (scikit-learn) over the same kinds of features the preset
 database reads — MBTI letters, constellation, hobbies, job-title words — so the two can be compared and
 blended: ``p = w · p_model + (1 − w) · p_preset``, with ``w`` chosen on the validation split. Weights are
-saved as plain JSON under MODEL_DIR (no pickle: loading a file never runs code) and loaded once per process.
+saved as plain JSON under MODEL_DIR (no pickle: loading a file never runs code) and loaded once per process
+(``MODEL``, a ``base.model_files`` slot: re-read when the file changes; a corrupt file raises to the caller).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.conf import settings
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 
+from base.model_files import Located, ModelSlot
 from crm.models import Customer
 from intent.config import IntentConfig, get_config
 from intent.constellation import CONSTELLATIONS, constellation_of
@@ -159,22 +161,11 @@ def train_personality_model(seed: int = 7, config: IntentConfig | None = None) -
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1))
     tmp.replace(path)  # atomic: a reader never sees half a file
-    _cache.clear()
+    MODEL.forget()
     return TrainingReport(path=path, labelled=len(labelled), metrics=metrics)
 
 
-_cache: dict[str, tuple[float, PersonalityModel]] = {}
-
-
-def load_personality_model() -> PersonalityModel | None:
-    """The saved model, loaded once per process (reloaded when the file changes); None when none exists."""
-    path = Path(settings.MODEL_DIR) / FILE_NAME
-    if not path.is_file():
-        return None
-    mtime = path.stat().st_mtime
-    cached = _cache.get(str(path))
-    if cached and cached[0] == mtime:
-        return cached[1]
+def _read(path: Path, _source: object = None) -> PersonalityModel:
     try:
         data = json.loads(path.read_text())
         if data.get("format") != FORMAT or data.get("styles") != list(STYLES):
@@ -193,8 +184,18 @@ def load_personality_model() -> PersonalityModel | None:
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise PersonalityModelError(f"{path} is corrupt: {exc}") from exc
-    _cache[str(path)] = (mtime, model)
     return model
+
+
+MODEL: ModelSlot[PersonalityModel] = ModelSlot(
+    "personality", lambda: Located.of_file(Path(settings.MODEL_DIR) / FILE_NAME), _read, 0.0, on_failure="raise"
+)
+
+
+def load_personality_model() -> PersonalityModel | None:
+    """The saved model, loaded once per process (reloaded when the file changes); None when none exists.
+    ``PersonalityModelError`` when the file is corrupt or of another format."""
+    return MODEL.get()
 
 
 def combined_personality(

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 
+from base.model_files import Located, ModelSlot
 from dialogue import lexicon
 from dialogue.sentence_context import relations, scene_of
 from dialogue.speech import acoustics
@@ -98,27 +99,32 @@ class Transcript:
 
 
 # --- The model, once per process ----------------------------------------------------------------------------------
-_model = None
-_model_name = ""
-_lock = threading.Lock()
 # Whisper's decoder installs key/value-cache hooks on the shared model while it decodes, so two threads must not
 # decode at once: uploads, live calls and watches take turns.
 _decoding = threading.Lock()
 
 
-def whisper_model():
-    global _model, _model_name
-    name = settings.WHISPER_MODEL
-    with _lock:
-        if _model is None or _model_name != name:
-            from dialogue.speech.asr_model import load_whisper
+def _load_whisper(path: Path, name: str):  # noqa: ANN202 - a whisper.model.Whisper
+    from dialogue.speech.asr_model import load_whisper  # imports whisper: only where speech is recognised
 
-            if "/" in name and not Path(name).is_file():
-                raise SpeechError(f"No Whisper checkpoint at {name}: run `manage.py build_asr_model`.")
-            model = load_whisper(name)
-            _warm_up(model)
-            _model, _model_name = model, name
-        return _model
+    if "/" in name and not path.is_file():
+        raise SpeechError(f"No Whisper checkpoint at {name}: run `manage.py build_asr_model`.")
+    model = load_whisper(name)
+    _warm_up(model)
+    return model
+
+
+def _locate_whisper() -> Located:
+    name = settings.WHISPER_MODEL  # a checkpoint path or a model name; another setting loads another model
+    return Located(name, Path(name), source=name, label=name)
+
+
+# Looked up on every use (the setting); a missing checkpoint raises SpeechError to the caller.
+WHISPER = ModelSlot("whisper", _locate_whisper, _load_whisper, 0.0, on_failure="raise")
+
+
+def whisper_model():  # noqa: ANN201 - a whisper.model.Whisper
+    return WHISPER.get()
 
 
 def _warm_up(model) -> None:  # noqa: ANN001 - a whisper.model.Whisper

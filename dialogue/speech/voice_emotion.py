@@ -26,13 +26,13 @@ import json
 import math
 import random
 import subprocess
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
 
+from base.model_files import Located, ModelSlot
 from dialogue.models import EMOTIONS
 from dialogue.speech import acoustics
 
@@ -232,22 +232,16 @@ def train(keywords: dict[str, str], seed: int = 7, weights: tuple[float, float] 
 
 
 # --- The model at run time, once per process ------------------------------------------------------------------------
-_loaded: tuple[float, VoiceEmotionModel] | None = None
-_lock = threading.Lock()
+# The file is looked at on every use (a stat) and re-read when it changed; an unreadable one is logged and the
+# first emotion serves alone, as before training.
+MODEL: ModelSlot[VoiceEmotionModel] = ModelSlot(
+    "voice_emotion", lambda: Located.of_file(model_path()), lambda path, _: VoiceEmotionModel.load(path), 0.0
+)
 
 
 def loaded_model() -> VoiceEmotionModel | None:
     """The trained model (re-read when its file changes), or None before ``manage.py train_voice_emotion``."""
-    global _loaded
-    path = model_path()
-    try:
-        stamp = path.stat().st_mtime
-    except FileNotFoundError:
-        return None
-    with _lock:
-        if _loaded is None or _loaded[0] != stamp:
-            _loaded = (stamp, VoiceEmotionModel.load(path))
-        return _loaded[1]
+    return MODEL.get()
 
 
 def fused_emotion(

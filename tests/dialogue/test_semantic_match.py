@@ -76,7 +76,7 @@ def test_without_the_weights_file_search_is_bm25_alone_with_a_warning(seed_kb, t
     # Given no weights file
     docs, categories, _, _ = seed_kb
     monkeypatch.setattr(semantic_match, "WEIGHTS", tmp_path / "faq_matcher.pt")
-    semantic_match.forget_loaded_matcher()
+    semantic_match.MATCHER.forget()
     try:
         # When the knowledge base is built
         with caplog.at_level(logging.WARNING, logger="dialogue.semantic_match"):
@@ -91,7 +91,7 @@ def test_without_the_weights_file_search_is_bm25_alone_with_a_warning(seed_kb, t
         assert hits[0].semantic == 0.0
         assert ask(kb, categories, "sofa", "？？") == []
     finally:
-        semantic_match.forget_loaded_matcher()
+        semantic_match.MATCHER.forget()
 
 
 def test_an_unreadable_weights_file_falls_back_too(tmp_path, caplog):

@@ -67,7 +67,6 @@ def test_chinese_output_is_simplified_without_spaces():
 
 def test_missing_model_and_unsupported_language(settings, tmp_path):
     settings.WHISPER_MODEL = str(tmp_path / "missing" / "base.pt")
-    speech._model = None
     with pytest.raises(speech.SpeechError, match="build_asr_model"):
         speech.whisper_model()
     with pytest.raises(speech.SpeechError, match="Unsupported language"):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from dialogue.semantic_match import WEIGHTS, forget_loaded_matcher
+from dialogue.semantic_match import MATCHER, WEIGHTS
 from dialogue.semantic_training import ECD_DIR, TrainingSettings, load_ecd_pairs, train_faq_matcher
 
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             use_ecd = False
         cfg = TrainingSettings(seed=options["seed"], epochs=options["epochs"], use_ecd=use_ecd)
         report = train_faq_matcher(cfg, options["output"])
-        forget_loaded_matcher()
+        MATCHER.forget()
         c, v = report.combined, report.validation
         ecd = f", {report.ecd_pairs} of them from the dialogue sample" if report.ecd_pairs else ""
         self.stdout.write(
