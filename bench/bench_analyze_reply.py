@@ -82,7 +82,7 @@ def main() -> None:
 
     with_model = run(args.repeat)
     EmotionModelVersion.objects.update(is_active=False)
-    emotion.forget_loaded_model()
+    emotion.MODEL.forget()
     lexicon_only = run(args.repeat)
     print(f"analyze_reply over {args.repeat} replies, {len(conversations)} conversations (SQLite, web torch threads)")
     print(f"  with the emotion model  {describe(with_model)}   (target p50 ≤ 10 ms)")

@@ -29,7 +29,6 @@ def main() -> None:
     set_up_demo_database(args.customers)
     from crm.models import Customer
     from intent import inference
-    from intent.model_store import model_path
     from intent.models import IntentModelVersion
     from intent.training import TrainSettings, train_intent
 
@@ -53,10 +52,10 @@ def main() -> None:
     batch = timed(lambda i: inference.predict_intents(customers), 3)
     # Baseline side by side: the same calls with no active model (cold-start ranking for everyone).
     IntentModelVersion.objects.update(is_active=False)
-    inference.forget_loaded_model()
+    inference.MODEL.forget()
     fallback_single = timed(lambda i: inference.predict_intent(customers[i % len(customers)]), args.repeat)
     fallback_batch = timed(lambda i: inference.predict_intents(customers), 3)
-    size_mb = model_path(version).stat().st_size / 1e6
+    size_mb = version.file_path().stat().st_size / 1e6
     print(f"customers: {len(customers)}; model {version.version}, file {size_mb:.2f} MB (target ≤ 20 MB)")
     print(f"single, IntentNet          {p50_p95(single)}   (target p50 ≤ 5 ms)")
     print(f"single, fallback baseline  {p50_p95(fallback_single)}")

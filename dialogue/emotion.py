@@ -3,8 +3,9 @@
 - **Lexicon (S15, V3).** S15's rule reads excited words → excited, dissatisfied words → dissatisfied, neither →
   calm. On the six emotions of S11 dissatisfied is counted as angry; the keyword→emotion dictionary (继续说 →
   joyful, 不要说了 → angry) adds its emotions. The lexicon's six scores are the matched weights, normalised.
-- **Model (S16).** The active trained emotion model (``EmotionModelVersion``), loaded once per process; a newly
-  activated version is noticed within ``RECHECK_SECONDS``. It gives six scores and the probability that the
+- **Model (S16).** The active trained emotion model (``EmotionModelVersion``), loaded once per process (``MODEL``, a
+  ``base.model_files`` slot); a newly activated version is noticed within ``RECHECK_SECONDS``, a file that fails its
+  checksum or does not load is refused (the lexicon decides alone). It gives six scores and the probability that the
   reply is positive.
 - **Blend (V5).** scores = w_lexicon · lexicon + w_model · model (editable weights, default 0.4 / 0.6). Without an
   active model the lexicon decides alone and the result says so. Polarity blends the model's probability with
@@ -13,18 +14,17 @@
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from base.model_files import Located, ModelSlot
 from dialogue import lexicon
 from dialogue.config import ScoringValues
+from dialogue.emotion_store import SLOT
+from dialogue.emotion_training.network import load_model
 from dialogue.lexicon import Match
 from dialogue.models import EMOTIONS, EmotionModelVersion
-
-logger = logging.getLogger(__name__)
 
 RECHECK_SECONDS = 5.0
 S15_EXCITED, S15_DISSATISFIED, S15_CALM = "excited", "dissatisfied", "calm"
@@ -120,37 +120,18 @@ class LoadedEmotionModel:
     predictor: object  # dialogue.emotion_nn.EmotionPredictor
 
 
-_lock = threading.Lock()
-_loaded: LoadedEmotionModel | None = None
-_checked_at = 0.0
+def _locate() -> Located | None:
+    version = EmotionModelVersion.objects.filter(is_active=True).only("pk", "version", "path", "sha256").first()
+    return None if version is None else Located.of_version(version)
+
+
+def _load(path: Path, version: EmotionModelVersion) -> LoadedEmotionModel:
+    return LoadedEmotionModel(version.version, version.pk, load_model(path).predictor())
+
+
+# None while no version is active or its file is refused: a bad file must not take the conversation down.
+MODEL: ModelSlot[LoadedEmotionModel] = ModelSlot(SLOT, _locate, _load, RECHECK_SECONDS)
 
 
 def loaded_emotion_model() -> LoadedEmotionModel | None:
-    global _loaded, _checked_at
-    now = time.monotonic()
-    if now - _checked_at < RECHECK_SECONDS:
-        return _loaded
-    _checked_at = now
-    version = EmotionModelVersion.objects.filter(is_active=True).only("pk", "version", "path", "sha256").first()
-    with _lock:
-        if version is None:
-            _loaded = None
-            return None
-        if _loaded is not None and _loaded.version_pk == version.pk:
-            return _loaded
-        from dialogue.emotion_store import ModelFileError, load_predictor
-
-        try:
-            predictor = load_predictor(version).predictor()
-        except ModelFileError as error:  # a refused file must not take the conversation down: lexicon only
-            logger.error("Emotion model %s refused: %s", version.version, error)
-            _loaded = None
-            return None
-        _loaded = LoadedEmotionModel(version.version, version.pk, predictor)
-        return _loaded
-
-
-def forget_loaded_model() -> None:
-    global _loaded, _checked_at
-    with _lock:
-        _loaded, _checked_at = None, 0.0
+    return MODEL.get()

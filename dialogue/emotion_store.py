@@ -1,5 +1,6 @@
 """Where trained emotion models live (SPEC S16): files under ``MODEL_DIR/emotion/``, recorded by
-``EmotionModelVersion`` rows, activated only after their SHA-256 checks out (as the intent models are).
+``EmotionModelVersion`` rows, activated only after their SHA-256 checks out and the file loads
+(``base.model_files.activate``; this process then forgets the loaded model of the slot ``SLOT``, ``dialogue.emotion``).
 
 The public training data is not on a user's machine, so the repository ships the model trained here
 (``dialogue/trained/emotion.pt`` with its metrics in ``emotion.json``); ``install_shipped_model`` copies it into
@@ -14,12 +15,12 @@ from pathlib import Path
 
 from django.conf import settings
 
+from base import model_files
+from base.model_files import ModelFileError, file_sha256, verify_file
 from dialogue.emotion_training.network import TrainedEmotionModel, load_model
 from dialogue.models import EmotionModelVersion
-from intent.model_store import ModelFileError, activate_file_version, file_sha256, verify_file
 
-__all__ = ["ModelFileError", "activate_version", "install_shipped_model", "load_predictor", "register_model_file"]
-
+SLOT = "emotion"  # the loaded model's slot (dialogue.emotion.MODEL)
 SHIPPED_MODEL = Path(__file__).resolve().parent / "trained" / "emotion.pt"
 SHIPPED_METRICS = SHIPPED_MODEL.with_suffix(".json")
 
@@ -27,13 +28,7 @@ SHIPPED_METRICS = SHIPPED_MODEL.with_suffix(".json")
 def activate_version(version: EmotionModelVersion) -> EmotionModelVersion:
     """Make ``version`` the one active emotion model (also how a rollback is done)."""
     load_predictor(version)  # refuse a file that does not load before it goes live
-    return activate_file_version(version, _forget_in_this_process)
-
-
-def _forget_in_this_process() -> None:
-    from dialogue.emotion import forget_loaded_model
-
-    forget_loaded_model()
+    return model_files.activate(version, SLOT)
 
 
 def active_version() -> EmotionModelVersion | None:

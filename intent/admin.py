@@ -9,9 +9,10 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from base.model_files import ModelFileError
 from intent.config import invalidate_config
 from intent.feedback import waiting_examples
-from intent.model_store import ModelFileError, activate_version
+from intent.model_store import activate_version
 from intent.models import (
     CommunicationType,
     GreetingTemplate,

@@ -1,7 +1,8 @@
 """Intent inference (SPEC S4, B4, X2): the first, second and third intended products for one customer or
 a batch, stored as ``IntentPrediction`` rows.
 
-The active model is loaded once per process and reloaded only when another version becomes active. Its
+The active model is loaded once per process (``MODEL``, a ``base.model_files`` slot) and reloaded only when
+another version becomes active or the catalogue changes; a file that fails its checksum is refused. Its
 catalogue is refreshed from the database, so products added after training are scored from their category
 and attributes. Inactive products and products the customer recently turned down are never recommended.
 Customers the model cannot judge — no browsing, no app usage (for example without usage consent) — and
@@ -11,27 +12,25 @@ every customer while no model is active get the level- and profile-based ranking
 from __future__ import annotations
 
 import datetime
-import logging
-import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import torch
 from django.db import transaction
 from django.utils import timezone
 
+from base.model_files import Located, ModelSlot
 from crm.consent import customers_with_consent
 from crm.models import Consent, Customer, Product
 from intent.fallback import fallback_ranking, purchase_counts
 from intent.features import HISTORY_DAYS, INPUT_KINDS, Vocabulary, catalogue_arrays, customer_inputs, load_events
 from intent.feedback import demoted_products_of
 from intent.level import assess_level
-from intent.model_store import ModelFileError, active_version, verify_file
+from intent.model_store import SLOT, active_version
 from intent.models import IntentModelVersion, IntentPrediction
 from intent.nn import IntentBatch, IntentNet, load_intentnet, top_intents
 
-logger = logging.getLogger(__name__)
 INTENTS = 3
 
 
@@ -41,7 +40,6 @@ class LoadedModel:
     model: IntentNet
     vocab: Vocabulary
     products: dict[int, Product]  # by pk, every product of the current catalogue
-    catalogue_stamp: tuple[int, object]
     by_index: dict[int, Product] = field(init=False)  # vocabulary index → product
     off_sale: torch.Tensor = field(init=False)  # [P+1] bool: the padding column and products no longer on sale
 
@@ -54,17 +52,30 @@ class LoadedModel:
                 self.off_sale[index] = True
 
 
-_lock = threading.Lock()
-_loaded: LoadedModel | None = None
-
-
 def _catalogue_stamp() -> tuple[int, object]:
     latest = Product.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
     return Product.objects.count(), latest
 
 
+def _locate() -> Located | None:
+    version = active_version()
+    return None if version is None else Located.of_version(version, _catalogue_stamp())
+
+
+def _load(path: Path, version: IntentModelVersion) -> LoadedModel:
+    model, metadata = load_intentnet(path)
+    vocab = Vocabulary.from_dict(metadata["vocabulary"])
+    products = {p.pk: p for p in Product.objects.select_related("category")}
+    vocab.add_products(sorted(pk for pk in products if not vocab.index("products", pk)))
+    categories, attributes = catalogue_arrays(vocab, products)
+    model.set_catalogue(torch.tensor(categories), torch.tensor(attributes))
+    model.eval()
+    return LoadedModel(version, model, vocab, products)
+
+
 RECHECK_SECONDS = 5.0  # how often a process looks for a newly activated version or catalogue change
-_checked_at = 0.0
+# The active model, once per process: None while no version is active or its file is refused (logged).
+MODEL: ModelSlot[LoadedModel] = ModelSlot(SLOT, _locate, _load, RECHECK_SECONDS)
 
 
 def loaded_model() -> LoadedModel | None:
@@ -73,39 +84,7 @@ def loaded_model() -> LoadedModel | None:
     Whether another version became active or the catalogue changed is checked at most every
     ``RECHECK_SECONDS``, so a prediction does not pay for those queries.
     """
-    global _loaded, _checked_at
-    now = time.monotonic()
-    if _loaded is not None and now - _checked_at < RECHECK_SECONDS:
-        return _loaded
-    _checked_at = now
-    version = active_version()
-    if version is None:
-        return None
-    stamp = _catalogue_stamp()
-    with _lock:
-        if _loaded and _loaded.version.pk == version.pk and _loaded.catalogue_stamp == stamp:
-            return _loaded
-        try:
-            path = verify_file(version)
-            model, metadata = load_intentnet(path)
-        except (ModelFileError, ValueError, RuntimeError, KeyError) as error:
-            logger.error("Intent model %s refused: %s", version.version, error)
-            return None
-        vocab = Vocabulary.from_dict(metadata["vocabulary"])
-        products = {p.pk: p for p in Product.objects.select_related("category")}
-        vocab.add_products(sorted(pk for pk in products if not vocab.index("products", pk)))
-        categories, attributes = catalogue_arrays(vocab, products)
-        model.set_catalogue(torch.tensor(categories), torch.tensor(attributes))
-        model.eval()
-        _loaded = LoadedModel(version, model, vocab, products, stamp)
-        return _loaded
-
-
-def forget_loaded_model() -> None:
-    """Drop this process's loaded model; the next prediction loads the active version afresh."""
-    global _loaded, _checked_at
-    with _lock:
-        _loaded, _checked_at = None, 0.0
+    return MODEL.get()
 
 
 def predict_intents(customers: list[Customer]) -> list[IntentPrediction]:

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from base.model_files import file_sha256
 from crm.models import BehaviorEvent, Customer, Product
 from intent.baselines import LogisticBaseline, popularity_scores
 from intent.features import (
@@ -36,7 +37,7 @@ from intent.features import (
     catalogue_arrays,
     training_examples,
 )
-from intent.model_store import activate_version, file_sha256
+from intent.model_store import activate_version
 from intent.models import IntentModelVersion
 from intent.nn import IntentBatch, IntentNet, IntentNetConfig, intent_loss, save_intentnet
 from intent.ranking_metrics import hit_rate_at_k, mean_reciprocal_rank, ndcg_at_k, target_ranks

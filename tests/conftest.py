@@ -32,30 +32,16 @@ def _fast_password_hashing(request, settings) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_intent_config() -> None:
-    # The intent configuration and model are cached per process; each test sees the database it set up.
-    from intent import inference
+def _fresh_process_caches() -> None:
+    # What a process keeps between requests — loaded models, values built from tables (word lists, knowledge
+    # bases, the card catalogue, company indexes, closeness weights), the intent configuration — is dropped, so
+    # each test sees the database and MODEL_DIR it set up.
+    from base import model_files, table_cache
     from intent.config import invalidate_config
 
+    model_files.forget_all()
+    table_cache.invalidate_all()
     invalidate_config()
-    inference.forget_loaded_model()  # each test loads the model its database activates
-
-
-@pytest.fixture(autouse=True)
-def _fresh_dialogue_config() -> None:
-    # Word lists, the knowledge base and the emotion model are cached per process, like the intent engine's.
-    from dialogue import config, emotion, knowledge
-
-    config.invalidate_config()
-    knowledge.invalidate_knowledge_base()
-    emotion.forget_loaded_model()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_card_catalogue() -> None:
-    from salescard import catalogue
-
-    catalogue.invalidate()
 
 
 @pytest.fixture(autouse=True)

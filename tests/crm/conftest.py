@@ -20,13 +20,6 @@ WEBHOOK_URL = "/api/crm/im/webhooks/"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_closeness_weights() -> None:
-    from crm.im_profile.closeness import forget_weights
-
-    forget_weights()
-
-
-@pytest.fixture(autouse=True)
 def _extract_in_request(settings) -> None:
     # Unit tests read messages when the transaction commits, in the test's own thread and database transaction.
     settings.CRM_EXTRACT_IN_BACKGROUND = False

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from base.model_files import ModelFileError
 from dialogue import emotion
 from dialogue.config import ScoringValues
 from dialogue.emotion import blend, lexicon_rule, lexicon_scores
-from dialogue.emotion_store import ModelFileError, activate_version, install_shipped_model
+from dialogue.emotion_store import activate_version, install_shipped_model
 from dialogue.lexicon import Entry, WordLists
 from dialogue.models import EMOTIONS, EmotionModelVersion
 from dialogue.text import prepare
@@ -72,7 +73,7 @@ def test_without_a_model_the_lexicon_decides_alone():
 def shipped_model(db, settings, tmp_path):
     settings.MODEL_DIR = tmp_path
     version = install_shipped_model()
-    emotion.forget_loaded_model()
+    emotion.MODEL.forget()
     return version
 
 
@@ -113,7 +114,7 @@ def test_a_corrupt_model_file_is_refused_and_the_lexicon_takes_over(shipped_mode
     path.write_bytes(path.read_bytes()[:-100] + b"x" * 100)
     with pytest.raises(ModelFileError, match="checksum"):
         activate_version(shipped_model)
-    emotion.forget_loaded_model()
+    emotion.MODEL.forget()
     assert emotion.loaded_emotion_model() is None
 
 

@@ -49,9 +49,10 @@ def test_rejected_and_inactive_products_are_left_out(trained) -> None:
     assert trained[0].pk not in shown and trained[1].pk not in shown
 
 
-def test_product_added_after_training_can_be_recommended(trained) -> None:
+def test_product_added_after_training_can_be_recommended(trained, monkeypatch) -> None:
+    inference.loaded_model()
     new = ProductFactory(category=trained[0].category, name="新款沙发", price=Decimal("4200"))
-    inference._checked_at = 0.0  # as if the recheck interval had passed
+    monkeypatch.setattr(inference.MODEL, "recheck_seconds", 0.0)  # as if the recheck interval had passed
     customer = browsing_customer(trained)
     loaded = inference.loaded_model()
     assert loaded.vocab.index("products", new.pk) == loaded.model.config.n_products

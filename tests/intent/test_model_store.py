@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from intent.model_store import ModelFileError, activate_version, active_version, file_sha256
+from base.model_files import ModelFileError, file_sha256
+from intent.model_store import activate_version, active_version
 from intent.models import IntentModelVersion
 
 pytestmark = pytest.mark.django_db

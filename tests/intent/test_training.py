@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
-from intent.model_store import active_version, model_path
+from intent.model_store import active_version
 from intent.models import IntentModelVersion
 from intent.nn import load_intentnet
 from intent.training import TrainSettings, train_intent
@@ -23,7 +23,7 @@ def test_training_saves_an_active_version_with_metrics_and_baselines(model_dir, 
     assert set(result.metrics) >= {"intentnet", "popularity", "logistic_regression"}
     assert set(result.metrics["intentnet"]) == {"hr@1", "hr@3", "ndcg@3", "mrr"}
     assert result.examples["test"] > 0 and result.examples["train_self_supervised"] > 0
-    model, metadata = load_intentnet(model_path(version))
+    model, metadata = load_intentnet(version.file_path())
     assert metadata["vocabulary"]["products"] and model.config.n_products == 4
     # The pattern is learnable: the product bought is the one looked at.
     assert result.metrics["intentnet"]["hr@1"] > result.metrics["popularity"]["hr@1"]

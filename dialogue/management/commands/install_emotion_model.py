@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dialogue.emotion_store import ModelFileError, install_shipped_model
+from base.model_files import ModelFileError
+from dialogue.emotion_store import install_shipped_model
 
 
 class Command(BaseCommand):
