@@ -106,11 +106,12 @@ def activate(version: V, slot_name: str) -> V:
 
 @dataclass(frozen=True)
 class Located:
-    """What a slot should hold now: reloaded when ``key`` changes; ``sha256`` (when set) is verified first."""
+    """What a slot should hold now: reloaded when ``key`` changes; ``sha256`` (None: a file without one) is
+    verified first."""
 
     key: Hashable
     path: Path
-    sha256: str = ""
+    sha256: str | None = None
     source: Any = None  # the version row, or whatever ``load`` needs besides the path
     label: str = ""  # for messages: the version's name or the file
 
@@ -126,7 +127,7 @@ class Located:
             stat = path.stat()
         except FileNotFoundError:
             return None
-        return cls((str(path), stat.st_mtime_ns, stat.st_size), path, "", source, str(path))
+        return cls((str(path), stat.st_mtime_ns, stat.st_size), path, None, source, str(path))
 
 
 OnFailure = Literal["none", "previous", "raise"]
@@ -176,7 +177,7 @@ class ModelSlot(Generic[T]):
                 if located is None:
                     self._key = self._failed_key = self._value = None
                 elif located.key != self._key and located.key != self._failed_key:
-                    if located.sha256:
+                    if located.sha256 is not None:
                         _check(located.path, located.sha256, located.label)
                     self._value = self._load(located.path, located.source)
                     self._key, self._failed_key = located.key, None
