@@ -9,7 +9,9 @@ from crm.access import can_edit_customers
 from crm.models import User
 
 # The apps a manager administers in full, without per-model grants.
-MANAGED_APP_LABELS = frozenset({"crm", "intent", "dialogue", "branch", "salescard", "authtoken"})
+MANAGED_APP_LABELS = frozenset(
+    {"base", "crm", "im_profile", "intent", "dialogue", "speech", "calls", "branch", "salescard", "authtoken"}
+)
 
 
 class RoleBackend(BaseBackend):

@@ -29,10 +29,15 @@ from django.conf import settings
 
 from base.model_files import Located, ModelSlot
 from dialogue import lexicon
+from dialogue.answers import detect_situation
+from dialogue.config import get_config, get_scoring
+from dialogue.emotion import lexicon_scores
+from dialogue.scoring import score_deal_rate
 from dialogue.sentence_context import relations, scene_of
 from dialogue.speech import acoustics
 from dialogue.speech.audio_input import TARGET_RATE, AudioClip
 from dialogue.speech.voice_emotion import fused_emotion
+from dialogue.text import prepare, to_simplified
 
 CHUNK_SECONDS = 300.0
 CONTEXT_MARGIN_SECONDS = 1.0  # live utterances: encoder positions beyond the audio
@@ -297,11 +302,6 @@ class FirstEmotion:
 def first_emotion(text: str, language: str) -> FirstEmotion:
     """V3: the keyword→emotion dictionary and the excited / dissatisfied words of the conversation engine's word
     lists, read with their negation rules (不满意 is not 满意)."""
-    from dialogue.answers import detect_situation
-    from dialogue.config import get_config
-    from dialogue.emotion import lexicon_scores
-    from dialogue.scoring import score_deal_rate
-    from dialogue.text import prepare
 
     config = get_config()
     prepared = prepare(text, language)
@@ -318,7 +318,6 @@ def first_emotion(text: str, language: str) -> FirstEmotion:
 def emotion_weights() -> tuple[float, float]:
     """V5: the editable first / second emotion weights of calls (kept apart from the chat's lexicon/model blend, so
     tuning one never changes the other)."""
-    from dialogue.config import get_scoring
 
     scoring = get_scoring()
     return scoring.call_keyword_weight, scoring.call_voice_weight
@@ -328,8 +327,6 @@ def clean_text(text: str, language: str) -> str:
     """Simplified characters for Chinese, no spaces between Chinese characters, trimmed."""
     text = text.strip()
     if language == "zh":
-        from dialogue.text import to_simplified
-
         text = _SPACE_BETWEEN_CJK.sub("", to_simplified(text))
     return text
 

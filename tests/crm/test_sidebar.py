@@ -161,7 +161,7 @@ def test_managers_export_everything_stored_about_a_customer(shared, client_for, 
     assert response.status_code == 200
     tables = response.json()["tables"]
     assert tables["crm.Customer"][0]["external_im_id"] == "wx-cust-1"
-    assert {"crm.ChatMessage", "crm.ProfileFact", "crm.Friendship", "crm.Consent"} <= set(tables)
+    assert {"crm.ChatMessage", "im_profile.ProfileFact", "crm.Friendship", "crm.Consent"} <= set(tables)
     assert PrivacyRequest.objects.get().action == "export"
     assert client_for(colleague).get(api(shared.pk, "export/")).status_code == 403
 

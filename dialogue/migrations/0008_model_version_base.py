@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dialogue', '0006_call_models_moved'),
+        ('dialogue', '0007_call_emotion_weights'),
     ]
 
     operations = [
