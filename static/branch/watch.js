@@ -2,12 +2,10 @@
 // reminders (vibration, voice, ring, text) and a badge, the task page with the top 3 and the customer's sub-pages.
 // All text from the server is inserted with textContent.
 
+const { ReconnectingSocket } = window.SalesCard; // static/salescard/common.js
 const texts = JSON.parse(document.getElementById("watch-texts").textContent);
 const $ = (id) => document.getElementById(id);
 const tasks = new Map();
-let socket = null;
-let retry = 0;
-let heartbeat = null;
 let current = null;
 let list = "pending";
 
@@ -188,83 +186,80 @@ function chooseBranches(branches) {
 }
 
 // --- The connection ----------------------------------------------------------------------------------------
-function send(frame) {
-  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+// Every (re)open authenticates with the device token; the server then sends every open task not yet acknowledged.
+function onFrame(frame) {
+  if (frame.type === "ready") {
+    document.body.dataset.live = "true";
+    live.heartbeat({ action: "ping" }, frame.heartbeat.interval * 1000);
+    $("branch-name").textContent = frame.branch ? (frame.branches.find((b) => b.code === frame.branch) || {}).name : "";
+    if (frame.branch) show(current ? "task" : "tasks");
+    else chooseBranches(frame.branches);
+  } else if (frame.type === "bound") {
+    $("branch-name").textContent = frame.name;
+    show("tasks");
+  } else if (frame.type === "task") {
+    const known = tasks.get(frame.task.id);
+    tasks.set(frame.task.id, { ...frame.task, opened: known ? known.opened : false, mine: known ? known.mine : false });
+    if (!known || frame.reminder) remind(frame.task);
+    render();
+  } else if (frame.type === "accepted") {
+    tasks.set(frame.task.id, { ...frame.task, opened: true, mine: true });
+    render();
+  } else if (frame.type === "taken") {
+    const task = tasks.get(frame.task);
+    if (task) {
+      task.taken_by = frame.by || texts.colleague;
+      task.mine = frame.mine;
+      render();
+    }
+  } else if (frame.type === "status") {
+    const task = tasks.get(frame.task);
+    if (task) {
+      task.status = frame.status;
+      render();
+    }
+  } else if (frame.type === "recommendations") {
+    const task = tasks.get(frame.task);
+    if (task) {
+      task.recommendations = frame.recommendations;
+      if (navigator.vibrate) navigator.vibrate(100);
+      toast(texts.updated);
+      render();
+    }
+  } else if (frame.type === "ended") {
+    toast(`${texts.thanks} ${texts.tiers[frame.tier] || ""}`);
+    show("tasks");
+  } else if (frame.type === "ping") {
+    send({ action: "pong" });
+  } else if (frame.type === "error") {
+    toast(frame.message);
+    if (frame.retry_after) live.holdOff(frame.retry_after); // too many unknown tokens: the server says how long
+  }
 }
 
+const live = new ReconnectingSocket("/ws/wearable/", {
+  resume: () => ({ action: "auth", token: localStorage.getItem("watch-token") }),
+  onFrame,
+  onStatus: (open) => {
+    if (!open) document.body.dataset.live = "false"; // live once the token is accepted ("ready")
+  },
+  onStop: (event) => {
+    // 4401 unknown token, 4403 revoked or expired: pair again.
+    localStorage.removeItem("watch-token");
+    $("pair-error").textContent = event.code === 4403 ? texts.revoked : texts.unknownToken;
+    $("pair-error").hidden = false;
+    show("pair");
+  },
+});
+
+const send = (frame) => live.send(frame);
+
 function connect() {
-  const key = token();
-  if (!key) {
+  if (!token()) {
     show("pair");
     return;
   }
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  socket = new WebSocket(`${scheme}://${location.host}/ws/wearable/`);
-  socket.addEventListener("open", () => socket.send(JSON.stringify({ action: "auth", token: key })));
-  socket.addEventListener("message", (event) => {
-    const frame = JSON.parse(event.data);
-    if (frame.type === "ready") {
-      retry = 0;
-      document.body.dataset.live = "true";
-      clearInterval(heartbeat);
-      heartbeat = setInterval(() => send({ action: "ping" }), frame.heartbeat.interval * 1000);
-      $("branch-name").textContent = frame.branch ? (frame.branches.find((b) => b.code === frame.branch) || {}).name : "";
-      if (frame.branch) show(current ? "task" : "tasks");
-      else chooseBranches(frame.branches);
-    } else if (frame.type === "bound") {
-      $("branch-name").textContent = frame.name;
-      show("tasks");
-    } else if (frame.type === "task") {
-      const known = tasks.get(frame.task.id);
-      tasks.set(frame.task.id, { ...frame.task, opened: known ? known.opened : false, mine: known ? known.mine : false });
-      if (!known || frame.reminder) remind(frame.task);
-      render();
-    } else if (frame.type === "accepted") {
-      tasks.set(frame.task.id, { ...frame.task, opened: true, mine: true });
-      render();
-    } else if (frame.type === "taken") {
-      const task = tasks.get(frame.task);
-      if (task) {
-        task.taken_by = frame.by || texts.colleague;
-        task.mine = frame.mine;
-        render();
-      }
-    } else if (frame.type === "status") {
-      const task = tasks.get(frame.task);
-      if (task) {
-        task.status = frame.status;
-        render();
-      }
-    } else if (frame.type === "recommendations") {
-      const task = tasks.get(frame.task);
-      if (task) {
-        task.recommendations = frame.recommendations;
-        if (navigator.vibrate) navigator.vibrate(100);
-        toast(texts.updated);
-        render();
-      }
-    } else if (frame.type === "ended") {
-      toast(`${texts.thanks} ${texts.tiers[frame.tier] || ""}`);
-      show("tasks");
-    } else if (frame.type === "ping") {
-      send({ action: "pong" });
-    } else if (frame.type === "error") {
-      toast(frame.message);
-    }
-  });
-  socket.addEventListener("close", (event) => {
-    document.body.dataset.live = "false";
-    clearInterval(heartbeat);
-    if (event.code === 4401 || event.code === 4403) {
-      localStorage.removeItem("watch-token");
-      $("pair-error").textContent = event.code === 4403 ? texts.revoked : texts.unknownToken;
-      $("pair-error").hidden = false;
-      show("pair");
-      return;
-    }
-    retry = Math.min(retry + 1, 6);
-    setTimeout(connect, 500 * 2 ** retry); // 1 s, 2 s, … 32 s
-  });
+  live.start();
 }
 
 $("pair-form").addEventListener("submit", (event) => {

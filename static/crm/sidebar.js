@@ -3,6 +3,7 @@
 // Everything a customer or colleague wrote is put into the page with textContent, never as HTML.
 (() => {
   "use strict";
+  const { fetchJson, ReconnectingSocket } = window.SalesCard; // static/salescard/common.js
   const data = JSON.parse(document.getElementById("sidebar-data").textContent);
   // The link token has been traded for the page's access token: take it out of the address bar and the history.
   if (new URLSearchParams(location.search).has("t")) {
@@ -13,7 +14,7 @@
   const L = JSON.parse(document.getElementById("sidebar-labels").textContent);
   const $ = (id) => document.getElementById(id);
   const root = $("sidebar");
-  const state = { sections: {}, timelinePage: 1, editing: null, socket: null, retry: 0 };
+  const state = { sections: {}, timelinePage: 1, editing: null };
 
   const el = (tag, props = {}, ...children) => {
     const node = document.createElement(tag);
@@ -40,17 +41,16 @@
   };
 
   // --- API -------------------------------------------------------------------------------------------
-  async function api(path, { method = "GET", body } = {}) {
-    const response = await fetch(data.api + path, {
+  // The page's access token instead of cookies (the sidebar is framed in an IM client); a failure throws an Error
+  // whose message names the fields by their labels.
+  const api = (path, { method = "GET", body } = {}) =>
+    fetchJson(data.api + path, {
       method,
-      headers: { Authorization: `Sidebar ${data.token}`, "Content-Type": "application/json", Accept: "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body,
+      headers: { Authorization: `Sidebar ${data.token}` },
       credentials: "omit",
+      describe: errorText,
     });
-    const payload = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(errorText(payload) || response.statusText);
-    return payload;
-  }
   function errorText(payload) {
     if (typeof payload.detail === "string") return payload.detail;
     // Field names are keys of the API: the message says the field's label, or only the error when it has none.
@@ -265,15 +265,12 @@
   });
 
   // --- Live updates ----------------------------------------------------------------------------------
-  function connect() {
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const socket = new WebSocket(`${scheme}://${location.host}${data.socket}`);
-    state.socket = socket;
-    socket.addEventListener("open", () => socket.send(JSON.stringify({ type: "auth", token: data.token })));
-    socket.addEventListener("message", (message) => {
-      const frame = JSON.parse(message.data);
+  // Every (re)open authenticates; the server then sends every section afresh.
+  const live = new ReconnectingSocket(data.socket, {
+    resume: () => ({ type: "auth", token: data.token }),
+    onOpen: () => live.heartbeat({ type: "ping" }, 25000),
+    onFrame: (frame) => {
       if (frame.type === "profile") {
-        state.retry = 0;
         root.dataset.state = "live";
         $("live").title = L.live;
         // A live timeline refresh shows page 1; keep what the reader paged to until they scroll back.
@@ -284,17 +281,14 @@
       } else if (frame.type === "error") {
         say(frame.message, true);
       }
-    });
-    socket.addEventListener("close", (event) => {
+    },
+    onStatus: (open) => {
+      if (open) return; // live once the server sends the profile
       root.dataset.state = "offline";
       $("live").title = L.offline;
-      if ([4401, 4403, 4404].includes(event.code) || state.retry > 20) return;
-      state.retry += 1;
-      setTimeout(connect, Math.min(1000 * 2 ** state.retry, 15000));
-    });
-  }
+    },
+  });
 
   merge(data.sections);
-  connect();
-  setInterval(() => state.socket && state.socket.readyState === 1 && state.socket.send('{"type":"ping"}'), 25000);
+  live.start();
 })();

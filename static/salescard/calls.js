@@ -6,9 +6,8 @@
 const script = document.querySelector("script[data-api]");
 const text = script.dataset;
 const $ = (id) => document.getElementById(id);
-const csrf = () => (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
+const { fetchJson, ReconnectingSocket, socketUrl } = window.SalesCard; // static/salescard/common.js
 const labels = JSON.parse($("labels").textContent);
-const wsUrl = (path) => `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${path}`;
 
 let call = JSON.parse($("call-data").textContent); // the call shown, or null
 const segments = new Map(); // index → segment
@@ -156,18 +155,9 @@ function renderOutcome() {
 
 for (const button of document.querySelectorAll("#outcome-bar button")) {
   button.addEventListener("click", async () => {
-    showError("");
-    const response = await fetch(`${text.api}${call.id}/outcome/`, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
-      body: JSON.stringify({ outcome: button.dataset.outcome }),
-    });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      showError(data.detail || JSON.stringify(data));
-      return;
-    }
+    const body = { outcome: button.dataset.outcome };
+    const data = await fetchJson(`${text.api}${call.id}/outcome/`, { method: "POST", body, error: "error" });
+    if (!data) return;
     call.outcome = data.outcome;
     renderOutcome();
   });
@@ -190,20 +180,10 @@ function load(data) {
 }
 
 // --- API -----------------------------------------------------------------------------------------------------------
+// A refusal is shown in #error and null comes back.
 async function post(path, body) {
-  showError("");
-  const response = await fetch(`${text.api}${path}`, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
-    body: JSON.stringify(body),
-  });
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    showError(data.detail || JSON.stringify(data));
-    return null;
-  }
-  updateOne(data);
+  const data = await fetchJson(`${text.api}${path}`, { method: "POST", body, error: "error" });
+  if (data) updateOne(data);
   return data;
 }
 
@@ -211,8 +191,8 @@ const feedback = (suggestion, body) => post(`${call.id}/suggestions/${suggestion
 
 async function refresh() {
   if (!call || !call.id) return;
-  const response = await fetch(`${text.api}${call.id}/`, { credentials: "same-origin" });
-  if (response.ok) load(await response.json());
+  const data = await fetchJson(`${text.api}${call.id}/`).catch(() => null);
+  if (data) load(data);
 }
 
 $("upload-form").addEventListener("submit", async (event) => {
@@ -225,15 +205,9 @@ $("upload-form").addEventListener("submit", async (event) => {
   form.append("language", $("language").value);
   form.append("recording", file);
   $("upload").disabled = true;
-  const response = await fetch(text.api, {
-    method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf() }, body: form,
-  });
+  const data = await fetchJson(text.api, { method: "POST", body: form, error: "error" });
   $("upload").disabled = false;
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    showError(Object.values(data).flat().join(" ") || response.statusText);
-    return;
-  }
+  if (!data) return;
   location.assign(`${text.pageUrl}${data.id}/`);
 });
 
@@ -243,10 +217,10 @@ $("customer").addEventListener("change", () => {
 });
 
 // --- The salesperson's socket: pushed segments and suggestions -------------------------------------------------------
-function listen() {
-  const socket = new WebSocket(wsUrl("/ws/sales/"));
-  socket.addEventListener("message", (event) => {
-    const frame = JSON.parse(event.data);
+// Every (re)open reloads the call shown: whatever happened while the socket was down.
+const live = new ReconnectingSocket("/ws/sales/", {
+  onOpen: () => refresh(),
+  onFrame: (frame) => {
     if (!call) return;
     if (frame.type === "call.status" && frame.call.id === call.id) {
       renderStatus(frame.call);
@@ -256,10 +230,8 @@ function listen() {
     } else if (frame.type === "call.suggestions" && frame.call === call.id) {
       setSuggestions(frame.segment, frame.suggestions);
     }
-  });
-  socket.addEventListener("open", () => refresh()); // whatever happened while the socket was down
-  socket.addEventListener("close", () => setTimeout(listen, 2000));
-}
+  },
+});
 
 // --- Live capture ----------------------------------------------------------------------------------------------------
 let capture = null;
@@ -283,7 +255,8 @@ async function start() {
   const mute = context.createGain();
   mute.gain.value = 0;
   context.createMediaStreamSource(stream).connect(node).connect(mute).connect(context.destination);
-  const socket = new WebSocket(wsUrl("/ws/calls/live/"));
+  // One call, one connection: a dropped one ends the call on the server (no reconnecting).
+  const socket = new WebSocket(socketUrl("/ws/calls/live/"));
   socket.binaryType = "arraybuffer";
   capture = { stream, context, socket, started: false };
   node.port.onmessage = (event) => {
@@ -338,4 +311,4 @@ $("start").addEventListener("click", start);
 $("stop").addEventListener("click", stop);
 
 if (call) load(call);
-listen();
+live.start();

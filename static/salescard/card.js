@@ -3,22 +3,13 @@
 
 const data = JSON.parse(document.getElementById("card-data").textContent);
 const $ = (id) => document.getElementById(id);
-const csrf = () => (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
+const { fetchJson, ReconnectingSocket } = window.SalesCard; // static/salescard/common.js
 
-async function post(url, body) {
-  try {
-    await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
-      body: JSON.stringify(body),
-      credentials: "same-origin",
-      // The page itself sends no referrer (its address holds the link); a same-origin post keeps its Origin header.
-      referrerPolicy: "same-origin",
-    });
-  } catch (error) {
-    console.warn("card event not recorded", error);
-  }
-}
+// The page itself sends no referrer (its address holds the link); a same-origin post keeps its Origin header.
+const post = (url, body) =>
+  fetchJson(url, { method: "POST", body, referrerPolicy: "same-origin" }).catch((error) =>
+    console.warn("card event not recorded", error),
+  );
 const recordEvent = (kind, detail = "", productId = null) =>
   post(data.endpoints.events, { kind, detail, ...(productId ? { product_id: productId } : {}) });
 
@@ -293,8 +284,6 @@ $("usage-consent").addEventListener("change", (event) => post(data.endpoints.con
 
 // --- Chat ---------------------------------------------------------------------------------------------
 let lastId = data.lastMessageId;
-let socket = null;
-let retry = 0;
 
 // The input bar sticks to the bottom of the screen and the tabs to the top: whatever just appeared (the newest
 // message, the typing dots, the purchase panel) is scrolled into the room between them, above the on-screen
@@ -435,51 +424,41 @@ function showError(text) {
 function send(text) {
   text = text.trim();
   if (!text) return;
-  if (!socket || socket.readyState !== WebSocket.OPEN) {
+  if (!chat.send({ action: "say", text })) {
     showError(data.texts.reconnecting);
     return;
   }
   $("chat-error").hidden = true;
   $("composer-note").hidden = true;
-  socket.send(JSON.stringify({ action: "say", text }));
   // A person answering writes in their own time; the bot answers at once.
   if (document.body.dataset.chatState !== "salesperson") showTyping(true);
 }
 
-function connect() {
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  socket = new WebSocket(`${scheme}://${location.host}${data.socket}`);
-  socket.addEventListener("open", () => {
-    retry = 0;
-    socket.send(JSON.stringify({ action: "resume", after: lastId }));
-  });
-  socket.addEventListener("message", (event) => {
-    const frame = JSON.parse(event.data);
-    if (frame.type === "message") {
-      const fresh = showMessage(frame.message);
-      if (fresh && frame.message.speech) speaker.say(frame.message.text, frame.message.speech);
-      if (frame.message.purchase) showPurchase(frame.message.purchase);
-    } else if (frame.type === "state") {
-      showState(frame.state, frame.salesperson);
-    } else if (frame.type === "ready") {
-      if (frame.state !== "bot") showState(frame.state, "", { scroll: false });
-    } else if (frame.type === "suggestions") {
-      showSuggestions(frame.suggestions.map((s) => s.question));
-    } else if (frame.type === "typing") {
-      showTyping(frame.typing !== false);
-    } else if (frame.type === "error") {
-      showError(frame.message);
-    }
-  });
-  socket.addEventListener("close", (event) => {
-    if (event.code === 4403 || event.code === 4404 || event.code === 4410) {
-      location.reload(); // the page explains: the link is gone, or this browser must confirm it is the customer's
-      return;
-    }
-    retry = Math.min(retry + 1, 6);
-    setTimeout(connect, 500 * 2 ** retry); // back off: 1 s, 2 s, … 32 s
-  });
+function onFrame(frame) {
+  if (frame.type === "message") {
+    const fresh = showMessage(frame.message);
+    if (fresh && frame.message.speech) speaker.say(frame.message.text, frame.message.speech);
+    if (frame.message.purchase) showPurchase(frame.message.purchase);
+  } else if (frame.type === "state") {
+    showState(frame.state, frame.salesperson);
+  } else if (frame.type === "ready") {
+    if (frame.state !== "bot") showState(frame.state, "", { scroll: false });
+  } else if (frame.type === "suggestions") {
+    showSuggestions(frame.suggestions.map((s) => s.question));
+  } else if (frame.type === "typing") {
+    showTyping(frame.typing !== false);
+  } else if (frame.type === "error") {
+    showError(frame.message);
+  }
 }
+
+// Every (re)open asks for the messages after the last one shown.
+const chat = new ReconnectingSocket(data.socket, {
+  resume: () => ({ action: "resume", after: lastId }),
+  onFrame,
+  // The page explains: the link is gone, or this browser must confirm it is the customer's.
+  onStop: () => location.reload(),
+});
 
 composer.addEventListener("submit", (event) => {
   event.preventDefault();
@@ -490,6 +469,6 @@ composer.addEventListener("submit", (event) => {
 showSuggestions(data.suggestions);
 if (data.state !== "bot") showState(data.state, "", { scroll: false });
 else document.body.dataset.chatState = "bot";
-connect();
+chat.start();
 startAvatar();
 speaker.say(data.greeting.text, data.greeting.speech); // S10: the face asks the greeting question

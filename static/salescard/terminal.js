@@ -4,7 +4,7 @@
 const script = document.querySelector("script[data-page]");
 const page = script.dataset.page;
 const $ = (id) => document.getElementById(id);
-const csrf = () => (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
+const { fetchJson, ReconnectingSocket } = window.SalesCard; // static/salescard/common.js
 
 // --- Alerts: the chime, the inbox badge, the page title and the hand-off strip ------------------------------
 // Every hand-off (to a salesperson, or to the managers) chimes, counts on the inbox badge and puts "(n) 待接手" in
@@ -228,22 +228,8 @@ function showState(state) {
   $("state").textContent = labels().states[state] || state;
 }
 
-async function act(path, body) {
-  $("error").hidden = true;
-  const response = await fetch(`${script.dataset.api}${path}/`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
-    credentials: "same-origin",
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!response.ok) {
-    const problem = await response.json().catch(() => ({}));
-    $("error").textContent = problem.detail || (problem.text && problem.text.join(" ")) || response.statusText;
-    $("error").hidden = false;
-    return null;
-  }
-  return response.json();
-}
+// A conversation action; a refusal is shown in #error and null comes back.
+const act = (path, body) => fetchJson(`${script.dataset.api}${path}/`, { method: "POST", body, error: "error" });
 
 function setUpConversation() {
   JSON.parse($("messages-data").textContent).forEach(showMessage);
@@ -264,60 +250,55 @@ function setUpConversation() {
 
 // --- The socket ----------------------------------------------------------------------------------------
 // Every 30 s a ping tells the server that this user is online (it answers "pong"); frames the page does not know
-// are ignored.
+// are ignored. A (re)open follows the conversation shown from its last message; a reopened inbox reloads its rows
+// (whatever changed while the socket was down).
 const PING_MS = 30000;
-let retry = 0;
-function connect() {
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const socket = new WebSocket(`${scheme}://${location.host}/ws/sales/`);
-  let pinger = 0;
-  const ping = () => socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify({ action: "ping" }));
-  socket.addEventListener("open", () => {
-    retry = 0;
-    document.body.dataset.live = "true";
-    if (conversationId) socket.send(JSON.stringify({ action: "watch", conversation: conversationId, after: lastId }));
-    ping();
-    pinger = setInterval(ping, PING_MS);
-  });
-  socket.addEventListener("message", (event) => {
-    let frame;
-    try {
-      frame = JSON.parse(event.data);
-    } catch {
-      return;
-    }
-    if (!frame || typeof frame !== "object") return;
-    if (frame.type === "handoff") {
-      handoffArrived(frame);
-    } else if (frame.type === "escalation") {
-      bump();
-      const note = document.createElement("p");
-      note.className = "error escalation";
-      note.textContent = frame.text;
-      document.querySelector(".content").prepend(note);
-    } else if (frame.type === "conversation") {
-      updateInbox(frame.conversation);
-      if (frame.conversation.id !== conversationId && frame.conversation.last_sender === "customer") bump();
-    } else if (frame.type === "message" && frame.conversation_id === conversationId) {
-      showMessage(frame.message);
-    } else if (frame.type === "state" && frame.conversation_id === conversationId) {
-      showState(frame.state);
-    }
-  });
-  socket.addEventListener("close", (event) => {
-    clearInterval(pinger);
-    document.body.dataset.live = "false";
-    if (event.code === 4401) {
-      location.reload();
-      return;
-    }
-    retry = Math.min(retry + 1, 6);
-    setTimeout(connect, 500 * 2 ** retry);
-  });
+
+async function reloadInbox() {
+  const list = $("inbox");
+  if (!list) return;
+  try {
+    const response = await fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } });
+    if (!response.ok) return;
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html").getElementById("inbox");
+    if (fresh) list.replaceChildren(...fresh.children);
+  } catch (error) {
+    console.warn("inbox not reloaded", error);
+  }
 }
+
+function onFrame(frame) {
+  if (frame.type === "handoff") {
+    handoffArrived(frame);
+  } else if (frame.type === "escalation") {
+    bump();
+    const note = document.createElement("p");
+    note.className = "error escalation";
+    note.textContent = frame.text;
+    document.querySelector(".content").prepend(note);
+  } else if (frame.type === "conversation") {
+    updateInbox(frame.conversation);
+    if (frame.conversation.id !== conversationId && frame.conversation.last_sender === "customer") bump();
+  } else if (frame.type === "message" && frame.conversation_id === conversationId) {
+    showMessage(frame.message);
+  } else if (frame.type === "state" && frame.conversation_id === conversationId) {
+    showState(frame.state);
+  }
+}
+
+const live = new ReconnectingSocket("/ws/sales/", {
+  resume: () => (conversationId ? { action: "watch", conversation: conversationId, after: lastId } : null),
+  onOpen: ({ reopened }) => {
+    live.heartbeat({ action: "ping" }, PING_MS, { now: true });
+    if (reopened && page === "inbox") reloadInbox();
+  },
+  onFrame,
+  onStatus: (open) => (document.body.dataset.live = String(open)),
+  onStop: (event) => event.code === 4401 && location.reload(), // signed out: the sign-in page
+});
 
 if (page === "conversation") setUpConversation();
 if (conversationId) unseen = unseen.filter((h) => h.conversation !== conversationId);
 showAlerts();
 showChimeToggle();
-connect();
+live.start();
