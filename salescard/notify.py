@@ -1,15 +1,19 @@
-"""Pushes from sync code to the operations socket group (``ops``), called after commit."""
+"""Pushes to the operations socket group (``ops``), after commit (``base.pushes``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, TypedDict
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from base.pushes import push_after_commit
 
 OPS_GROUP = "ops"
 
 
-def push_to_ops(message: dict[str, Any]) -> None:
-    """Send ``message`` (its ``type`` names the consumer handler) to every connected operations socket."""
-    async_to_sync(get_channel_layer().group_send)(OPS_GROUP, message)
+class ProbeCompleted(TypedDict):
+    type: Literal["probe.completed"]
+    probe: dict[str, Any]  # salescard.pipeline.describe_probe
+
+
+def probe_completed(probe: dict[str, Any]) -> None:
+    """Tell every connected operations socket, once the probe's row commits, that a probe finished."""
+    push_after_commit(OPS_GROUP, ProbeCompleted(type="probe.completed", probe=probe))

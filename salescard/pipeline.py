@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from crm.models import User
 from salescard.models import PipelineProbe
-from salescard.notify import push_to_ops
+from salescard.notify import probe_completed
 
 ALL_QUEUES: tuple[str, ...] = tuple(PipelineProbe.Queue.values)
 
@@ -43,7 +43,7 @@ def complete_probe(probe_id: int, worker: str | None = None) -> PipelineProbe | 
             probe.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
             probe.database_vendor = connection.vendor
             probe.save(update_fields=["completed_at", "worker", "database_vendor"])
-        transaction.on_commit(lambda: push_to_ops({"type": "probe.completed", "probe": describe_probe(probe)}))
+        probe_completed(describe_probe(probe))
     return probe
 
 
