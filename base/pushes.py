@@ -41,10 +41,11 @@ def build_after_commit(build: Callable[[], Iterable[tuple[str, Frame]]]) -> None
     transaction.on_commit(lambda: _build_and_push(build))
 
 
-def push_now(group: Groups, frame: Frame) -> None:
-    """Send ``frame`` to ``group`` (or to each of several groups) now; for code already after the commit."""
+def push_now(group: Groups, frame: Frame) -> bool:
+    """Send ``frame`` to ``group`` (or to each of several groups) now; for code already after the commit. True when
+    the layer took every frame; False with no layer, or when it could not be reached (logged)."""
     groups = [group] if isinstance(group, str) else list(group)
-    _send([(name, frame) for name in groups])
+    return _send([(name, frame) for name in groups])
 
 
 def _build_and_push(build: Callable[[], Iterable[tuple[str, Frame]]]) -> None:
@@ -56,15 +57,18 @@ def _build_and_push(build: Callable[[], Iterable[tuple[str, Frame]]]) -> None:
     _send(pushes)
 
 
-def _send(pushes: list[tuple[str, Frame]]) -> None:
+def _send(pushes: list[tuple[str, Frame]]) -> bool:
     if not pushes:
-        return
+        return True
     layer = get_channel_layer()
     if layer is None:
-        return
+        return False
     send = async_to_sync(layer.group_send)
+    sent = True
     for group, frame in pushes:
         try:
             send(group, dict(frame))
         except Exception:  # an unreachable layer must not fail the request that made the change
             logger.exception("Could not push %s to %s", frame.get("type"), group)
+            sent = False
+    return sent

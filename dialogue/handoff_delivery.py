@@ -13,14 +13,13 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, TypedDict
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
+from base.pushes import Frame, push_after_commit, push_now
 from crm.models import User
 from dialogue.models import HandOff
 from dialogue.presence import online_users
@@ -36,19 +35,24 @@ def group_for_salesperson(user_id: int) -> str:
     return f"sales.{user_id}"
 
 
-def push_to_salesperson(user_id: int, message: dict[str, Any]) -> None:
-    """Send ``message`` (its ``type`` names the consumer handler) to every open terminal of the salesperson."""
-    async_to_sync(get_channel_layer().group_send)(group_for_salesperson(user_id), message)
+class HandoffCreated(TypedDict):
+    type: Literal["handoff.created"]
+    handoff_id: int
+    push: dict[str, Any]  # HandOff.push_message (dialogue.handoff.build_push_message)
+
+
+def push_to_salesperson(user_id: int, frame: Frame) -> None:
+    """Send ``frame`` (its ``type`` names the consumer handler) to every open terminal of the salesperson, once the
+    current transaction commits."""
+    push_after_commit(group_for_salesperson(user_id), frame)
 
 
 def _inapp(handoff: HandOff, recipients: list[User]) -> str:
-    frame = {"type": "handoff.created", "handoff_id": handoff.pk, "push": handoff.push_message}
-    layer = get_channel_layer()
-    for user in recipients:
-        if not user.is_manager:  # managers get it once, through their group
-            async_to_sync(layer.group_send)(group_for_salesperson(user.pk), frame)
-    async_to_sync(layer.group_send)(MANAGERS_GROUP, frame)
-    return "pushed"
+    """Runs after the hand-off's commit (from its task), so it pushes now and can tell whether the push went out."""
+    frame = HandoffCreated(type="handoff.created", handoff_id=handoff.pk, push=handoff.push_message)
+    # Managers get it once, through their group.
+    groups = [*(group_for_salesperson(user.pk) for user in recipients if not user.is_manager), MANAGERS_GROUP]
+    return "pushed" if push_now(groups, frame) else "failed: the channel layer could not be reached"
 
 
 def _quiet_reason(handoff: HandOff, recipients: list[User], channel: str) -> str | None:

@@ -69,7 +69,7 @@ def test_frames_built_after_the_commit_go_in_order(listening):
 
 def test_push_now_does_not_wait(listening):
     with transaction.atomic():
-        push_now("g.2", {"type": "thing.now"})
+        assert push_now("g.2", {"type": "thing.now"}) is True
         assert listening() == [{"type": "thing.now"}]
 
 
@@ -77,7 +77,7 @@ def test_no_channel_layer_is_fine(settings):
     settings.CHANNEL_LAYERS = {}
     assert get_channel_layer() is None
     push_after_commit("g.1", {"type": "thing.changed"})
-    push_now("g.1", {"type": "thing.changed"})
+    assert push_now("g.1", {"type": "thing.changed"}) is False
 
 
 def test_an_unreachable_layer_or_a_broken_frame_is_logged_not_raised(monkeypatch, caplog):
@@ -89,7 +89,9 @@ def test_an_unreachable_layer_or_a_broken_frame_is_logged_not_raised(monkeypatch
     with caplog.at_level(logging.ERROR, logger="base.pushes"), transaction.atomic():
         push_after_commit("g.1", {"type": "thing.changed"})
         build_after_commit(lambda: 1 / 0)
+    assert push_now("g.1", {"type": "thing.now"}) is False
     assert [r.getMessage() for r in caplog.records] == [
         "Could not push thing.changed to g.1",
         "Building the frames to push failed",
+        "Could not push thing.now to g.1",
     ]
