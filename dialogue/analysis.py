@@ -11,7 +11,7 @@ While the salesperson has the chat, the message is analysed for them but the bot
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from django.conf import settings
 from django.db import transaction
@@ -80,9 +80,15 @@ class ReplyAnalysis:
     behaviour: str = "answer"
     handoff_reason: str | None = None
     message_ids: list[int] = field(default_factory=list)  # the customer's message, then every bot line
+    # For the pushes after the turn (``conversation_pushes.publish_after_customer_message``), not part of the
+    # analysis: the row the turn was written with, and whether the turn moved it to another state (a hand-off).
+    conversation: Conversation | None = field(default=None, compare=False, repr=False)
+    state_changed: bool = False
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(replace(self, conversation=None))
+        del data["conversation"], data["state_changed"]
+        return data
 
 
 def start_conversation(
@@ -109,11 +115,16 @@ def start_conversation(
     return conversation
 
 
-def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
-    """Analyse one customer message and answer it; raises ``ReplyRefusedError`` for empty or over-long text."""
+def analyze_reply(conversation: Conversation | int, text: str) -> ReplyAnalysis:
+    """Analyse one customer message (in ``conversation``, a row or its id) and answer it; raises
+    ``ReplyRefusedError`` for empty or over-long text. The caller pushes the turn
+    (``conversation_pushes.publish_after_customer_message``)."""
     text = validate_reply(text)
-    # The caller's copy may predate a hand-off; one query brings the state, the product and the salesperson.
-    conversation = Conversation.objects.select_related("product__category", "salesperson").get(pk=conversation.pk)
+    # The caller's copy may predate a hand-off (so its id is enough); one query brings the state, the product and
+    # the salesperson. The conversation row is read twice in all: here, and under the lock that writes the turn.
+    conversation_id = conversation if isinstance(conversation, int) else conversation.pk
+    conversation = Conversation.objects.select_related("product__category", "salesperson").get(pk=conversation_id)
+    state_before = conversation.state
     if conversation.state == State.CLOSED:
         raise ConversationClosedError(closed_message())
     config = get_config()
@@ -220,6 +231,7 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
             customer_id = conversation.customer_id
             enqueue(predict_intents_task, [customer_id], embedded="inline")
         Conversation.objects.filter(pk=conversation.pk).update(updated_at=message.created_at)
+        conversation.updated_at = message.created_at  # the row as stored, for the pushes after commit
     if conversation.state == State.WAITING or handoff is not None:
         transaction.on_commit(_sweep_soon)
 
@@ -249,6 +261,8 @@ def analyze_reply(conversation: Conversation, text: str) -> ReplyAnalysis:
         behaviour=plan.behaviour,
         handoff_reason=plan.handoff_reason,
         message_ids=[message.pk, *(m.pk for m in bot_messages)],
+        conversation=conversation,
+        state_changed=handoff is not None or conversation.state != state_before,
     )
 
 

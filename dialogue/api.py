@@ -1,11 +1,11 @@
 """Thin REST API of the conversation engine for the sales terminal (SPEC S11–S14): open a conversation,
 analyse a customer's message, answer as the salesperson, take, release or close a hand-off. Every change is pushed
-live after commit (``dialogue.conversation_pushes``), so the customer's card and the terminals see it at once.
+live after commit (``dialogue.conversation_pushes``, which waits for the commit itself), so the customer's card and
+the terminals see it at once.
 Staff see only conversations of customers they may see (``crm.access``)."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -18,7 +18,7 @@ from crm.access import customers_visible_to
 from crm.models import Product
 from crm.permissions import CustomerAccess
 from dialogue.analysis import analyze_reply, start_conversation
-from dialogue.conversation_pushes import publish_messages, publish_state
+from dialogue.conversation_pushes import publish_after_customer_message, publish_messages, publish_state
 from dialogue.handoff import (
     TransitionRefusedError,
     accept_handoff,
@@ -116,10 +116,9 @@ class ConversationViewSet(
             analysis = analyze_reply(conversation, serializer.validated_data["text"])
         except TransitionRefusedError as error:  # closed: the integration starts a new conversation
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
-        ids = [analysis.message_id] + ([analysis.answer_message_id] if analysis.answer_message_id else [])
-        transaction.on_commit(lambda: publish_messages(conversation.pk, ids))
-        if analysis.handoff_id:
-            transaction.on_commit(lambda: publish_state(conversation.pk))
+        publish_after_customer_message(
+            analysis.conversation, analysis.message_ids, analysis.suggestions, state_changed=analysis.state_changed
+        )
         return Response(analysis.as_dict())
 
     @extend_schema(request=TextSerializer, responses=MessageSerializer)
@@ -133,9 +132,9 @@ class ConversationViewSet(
 
         def reply() -> MessageSerializer:
             message = salesperson_reply(conversation, request.user, serializer.validated_data["text"])
-            transaction.on_commit(lambda: publish_messages(conversation.pk, [message.pk]))
+            publish_messages(conversation.pk, [message.pk])
             if state != Conversation.State.SALESPERSON:
-                transaction.on_commit(lambda: publish_state(conversation.pk))
+                publish_state(conversation.pk)
             return MessageSerializer(message)
 
         return self._transition(reply)
@@ -164,7 +163,7 @@ class ConversationViewSet(
         return self._transition(lambda: self._fresh(conversation, close_conversation(conversation)))
 
     def _fresh(self, conversation: Conversation, _result: object) -> ConversationSerializer:
-        transaction.on_commit(lambda: publish_state(conversation.pk))
+        publish_state(conversation.pk)
         conversation.refresh_from_db()
         return ConversationSerializer(conversation, context={"request": self.request})
 

@@ -1,7 +1,8 @@
 """Live updates of conversations (SPEC S9, S13): what the card and the sales terminal see change.
 
-Persist first, then push: every function here is called after the rows it describes are committed, and each
-frame carries the message ids, so a client that reconnects asks for what came after its last id.
+Persist first, then push (``base.pushes``): every function here may be called inside the transaction that writes
+the rows it describes; the frames are built from the committed rows and sent once it commits. Each frame carries
+the message ids, so a client that reconnects asks for what came after its last id.
 
 Groups (ASCII, under 100 characters):
 - ``conversation.<id>`` — every socket showing the conversation: the customer's card(s) and the terminals of
@@ -9,24 +10,73 @@ Groups (ASCII, under 100 characters):
   customer.
 - ``sales.<user_id>`` — the salesperson's inbox (``dialogue.handoff_delivery.group_for_salesperson``), and
   ``sales.managers`` — every manager's inbox, since managers see all conversations.
+
+What follows a customer's message is decided once, here (``publish_after_customer_message``), for the card's
+socket and the terminal's API alike.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal, TypedDict
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-
+from base.pushes import Frame, build_after_commit
+from dialogue.answers import Suggestion
 from dialogue.handoff_delivery import MANAGERS_GROUP, group_for_salesperson
 from dialogue.models import Conversation, HandOff, Message
+
+Pushes = list[tuple[str, Frame]]
+
+
+class MessageFrame(TypedDict):
+    id: int
+    sender: str
+    text: str
+    created_at: str
+    language: str
+    emotion: str
+    emotion_scores: dict[str, float]
+    satisfaction: float | None
+    deal_rate: float | None
+    reasons: list[str]
+    situation: str
+    actions: list[dict[str, Any]]
+
+
+class SuggestionChip(TypedDict):
+    faq_id: int
+    question: str
+
+
+class ChatMessage(TypedDict):
+    type: Literal["chat.message"]
+    conversation_id: int
+    message: MessageFrame
+
+
+class ChatSuggestions(TypedDict):
+    type: Literal["chat.suggestions"]
+    conversation_id: int
+    suggestions: list[SuggestionChip]
+
+
+class ChatState(TypedDict):
+    type: Literal["chat.state"]
+    conversation_id: int
+    state: str
+    salesperson: str
+
+
+class ConversationUpdated(TypedDict):
+    type: Literal["conversation.updated"]
+    conversation: dict[str, Any]  # conversation_summary: one row of the terminal's inbox
 
 
 def group_for_conversation(conversation_id: int) -> str:
     return f"conversation.{conversation_id}"
 
 
-def message_frame(message: Message) -> dict[str, Any]:
+def message_frame(message: Message) -> MessageFrame:
     return {
         "id": message.pk,
         "sender": message.sender,
@@ -44,7 +94,7 @@ def message_frame(message: Message) -> dict[str, Any]:
 
 
 def conversation_summary(conversation: Conversation) -> dict[str, Any]:
-    """One row of the terminal's inbox."""
+    """One row of the terminal's inbox (``conversation`` with its customer and product)."""
     last = conversation.messages.order_by("-pk").first()
     last_customer = conversation.messages.filter(sender=Message.Sender.CUSTOMER).order_by("-pk").first()
     pending = conversation.handoffs.filter(status=HandOff.Status.PENDING).order_by("-pk").first()
@@ -67,49 +117,54 @@ def conversation_summary(conversation: Conversation) -> dict[str, Any]:
     }
 
 
-def publish_messages(conversation_id: int, message_ids: list[int]) -> None:
-    """Push new messages to everyone showing the conversation, and the inbox row to who may see it."""
-    messages = list(Message.objects.filter(pk__in=message_ids).order_by("pk"))
-    send = async_to_sync(get_channel_layer().group_send)
-    for message in messages:
-        send(
-            group_for_conversation(conversation_id),
-            {"type": "chat.message", "conversation_id": conversation_id, "message": message_frame(message)},
+# --- what changes, pushed after commit -----------------------------------------------------------------------------
+def publish_after_customer_message(
+    conversation: Conversation,
+    message_ids: Sequence[int],
+    suggestions: Iterable[Suggestion],
+    *,
+    state_changed: bool,
+) -> None:
+    """The one rule of what follows a customer's message (the card's socket and the terminal's API alike): the
+    customer's message and every bot line, the "guess what you want to ask" chips, the state when the turn moved it
+    (a hand-off), and the inbox row once. ``conversation`` is the row the turn was written with (with its customer,
+    product and salesperson), so no push reads it again."""
+    ids = list(message_ids)
+    chips = [SuggestionChip(faq_id=s.faq_id, question=s.question) for s in suggestions]
+
+    def build() -> Pushes:
+        pushes = _message_pushes(conversation.pk, ids)
+        pushes.append(
+            (
+                group_for_conversation(conversation.pk),
+                ChatSuggestions(type="chat.suggestions", conversation_id=conversation.pk, suggestions=chips),
+            )
         )
-    publish_inbox(conversation_id)
+        if state_changed:
+            pushes.append(_state_push(conversation))
+        return pushes + _inbox_pushes(conversation)
+
+    build_after_commit(build)
 
 
-def publish_suggestions(conversation_id: int, questions: list[dict[str, Any]]) -> None:
-    """The "guess what you want to ask" chips after a turn (after its messages, in the same group)."""
-    async_to_sync(get_channel_layer().group_send)(
-        group_for_conversation(conversation_id),
-        {"type": "chat.suggestions", "conversation_id": conversation_id, "suggestions": questions},
-    )
+def publish_messages(conversation_id: int, message_ids: list[int]) -> None:
+    """New messages to everyone showing the conversation, and the inbox row to who may see it."""
+    build_after_commit(lambda: _message_pushes(conversation_id, message_ids) + _inbox_pushes(_read(conversation_id)))
 
 
 def publish_state(conversation_id: int) -> None:
     """The conversation changed hands (hand-off, take-over, back to the bot, closed)."""
-    conversation = Conversation.objects.select_related("salesperson").get(pk=conversation_id)
-    taken_by = conversation.handoffs.filter(status=HandOff.Status.ACCEPTED).select_related("accepted_by").first()
-    person = (taken_by.accepted_by if taken_by else None) or conversation.salesperson
-    async_to_sync(get_channel_layer().group_send)(
-        group_for_conversation(conversation_id),
-        {
-            "type": "chat.state",
-            "conversation_id": conversation_id,
-            "state": conversation.state,
-            "salesperson": (person.get_full_name() or person.username) if person else "",
-        },
-    )
-    publish_inbox(conversation_id)
+
+    def build() -> Pushes:
+        conversation = _read(conversation_id)
+        return [_state_push(conversation), *_inbox_pushes(conversation)]
+
+    build_after_commit(build)
 
 
 def publish_inbox(conversation_id: int) -> None:
-    conversation = Conversation.objects.select_related("customer", "product").get(pk=conversation_id)
-    frame = {"type": "conversation.updated", "conversation": conversation_summary(conversation)}
-    send = async_to_sync(get_channel_layer().group_send)
-    for group in inbox_groups(conversation):
-        send(group, frame)
+    """The inbox row (e.g. of a conversation that just started)."""
+    build_after_commit(lambda: _inbox_pushes(_read(conversation_id)))
 
 
 def inbox_groups(conversation: Conversation) -> list[str]:
@@ -122,3 +177,33 @@ def inbox_groups(conversation: Conversation) -> list[str]:
         )
     )
     return [*(group_for_salesperson(pk) for pk in sorted(people)), MANAGERS_GROUP]
+
+
+# --- frames, built after the commit --------------------------------------------------------------------------------
+def _read(conversation_id: int) -> Conversation:
+    return Conversation.objects.select_related("customer", "product", "salesperson").get(pk=conversation_id)
+
+
+def _message_pushes(conversation_id: int, message_ids: list[int]) -> Pushes:
+    group = group_for_conversation(conversation_id)
+    return [
+        (group, ChatMessage(type="chat.message", conversation_id=conversation_id, message=message_frame(message)))
+        for message in Message.objects.filter(pk__in=message_ids).order_by("pk")
+    ]
+
+
+def _state_push(conversation: Conversation) -> tuple[str, Frame]:
+    taken_by = conversation.handoffs.filter(status=HandOff.Status.ACCEPTED).select_related("accepted_by").first()
+    person = (taken_by.accepted_by if taken_by else None) or conversation.salesperson
+    frame = ChatState(
+        type="chat.state",
+        conversation_id=conversation.pk,
+        state=conversation.state,
+        salesperson=(person.get_full_name() or person.username) if person else "",
+    )
+    return group_for_conversation(conversation.pk), frame
+
+
+def _inbox_pushes(conversation: Conversation) -> Pushes:
+    frame = ConversationUpdated(type="conversation.updated", conversation=conversation_summary(conversation))
+    return [(group, frame) for group in inbox_groups(conversation)]

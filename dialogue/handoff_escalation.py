@@ -25,6 +25,7 @@ from crm.im_profile.closeness import rank_staff
 from crm.models import User
 from dialogue import chat_notes
 from dialogue.config import get_scoring
+from dialogue.conversation_pushes import publish_messages
 from dialogue.handoff import build_push_message, deliver_after_commit
 from dialogue.models import Conversation, HandOff, Message, Situation
 
@@ -58,8 +59,6 @@ def next_candidates(handoff: HandOff) -> list[User]:
 
 def escalate(handoff: HandOff, now: datetime.datetime) -> Escalation | None:
     """Offer one overdue hand-off to the next person and tell the customer; None when another process did it."""
-    from dialogue.conversation_pushes import publish_messages
-
     candidates = next_candidates(handoff)
     target = candidates[0] if candidates else None
     previous = handoff.assignee
@@ -105,7 +104,7 @@ def escalate(handoff: HandOff, now: datetime.datetime) -> Escalation | None:
             push["previous"] = {"id": previous.pk, "name": _name(previous)} if previous else None
             HandOff.objects.filter(pk=handoff.pk).update(push_message=push)
             deliver_after_commit(handoff.pk)
-        transaction.on_commit(lambda: publish_messages(conversation.pk, [note.pk]))
+        publish_messages(conversation.pk, [note.pk])
     logger.info("Hand-off %s offered to %s after %s did not accept", handoff.pk, target, previous)
     return Escalation(handoff.pk, conversation.pk, target.pk if target else None, note.pk)
 

@@ -19,13 +19,7 @@ from django.utils.translation import gettext_noop, override
 
 from base.tts import speech_url
 from dialogue.analysis import ReplyAnalysis, analyze_reply, start_conversation
-from dialogue.conversation_pushes import (
-    message_frame,
-    publish_inbox,
-    publish_messages,
-    publish_state,
-    publish_suggestions,
-)
+from dialogue.conversation_pushes import message_frame, publish_after_customer_message, publish_inbox
 from dialogue.handoff import ConversationClosedError
 from dialogue.models import Conversation, Message
 from dialogue.text import MAX_REPLY_CHARS, ReplyRefusedError
@@ -140,23 +134,16 @@ def customer_says(session: ChatSession, text: object) -> ReplyAnalysis:
     ).distinct()
     if recent.count() >= limit:
         raise ChatRefusedError(_refusal(session, "rate", limit=limit, window=window))
-    conversation = Conversation.objects.get(pk=session.conversation_id)
-    state_before = conversation.state
     try:
-        analysis = analyze_reply(conversation, text)
+        analysis = analyze_reply(session.conversation_id, text)
     except ReplyRefusedError as error:
         key = error.code if error.code in REFUSALS else "text must be a string"
         raise ChatRefusedError(_refusal(session, key, length=error.length, most=MAX_REPLY_CHARS)) from error
     except ConversationClosedError as error:
         raise ChatClosedError(_refusal(session, "closed")) from error
-    publish_messages(session.conversation_id, analysis.message_ids or [analysis.message_id])
-    publish_suggestions(
-        session.conversation_id, [{"faq_id": s.faq_id, "question": s.question} for s in analysis.suggestions]
+    publish_after_customer_message(
+        analysis.conversation, analysis.message_ids, analysis.suggestions, state_changed=analysis.state_changed
     )
-    if analysis.handoff_id or state_before != Conversation.objects.values_list("state", flat=True).get(
-        pk=session.conversation_id
-    ):
-        publish_state(session.conversation_id)
     return analysis
 
 
