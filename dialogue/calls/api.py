@@ -1,6 +1,7 @@
 """``/api/dialogue/calls/``: upload a call recording (multipart ``recording``, ``customer``, ``language``) and follow
 its transcription (``status``, ``progress``, ``segments``). Thin: authorise by relation, validate, call
-``dialogue.calls.recordings``. Salespeople see the calls of the customers they are linked to; managers see all."""
+``dialogue.calls.recordings`` and ``suggestions``, and queue the background work they call for (``tasks``).
+Salespeople see the calls of the customers they are linked to; managers see all."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from dialogue.calls.models import Call, CallSegment, ReplySuggestion
 from dialogue.calls.pushes import SEGMENT_FIELDS
 from dialogue.calls.recordings import CallRefusedError, receive_call
 from dialogue.calls.suggestions import FeedbackRefusedError, rate, record_outcome, send_to_customer, suggestion_frame
+from dialogue.calls.tasks import enqueue_transcription, retrain_when_due
 
 
 class CallSegmentSerializer(serializers.ModelSerializer):
@@ -111,6 +113,7 @@ class CallViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.Gen
             )
         except CallRefusedError as error:
             return Response({"recording": [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
+        enqueue_transcription(call.pk)  # once the upload commits
         return Response(CallSerializer(call).data, status=status.HTTP_201_CREATED)
 
     def _suggestion(self, pk: str, suggestion_id: str) -> ReplySuggestion:
@@ -129,6 +132,7 @@ class CallViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.Gen
             rated = rate(suggestion, request.user, used=data.get("used"), rating=data.get("rating"))
         except FeedbackRefusedError as error:
             return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        retrain_when_due()
         return Response(suggestion_frame(rated))
 
     @extend_schema(request=OutcomeSerializer, responses=CallSerializer)
@@ -141,6 +145,7 @@ class CallViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.Gen
             recorded = record_outcome(call, data.get("outcome"))
         except FeedbackRefusedError as error:
             return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        retrain_when_due()
         return Response(CallSerializer(recorded).data)
 
     @extend_schema(request=None, responses=SuggestionSerializer)

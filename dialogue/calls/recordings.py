@@ -17,6 +17,7 @@ from crm.consent import current_consents
 from crm.models import Consent, Customer, User
 from dialogue.calls.models import Call, CallSegment, ReplySuggestion
 from dialogue.calls.pushes import announce_status
+from dialogue.calls.suggestions import call_category, suggest_after
 from dialogue.speech.audio_input import AudioInputError, decode_file, probe
 from dialogue.speech.recognition import Segment, SpeechError, transcribe
 
@@ -33,7 +34,8 @@ def check_recording_consent(customer: Customer) -> None:
 
 
 def receive_call(customer: Customer, salesperson: User, data: bytes, filename: str, language: str) -> Call:
-    """Check the consent and the file (format and stated length, without decoding it), store the call."""
+    """Check the consent and the file (format and stated length, without decoding it), store the call. The caller
+    (the API view) then queues its transcription (``tasks.enqueue_transcription``)."""
     check_recording_consent(customer)
     if not data:
         raise CallRefusedError(_("The recording is empty."))
@@ -55,9 +57,6 @@ def receive_call(customer: Customer, salesperson: User, data: bytes, filename: s
         call = Call(customer=customer, salesperson=salesperson, language=language, audio_format=kind, duration=stated)
         call.recording.save(f"call.{kind}", ContentFile(data), save=False)
         call.save()
-        from dialogue.calls.tasks import enqueue_transcription
-
-        enqueue_transcription(call.pk)
     return call
 
 
@@ -93,7 +92,7 @@ def _update(call_id: int, **values: object) -> Call:
     """Change the call and tell the salesperson's call page."""
     Call.objects.filter(pk=call_id).update(**values)
     call = Call.objects.get(pk=call_id)
-    transaction.on_commit(lambda: announce_status(call))
+    announce_status(call)  # after commit
     return call
 
 
@@ -101,8 +100,6 @@ def store_segments(
     call: Call, segments: list[Segment], category: str | None = None
 ) -> list[tuple[CallSegment, list[ReplySuggestion]]]:
     """Store recognised segments after the call's last one, each with its top reply suggestions (V7)."""
-    from dialogue.calls.suggestions import call_category, suggest_after
-
     last = CallSegment.objects.filter(call=call).order_by("-index").values_list("index", flat=True).first()
     first_index = 0 if last is None else last + 1
     category = call_category(call) if category is None else category

@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from crm.consent import current_consents
 from crm.models import Consent, User
 from dialogue.calls.models import Call, CallSegment, ReplySample, ReplyScript, ReplySuggestion
-from dialogue.calls.script_library import active_reply_model
+from dialogue.calls.script_library import active_reply_model, feedback_samples_since_training
 from dialogue.calls.target_model import Example
 
 TOP_K = 3
@@ -204,7 +204,6 @@ def rate(suggestion: ReplySuggestion, user: User, *, used: object = None, rating
             ReplySample.objects.filter(pk=locked.sample_id).delete()  # a lowered rating takes the sample back
             locked.sample = None
         locked.save()
-        transaction.on_commit(_retrain_when_due)
     return locked
 
 
@@ -231,7 +230,6 @@ def record_outcome(call: Call, outcome: object) -> Call:
                 else:
                     suggestion.sample = _sample_of(suggestion, OUTCOME_SCORE, ReplySample.Source.OUTCOME)
                     suggestion.save(update_fields=["sample"])
-        transaction.on_commit(_retrain_when_due)
     return Call.objects.get(pk=call.pk)
 
 
@@ -257,12 +255,10 @@ def _sample_of(suggestion: ReplySuggestion, score: int, source: str = ReplySampl
     )  # fmt: skip
 
 
-def _retrain_when_due() -> None:
-    from dialogue.calls.script_library import feedback_samples_since_training
-    from dialogue.calls.tasks import enqueue_reply_retraining
-
-    if feedback_samples_since_training() >= settings.REPLY_RETRAIN_AFTER:
-        enqueue_reply_retraining()
+def retraining_due() -> bool:
+    """Enough feedback samples the active model has not seen (``REPLY_RETRAIN_AFTER``): after ``rate`` or
+    ``record_outcome`` the caller (the API view) then queues a retraining (``tasks.retrain_when_due``)."""
+    return feedback_samples_since_training() >= settings.REPLY_RETRAIN_AFTER
 
 
 # --- V8: to the customer -------------------------------------------------------------------------------------------

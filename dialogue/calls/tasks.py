@@ -9,6 +9,7 @@ from django.db import OperationalError
 from base.queueing import enqueue
 from dialogue.calls.recordings import transcribe_call
 from dialogue.calls.script_library import retrain_reply_model
+from dialogue.calls.suggestions import retraining_due
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
@@ -31,3 +32,9 @@ def retrain_reply_model_task() -> None:
 def enqueue_reply_retraining() -> None:
     """Retrain in the background once the current transaction commits."""
     enqueue(retrain_reply_model_task)
+
+
+def retrain_when_due() -> None:
+    """After feedback (``suggestions.rate``, ``record_outcome``): retrain once enough new samples are in."""
+    if retraining_due():
+        enqueue_reply_retraining()
