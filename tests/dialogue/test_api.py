@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 
 from dialogue.models import Conversation, Message
 from dialogue.text import MAX_REPLY_CHARS
@@ -76,3 +80,40 @@ def test_salesperson_takes_over_then_releases(client_for, salesperson, conversat
     assert client.post(url(conversation, "close")).json()["state"] == "closed"
     refused = client.post(url(conversation, "release"))  # closed is closed: no hand-back to the bot
     assert refused.status_code == 409 and refused.json()["detail"]
+
+
+def test_the_terminals_analysis_pushes_what_the_cards_socket_pushes(
+    client_for, salesperson, conversation, django_capture_on_commit_callbacks
+):
+    """One rule for both (``publish_after_customer_message``): every bot line, the chips, the state on a hand-off,
+    the inbox row once — and nothing before the commit."""
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(f"conversation.{conversation.pk}", channel)
+    async_to_sync(layer.group_add)(f"sales.{salesperson.pk}", channel)
+
+    async def drain() -> list[dict]:
+        frames = []
+        while True:
+            try:
+                frames.append(await asyncio.wait_for(layer.receive(channel), 0.05))
+            except TimeoutError:
+                return frames
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client_for(salesperson).post(url(conversation, "analyze"), {"text": "转人工"}, format="json")
+    assert response.status_code == 200 and async_to_sync(drain)() == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    frames = [f for f in async_to_sync(drain)() if f["type"] != "handoff.created"]
+
+    ids = response.json()["message_ids"]  # the customer's message and every bot line
+    assert len(ids) >= 2 and "conversation" not in response.json() and "state_changed" not in response.json()
+    assert [f["type"] for f in frames] == ["chat.message"] * len(ids) + [
+        "chat.suggestions",
+        "chat.state",
+        "conversation.updated",
+    ]
+    assert [f["message"]["id"] for f in frames[: len(ids)]] == ids
+    assert frames[-2]["state"] == Conversation.State.WAITING
+    assert frames[-1]["conversation"]["state"] == Conversation.State.WAITING
