@@ -128,7 +128,13 @@ def publish_after_customer_message(
     """The one rule of what follows a customer's message (the card's socket and the terminal's API alike): the
     customer's message and every bot line, the "guess what you want to ask" chips, the state when the turn moved it
     (a hand-off), and the inbox row once. ``conversation`` is the row the turn was written with (with its customer,
-    product and salesperson), so no push reads it again."""
+    product and salesperson), so no push reads it again.
+
+    Where the two copies of this rule disagreed (issue 18), the card's was kept: the terminal's API pushed only the
+    customer's message and the *last* bot line (a turn of several lines, e.g. an answer then "a colleague is
+    coming", lost the middle ones until a reload), no chips (a card open on the conversation kept stale ones) and
+    the state only with a new hand-off (the card also pushed it when the state had moved under the turn). Both sent
+    the inbox row after the messages and again after the state; it goes once now, last, with the same content."""
     ids = list(message_ids)
     chips = [SuggestionChip(faq_id=s.faq_id, question=s.question) for s in suggestions]
 
