@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.admin import RecordOnlyMixin
 from dialogue.calls.models import Call, CallSegment, ReplyModelVersion, ReplySample, ReplyScript, ReplySuggestion
 from dialogue.calls.script_library import activate_reply_version
+from dialogue.calls.tasks import enqueue_reply_retraining
 from intent.admin import ActivateVersionAction
 
 
@@ -61,7 +62,6 @@ class ReplySampleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Retrain the reply model now (on the training queue)"))
     def retrain(self, request: HttpRequest, queryset) -> None:
-        from dialogue.calls.tasks import enqueue_reply_retraining
 
         enqueue_reply_retraining()
         self.message_user(

@@ -30,6 +30,7 @@ from dialogue.calls.models import Call, CallSegment, ReplySuggestion
 from dialogue.calls.pushes import announce_segment, announce_status
 from dialogue.calls.recordings import CallRefusedError, check_recording_consent, store_segments
 from dialogue.calls.suggestions import call_category
+from dialogue.calls.tasks import enqueue_transcription
 from dialogue.sentence_context import relations
 from dialogue.speech.audio_input import TARGET_RATE
 from dialogue.speech.recognition import WHISPER_LANGUAGES, recognise_utterance
@@ -127,7 +128,6 @@ def recover_abandoned_calls(idle_seconds: float = 300.0) -> list[int]:
     """Live calls whose web process died mid-call (still ``transcribing``, no audio for ``idle_seconds``): what
     arrived becomes the recording and goes through the upload path's transcription. Run whenever a live call
     starts and by ``make run``'s prepare step (``manage.py recover_live_calls``); returns the calls recovered."""
-    from dialogue.calls.tasks import enqueue_transcription
 
     recovered = []
     for call in Call.objects.filter(source=Call.Source.LIVE, status=Call.Status.TRANSCRIBING):

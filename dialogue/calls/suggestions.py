@@ -36,10 +36,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.consent import current_consents
-from crm.models import Consent, User
+from crm.models import Consent, Product, User
 from dialogue.calls.models import Call, CallSegment, ReplySample, ReplyScript, ReplySuggestion
 from dialogue.calls.script_library import active_reply_model, feedback_samples_since_training
 from dialogue.calls.target_model import Example
+from dialogue.config import get_scoring
+from dialogue.sms import sms_backend
+from intent.inference import latest_prediction
 
 TOP_K = 3
 CONTEXT_SENTENCES = 3
@@ -131,8 +134,6 @@ def scene_affinity(scenes: Sequence[str]) -> dict[str, float]:
 # --- Per call ------------------------------------------------------------------------------------------------------
 def call_category(call: Call) -> str:
     """The product category of the customer's top intended product (the intent engine's latest ranking)."""
-    from crm.models import Product
-    from intent.inference import latest_prediction
 
     prediction = latest_prediction(call.customer)
     for intent in (prediction.intents if prediction else [])[:1]:
@@ -180,7 +181,6 @@ def suggestion_frame(suggestion: ReplySuggestion) -> dict[str, Any]:
 # --- V9: feedback --------------------------------------------------------------------------------------------------
 def rate(suggestion: ReplySuggestion, user: User, *, used: object = None, rating: object = None) -> ReplySuggestion:
     """Record "used it" and/or a rating; above the threshold the sentence and the script become a training sample."""
-    from dialogue.config import get_scoring
 
     if used is None and rating is None:
         raise FeedbackRefusedError(_("Send used (true) or a rating."))
@@ -211,7 +211,6 @@ def record_outcome(call: Call, outcome: object) -> Call:
     """The call's result (V9, "or the outcome is recorded"): after a deal, every reply used in the call becomes a
     training sample scored ``OUTCOME_SCORE`` (an existing sample is raised to it), except one the salesperson rated
     at or below the threshold: their explicit judgement wins."""
-    from dialogue.config import get_scoring
 
     if outcome not in ("deal", "no_deal"):
         raise FeedbackRefusedError(_("outcome must be deal or no_deal."))
@@ -264,7 +263,6 @@ def retraining_due() -> bool:
 # --- V8: to the customer -------------------------------------------------------------------------------------------
 def send_to_customer(suggestion: ReplySuggestion) -> ReplySuggestion:
     """Text the script to the customer (their contact consent and phone number are required)."""
-    from dialogue.sms import sms_backend
 
     customer = suggestion.call.customer
     if not current_consents(customer)[Consent.Purpose.CONTACT]:
