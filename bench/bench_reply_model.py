@@ -68,12 +68,18 @@ def main() -> None:
     # --- speed of one suggestion --------------------------------------------------------------------------------
     from django.conf import settings
 
+    from base.model_files import file_sha256
     from dialogue.calls.models import ReplyModelVersion
     from dialogue.calls.suggestions import choose
 
     seed_reply_library()
     model.save(Path(settings.MODEL_DIR) / "reply" / "bench.pt")
-    ReplyModelVersion.objects.create(version="bench", path="reply/bench.pt", is_active=True)
+    ReplyModelVersion.objects.create(
+        version="bench",
+        path="reply/bench.pt",
+        sha256=file_sha256(Path(settings.MODEL_DIR) / "reply" / "bench.pt"),
+        is_active=True,
+    )
 
     class Said:
         def __init__(self, text: str, emotion: str, scene: str) -> None:

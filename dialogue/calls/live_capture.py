@@ -26,11 +26,11 @@ from django.utils.translation import gettext as _
 
 from crm.access import customers_visible_to
 from crm.models import User
+from dialogue.calls import tasks
 from dialogue.calls.models import Call, CallSegment, ReplySuggestion
 from dialogue.calls.pushes import announce_segment, announce_status
 from dialogue.calls.recordings import CallRefusedError, check_recording_consent, store_segments
 from dialogue.calls.suggestions import call_category
-from dialogue.calls.tasks import enqueue_transcription
 from dialogue.sentence_context import relations
 from dialogue.speech.audio_input import TARGET_RATE
 from dialogue.speech.recognition import WHISPER_LANGUAGES, recognise_utterance
@@ -139,7 +139,7 @@ def recover_abandoned_calls(idle_seconds: float = 300.0) -> list[int]:
             Call.objects.filter(pk=call.pk).update(
                 recording=recording_name(call.pk), duration=duration, status=Call.Status.RECEIVED, progress=0.0
             )
-            enqueue_transcription(call.pk)
+            tasks.enqueue_transcription(call.pk)
         recovered.append(call.pk)
     return recovered
 

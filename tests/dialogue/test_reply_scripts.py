@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from base.model_files import file_sha256
 from crm.consent import record_consent
 from crm.models import Consent
 from dialogue.calls.models import Call, CallSegment, ReplyModelVersion, ReplySample, ReplyScript, ReplySuggestion
@@ -45,7 +46,9 @@ def library(db, settings, tmp_path, trained):
     seed_reply_library()
     (tmp_path / "reply").mkdir()
     shutil.copyfile(trained, tmp_path / "reply" / "shipped.pt")
-    return ReplyModelVersion.objects.create(version="test", path="reply/shipped.pt", is_active=True)
+    return ReplyModelVersion.objects.create(
+        version="test", path="reply/shipped.pt", sha256=file_sha256(tmp_path / "reply" / "shipped.pt"), is_active=True
+    )
 
 
 class Said:
