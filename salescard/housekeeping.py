@@ -20,6 +20,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils.module_loading import import_string
 
@@ -61,12 +62,12 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
 
 
 async def _every(job: PeriodicJob) -> None:
-    from channels.db import database_sync_to_async
-
+    # In a thread of its own (thread_sensitive=False): on the one sync thread that serves the requests, every sweep
+    # would make the requests behind it wait (measured: card page server p50 +5 ms, bench/RESULTS.md, issue 18).
     while True:
         await asyncio.sleep(job.interval)
         try:
-            await database_sync_to_async(job.run)()
+            await database_sync_to_async(job.run, thread_sensitive=False)()
         except Exception:  # a database hiccup must not end the loop
             logger.exception("Periodic job %s failed", job.name)
 
