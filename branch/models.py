@@ -11,11 +11,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import Customer, Product, token_hash  # noqa: F401 - branch.tokens hashes device tokens with it
+from crm.models import Customer, Product, TenantOwned, token_hash, validate_lines  # noqa: F401 - branch.tokens hashes device tokens with it
 
 
-class Branch(models.Model):
-    code = models.SlugField(_("code"), max_length=30, unique=True)
+class Branch(TenantOwned):
+    code = models.SlugField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=200, blank=True)
     manager = models.ForeignKey(
@@ -30,17 +30,27 @@ class Branch(models.Model):
     kiosk_token_hash = models.CharField(_("kiosk token (hash)"), max_length=64, blank=True, editable=False)
     kiosk_token_issued_at = models.DateTimeField(_("kiosk token issued at"), null=True, blank=True, editable=False)
     is_active = models.BooleanField(_("open"), default=True)
+    lines_of_business = models.JSONField(
+        _("lines of business"),
+        default=list,
+        blank=True,
+        validators=[validate_lines],
+        help_text=_("What the branch serves, e.g. [\"banking\", \"insurance\"]. Empty: every line of the company."),
+    )
+
+    tenant_parent = "manager"
 
     class Meta:
         verbose_name = _("branch")
         verbose_name_plural = _("branches")
         ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="branch_code_per_organisation")]
 
     def __str__(self) -> str:
         return self.name
 
 
-class Wearable(models.Model):
+class Wearable(TenantOwned):
     """A staff smartwatch. Its token is shown once when issued; only the hash is kept."""
 
     device_id = models.CharField(_("device id"), max_length=64, unique=True)
@@ -66,6 +76,8 @@ class Wearable(models.Model):
     created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     # Device tokens expire DEVICE_TOKEN_DAYS after this; a new token (admin action) starts the count again.
     token_issued_at = models.DateTimeField(_("token issued at"), default=timezone.now, editable=False)
+
+    tenant_parent = "branch,staff"
 
     class Meta:
         verbose_name = _("wearable")

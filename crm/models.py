@@ -53,14 +53,119 @@ class Organisation(TimeStamped):
     name = models.CharField(_("name"), max_length=200, unique=True)
     phone = models.CharField(_("service phone"), max_length=32, blank=True, validators=[phone_validator])
     site_url = models.URLField(_("official site"), blank=True)
+    is_default = models.BooleanField(
+        _("default organisation"),
+        default=False,
+        help_text=_("Rows created without an organisation (a single-company deployment) belong to this one."),
+    )
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_organisation"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def default(cls) -> Organisation:
+        """The default organisation, created on first use: every deployment has one (issue 19)."""
+        found = cls.objects.filter(is_default=True).first()
+        if found is None:
+            found, _created = cls.objects.get_or_create(name=DEFAULT_ORGANISATION_NAME, defaults={"is_default": True})
+            if not found.is_default:
+                cls.objects.filter(pk=found.pk).update(is_default=True)
+                found.is_default = True
+        return found
+
+
+DEFAULT_ORGANISATION_NAME = "默认组织"
+
+
+def validate_lines(value: object) -> None:
+    """Lines of business are a list of ``ProductCategory.LineOfBusiness`` codes; empty means every line."""
+    codes = set(ProductCategory.LineOfBusiness.values)
+    if not isinstance(value, list) or any(not isinstance(code, str) or code not in codes for code in value):
+        raise ValidationError(
+            _("Lines of business must be a list of: %(codes)s.") % {"codes": ", ".join(sorted(codes))}
+        )
+
+
+class TenantQuerySet(models.QuerySet):
+    """Rows of one organisation: ``Model.objects.of(organisation)``; ``bulk_create`` fills the organisation as
+    ``save`` does."""
+
+    def of(self, organisation: Organisation | int | None) -> TenantQuerySet:
+        return self.filter(organisation=organisation)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        default: list[int] = []  # looked up once, only when a row has nowhere to inherit from
+        for obj in objs:
+            if obj.organisation_id is None:
+                obj.organisation_id = obj.inherited_organisation_id(default)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class TenantOwned(models.Model):
+    """A row that belongs to one organisation, the tenant boundary (issue 19).
+
+    A row saved without one takes the organisation of ``tenant_parent`` (the field it hangs from: a customer's
+    owner, a product's category, a card's salesperson …) and otherwise the default organisation, so a
+    single-company deployment never has to name one (``bulk_create`` does the same).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_set",
+    )
+    tenant_parent: str = ""
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.organisation_id is None:
+            self.organisation_id = self.inherited_organisation_id()
+        super().save(*args, **kwargs)
+
+    def inherited_organisation_id(self, default: list[int] | None = None) -> int:
+        for name in self.tenant_parent.split(",") if self.tenant_parent else ():
+            parent = getattr(self, name.strip(), None)
+            organisation_id = getattr(parent, "organisation_id", None)
+            if organisation_id is not None:
+                return organisation_id
+        if default is None:
+            return Organisation.default().pk
+        if not default:
+            default.append(Organisation.default().pk)
+        return default[0]
+
+
+class OrganisationOverride(models.Model):
+    """Configuration with a product-wide default (no organisation) that an organisation may override (issue 19)."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="%(app_label)s_%(class)s_set",
+        help_text=_("Empty: the product-wide default, used by every organisation that has no row of its own."),
+    )
+
+    class Meta:
+        abstract = True
 
 
 class CompanyFact(TimeStamped):
@@ -133,6 +238,14 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="staff",
+        help_text=_("The company this person works for: they see and sell only its customers and products."),
+    )
+    lines_of_business = models.JSONField(
+        _("lines of business"),
+        default=list,
+        blank=True,
+        validators=[validate_lines],
+        help_text=_('What this person sells, e.g. ["banking", "insurance"]. Empty: every line of the company.'),
     )
 
     class Meta(AbstractUser.Meta):
@@ -143,6 +256,9 @@ class User(AbstractUser):
         # Managers work in the admin; the role, not a separate flag, grants that.
         if self.role == self.Role.MANAGER:
             self.is_staff = True
+        # Staff always belong to a company; only a superuser may stand above them all.
+        if self.organisation_id is None and not self.is_superuser:
+            self.organisation_id = Organisation.default().pk
         super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
@@ -161,8 +277,10 @@ class User(AbstractUser):
 
 
 # --- Customers --------------------------------------------------------------------------------------
-class Customer(TimeStamped):
+class Customer(TenantOwned, TimeStamped):
     """A customer or lead with the S1 information and the B6 sub-pages (info, assets, preferences)."""
+
+    tenant_parent = "owner"  # a customer known to two companies is two customers, each with its own consent
 
     class Gender(models.TextChoices):
         FEMALE = "female", _("Female")
@@ -277,7 +395,7 @@ class Customer(TimeStamped):
         default="",
         help_text=_("What the salesperson saw in conversations; the personality model learns from it."),
     )
-    external_im_id = models.CharField(_("IM id"), max_length=100, null=True, blank=True, unique=True)
+    external_im_id = models.CharField(_("IM id"), max_length=100, null=True, blank=True)
     owner = models.ForeignKey(
         User,
         verbose_name=_("owning salesperson"),
@@ -297,8 +415,14 @@ class Customer(TimeStamped):
             models.Index(fields=["-updated_at", "-id"], name="customer_recent"),
             models.Index(fields=["phone"], name="customer_phone"),
             models.Index(fields=["name"], name="customer_name"),
+            models.Index(fields=["organisation", "-updated_at"], name="customer_organisation_recent"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_im_id"],
+                condition=Q(external_im_id__isnull=False),
+                name="customer_im_id_per_organisation",
+            ),
             models.CheckConstraint(
                 condition=Q(monthly_online_spend__isnull=True) | Q(monthly_online_spend__gte=0),
                 name="customer_online_spend_not_negative",
@@ -388,7 +512,7 @@ class Consent(models.Model):
 
 
 # --- Products and cases -----------------------------------------------------------------------------
-class ProductCategory(TimeStamped):
+class ProductCategory(TenantOwned, TimeStamped):
     """The "product type" of S7 (sofa, term life insurance, time deposit, …) within a line of business."""
 
     class LineOfBusiness(models.TextChoices):
@@ -396,7 +520,7 @@ class ProductCategory(TimeStamped):
         INSURANCE = "insurance", _("Insurance")
         BANKING = "banking", _("Bank wealth, deposits and loans")
 
-    code = models.SlugField(_("code"), max_length=50, unique=True)
+    code = models.SlugField(_("code"), max_length=50)
     name = models.CharField(_("name"), max_length=100)
     line_of_business = models.CharField(_("line of business"), max_length=20, choices=LineOfBusiness.choices)
     description = models.TextField(_("description"), blank=True)
@@ -405,18 +529,19 @@ class ProductCategory(TimeStamped):
         verbose_name = _("product category")
         verbose_name_plural = _("product categories")
         ordering = ["line_of_business", "name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="category_code_per_organisation")]
 
     def __str__(self) -> str:
         return self.name
 
 
-class Product(TimeStamped):
+class Product(TenantOwned, TimeStamped):
     """A product with the specs a greeting names (design, colour, size, price) and its purchase link."""
 
     category = models.ForeignKey(
         ProductCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
     )
-    sku = models.CharField(_("SKU"), max_length=50, unique=True)
+    sku = models.CharField(_("SKU"), max_length=50)
     name = models.CharField(_("name"), max_length=200)
     design = models.CharField(_("design"), max_length=200, blank=True)
     colour = models.CharField(_("colour"), max_length=100, blank=True)
@@ -434,11 +559,25 @@ class Product(TimeStamped):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ["category", "name"]
-        indexes = [models.Index(fields=["category", "is_active"], name="product_category_active")]
-        constraints = [models.CheckConstraint(condition=Q(price__gte=0), name="product_price_not_negative")]
+        indexes = [
+            models.Index(fields=["category", "is_active"], name="product_category_active"),
+            models.Index(fields=["organisation", "is_active"], name="product_organisation_active"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="product_price_not_negative"),
+            models.UniqueConstraint(fields=["organisation", "sku"], name="product_sku_per_organisation"),
+        ]
+
+    tenant_parent = "category"
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # A product always belongs to its category's company.
+        if self.category_id is not None:
+            self.organisation_id = self.category.organisation_id
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if not isinstance(self.specs, dict):
@@ -492,7 +631,7 @@ class Promotion(TimeStamped):
             raise ValidationError({"ends_on": _("The promotion cannot end before it starts.")})
 
 
-class Case(TimeStamped):
+class Case(TenantOwned, TimeStamped):
     """A customer success story shown on the card's Cases tab."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -520,13 +659,17 @@ class Case(TimeStamped):
         verbose_name_plural = _("cases")
         ordering = ["-created_at"]
 
+    tenant_parent = "product,category,author"
+
     def __str__(self) -> str:
         return self.title
 
 
 # --- Tags -------------------------------------------------------------------------------------------
-class Tag(TimeStamped):
+class Tag(TenantOwned, TimeStamped):
     """An enterprise tag (managed in the admin, owner empty) or a staff member's personal tag."""
+
+    tenant_parent = "owner"
 
     name = models.CharField(_("name"), max_length=50)
     owner = models.ForeignKey(
@@ -550,7 +693,9 @@ class Tag(TimeStamped):
         verbose_name_plural = _("tags")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["name"], condition=Q(owner__isnull=True), name="tag_enterprise_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "name"], condition=Q(owner__isnull=True), name="tag_enterprise_unique"
+            ),
             models.UniqueConstraint(fields=["owner", "name"], name="tag_personal_unique"),
         ]
 
@@ -613,16 +758,23 @@ class Friendship(models.Model):
         return f"{self.staff} ↔ {self.customer}"
 
 
-class ChatGroup(TimeStamped):
+class ChatGroup(TenantOwned, TimeStamped):
     """An IM group chat with staff and customers as members."""
 
     name = models.CharField(_("name"), max_length=100)
-    external_id = models.CharField(_("IM group id"), max_length=100, null=True, blank=True, unique=True)
+    external_id = models.CharField(_("IM group id"), max_length=100, null=True, blank=True)
 
     class Meta:
         verbose_name = _("group chat")
         verbose_name_plural = _("group chats")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="chat_group_im_id_per_organisation",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

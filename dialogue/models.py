@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from base.model_files import ModelVersion
-from crm.models import Customer, Product, ProductCategory
+from crm.models import Customer, OrganisationOverride, Product, ProductCategory, TenantOwned
 
 EMOTIONS = ("excited", "joyful", "angry", "calm", "low", "lost")
 
@@ -69,7 +69,7 @@ class Situation(models.TextChoices):
     ACKNOWLEDGE = "acknowledge", _("Tells the customer who is coming")
 
 
-class WordEntry(models.Model):
+class WordEntry(OrganisationOverride):
     """One entry of a manager-editable word list (X1). ``label`` and ``weight`` mean what the kind says."""
 
     class Kind(models.TextChoices):
@@ -106,7 +106,12 @@ class WordEntry(models.Model):
         verbose_name_plural = _("word lists")
         ordering = ["kind", "language", "word"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "language", "word"], name="unique_word_per_list"),
+            models.UniqueConstraint(
+                fields=["kind", "language", "word"], condition=Q(organisation__isnull=True), name="unique_word_per_list"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "language", "word"], name="unique_word_per_organisation_list"
+            ),
             models.CheckConstraint(condition=Q(weight__gt=0) & Q(weight__lte=5), name="word_weight_range"),
         ]
 
@@ -133,7 +138,7 @@ class WordEntry(models.Model):
             raise ValidationError({"weight": _("The weight must be greater than 0 and at most 5.")})
 
 
-class ScoringSettings(models.Model):
+class ScoringSettings(OrganisationOverride):
     """The one record of scoring knobs managers edit (X1); every change is audited."""
 
     alpha = models.FloatField(_("α (weight of positive words)"), default=1.0)
@@ -283,8 +288,10 @@ class ScoringSettingsChange(models.Model):
         return f"{self.field}: {self.old_value} → {self.new_value}"
 
 
-class FAQ(models.Model):
+class FAQ(TenantOwned):
     """A manager-editable question and answer about a product or a category (S11 knowledge base, S9)."""
+
+    tenant_parent = "product,category"
 
     product = models.ForeignKey(
         Product, verbose_name=_("product"), on_delete=models.CASCADE, null=True, blank=True, related_name="faqs"
@@ -326,7 +333,7 @@ class FAQ(models.Model):
             raise ValidationError({"category": _("The product belongs to another category.")})
 
 
-class AnswerTemplate(models.Model):
+class AnswerTemplate(OrganisationOverride):
     """An answer pattern per situation, emotion and language, with slots filled from product specs (S11)."""
 
     SLOTS = ("product", "price", "price_label", "category", "design", "colour", "size", "spec", "answer", "salesperson")

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from base.model_files import ModelVersion
-from crm.models import Customer, ProductCategory
+from crm.models import Customer, OrganisationOverride, ProductCategory, TenantOwned
 
 
 class UserLevel(models.TextChoices):
@@ -81,7 +81,7 @@ class LevelCriterion(models.Model):
                     )
 
 
-class LevelThresholds(models.Model):
+class LevelThresholds(OrganisationOverride):
     """The points a customer needs for each level; one row, edited in the admin."""
 
     high_net_worth_points = models.PositiveSmallIntegerField(_("points for high net worth"), default=80)
@@ -179,7 +179,7 @@ class PersonalityTrait(models.Model):
         return f"{self.get_feature_display()} = {self.value} → {self.personality_type} ×{self.weight}"
 
 
-class GreetingTemplate(models.Model):
+class GreetingTemplate(OrganisationOverride):
     """S7: a greeting for a communication type, product category (or line of business) and language."""
 
     PLACEHOLDERS = ("customer", "product", "category", "design", "colour", "size", "price", "salesperson")
@@ -309,8 +309,9 @@ class Portrait(models.Model):
         return f"{self.customer} · {self.get_level_display()} · {self.computed_at:%Y-%m-%d %H:%M}"
 
 
-class IntentModelVersion(ModelVersion):
-    """A trained IntentNet saved under MODEL_DIR, with its metrics; one version is active at a time."""
+class IntentModelVersion(TenantOwned, ModelVersion):
+    """A trained IntentNet saved under MODEL_DIR, with its metrics: each organisation trains on its own catalogue and
+    history, and one version per organisation is active at a time (issue 19)."""
 
     config = models.JSONField(_("network configuration"), default=dict)
 
@@ -318,7 +319,9 @@ class IntentModelVersion(ModelVersion):
         verbose_name = _("intent model version")
         verbose_name_plural = _("intent model versions")
         constraints = [
-            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_intent_model")
+            models.UniqueConstraint(
+                fields=["organisation", "is_active"], condition=Q(is_active=True), name="one_active_intent_model"
+            )
         ]
 
 

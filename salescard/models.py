@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import Customer, phone_validator
+from crm.models import Customer, TenantOwned, phone_validator
 from salescard.avatar_models import validate_avatar_model
 
 
@@ -51,7 +51,7 @@ class PipelineProbe(models.Model):
         return (self.completed_at - self.requested_at).total_seconds() * 1000
 
 
-class SmartCard(models.Model):
+class SmartCard(TenantOwned):
     """A salesperson's business card (S8 region 2) with the 3D face shown in region 1."""
 
     class Theme(models.TextChoices):
@@ -80,9 +80,17 @@ class SmartCard(models.Model):
     theme = models.CharField(_("theme"), max_length=10, choices=Theme.choices, default=Theme.CLASSIC)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    tenant_parent = "salesperson"
+
     class Meta:
         verbose_name = _("smart card")
         verbose_name_plural = _("smart cards")
+
+    def save(self, *args, **kwargs) -> None:
+        # A card speaks for its salesperson's company, always.
+        if self.salesperson_id is not None and self.salesperson.organisation_id is not None:
+            self.organisation_id = self.salesperson.organisation_id
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"{self.display_name} · {self.company}" if self.company else self.display_name

@@ -13,10 +13,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import ChatMessage, Customer, TimeStamped, User
+from crm.models import ChatMessage, Customer, OrganisationOverride, TenantOwned, TimeStamped, User
 
 
-class ImIntegration(TimeStamped):
+class ImIntegration(TenantOwned, TimeStamped):
     """One IM platform account that posts webhooks (P1, P2, P5): a bearer token (only its hash is kept) names it,
     and an HMAC secret signs every payload."""
 
@@ -174,7 +174,7 @@ class ProfileChange(models.Model):
         return f"{self.customer} · {self.field}: {self.old_value} → {self.new_value}"
 
 
-class ClosenessWeights(models.Model):
+class ClosenessWeights(OrganisationOverride):
     """The weights of the closeness score (P4); one row, edited in the admin. See ``crm.im_profile.closeness``."""
 
     friendship = models.FloatField(_("friendship age"), default=1.0, validators=[MinValueValidator(0)])

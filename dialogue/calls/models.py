@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from base.model_files import ModelVersion
-from crm.models import Customer, ProductCategory
+from crm.models import Customer, OrganisationOverride, ProductCategory
 from dialogue.models import Emotion, Language, Situation
 
 # --- Reply scripts and their target model (SPEC V6–V9) -------------------------------------------------------------
@@ -108,10 +108,10 @@ class CallSegment(models.Model):
         return f"{self.call} · {self.start:.1f}s {self.text[:30]}"
 
 
-class ReplyScript(models.Model):
+class ReplyScript(OrganisationOverride):
     """A reply the salesperson can say (V6): written and edited by managers in the admin."""
 
-    key = models.SlugField(_("key"), max_length=60, unique=True)
+    key = models.SlugField(_("key"), max_length=60)
     text = models.TextField(_("text"), max_length=400)
     language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.MANDARIN)
     scene = models.CharField(_("scene"), max_length=12, choices=SCENE_CHOICES, default="general")
@@ -133,6 +133,10 @@ class ReplyScript(models.Model):
         verbose_name = _("reply script")
         verbose_name_plural = _("reply scripts")
         ordering = ["language", "scene", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=Q(organisation__isnull=True), name="reply_script_key"),
+            models.UniqueConstraint(fields=["organisation", "key"], name="reply_script_key_per_organisation"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.key}: {self.text[:40]}"
