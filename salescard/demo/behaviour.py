@@ -45,6 +45,7 @@ class Subject:
     preferences: HiddenPreferences
     usage_periods: list[tuple[datetime, datetime]]  # when usage-data consent was granted
     owner: User
+    site_url: str = OFFICIAL_SITE  # the official site of the customer's company
 
 
 def draw_events(subject: Subject, shelf: Shelf, rng: random.Random, anchor: datetime) -> list[BehaviorEvent]:
@@ -97,7 +98,7 @@ class _Drawer:
         """One event per installed app and sampled day, with that day's minutes in the app."""
         young = self.subject.demo.age < 40
         for app in APPS:
-            leaning = sum(self.weights[code] for code in app.hints)
+            leaning = sum(self.subject.preferences.weight(code) for code in app.hints)
             share = app.install_share + 2.0 * leaning
             if app.name == "王者荣耀" and not young:
                 share = 0.02
@@ -166,7 +167,7 @@ class _Drawer:
                             )
                         )
                 elif tab == "Official site" and self.rng.random() < 0.5:
-                    self.events.append(self._event(Kind.LINK_CLICK, moment, staff=owner, target=OFFICIAL_SITE))
+                    self.events.append(self._event(Kind.LINK_CLICK, moment, staff=owner, target=self.subject.site_url))
             if self.rng.random() < 0.08:
                 moment += timedelta(seconds=self.rng.randint(5, 60))
                 self.events.append(self._event(Kind.SHARE, moment, staff=owner, target=card_url))

@@ -1,5 +1,8 @@
 """The demo catalogue: product categories and products in three lines of business (SPEC S7, B4, B6).
 
+Each category belongs to the demo company that sells its line (issue 19): home furnishing to 好家居生活馆, banking and
+insurance to 招财银行 (``CATEGORY_COMPANY``); seeding creates it, its products, cases and FAQs in that organisation.
+
 Prices mean what the line of business quotes: the retail price of furniture, the yearly premium of insurance,
 the minimum deposit or purchase of bank products, the usual credit line of loans and the yearly fee of credit
 cards; ``specs["price_label"]`` says which, so that a greeting can name it correctly.
@@ -11,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from crm.models import ProductCategory
+from salescard.demo.companies import COMPANIES, COMPANY_OF_LINE
 
 Line = ProductCategory.LineOfBusiness
 
@@ -217,3 +221,8 @@ PRODUCTS = (
 
 CATEGORY_LINES = {category.code: category.line for category in CATEGORIES}
 CATEGORY_CODES = tuple(category.code for category in CATEGORIES)
+CATEGORY_COMPANY = {category.code: COMPANY_OF_LINE[category.line] for category in CATEGORIES}
+COMPANY_CATEGORY_CODES = {
+    key: tuple(c.code for c in CATEGORIES if CATEGORY_COMPANY[c.code] == key) for key in COMPANIES
+}
+PRODUCT_COMPANY = {product.sku: CATEGORY_COMPANY[product.category] for product in PRODUCTS}

@@ -1,33 +1,46 @@
-"""The demo companies and what a customer may ask about them (issue 17 item 3): one per demo line of business.
+"""The two demo companies (issue 19 item 4): 招财银行, a bank that also sells insurance (bancassurance), and
+好家居生活馆, a furniture retailer. Each is an organisation with its own staff, catalogue, customers, cards and
+knowledge; nothing of one is seen or recommended by the other.
 
-Each fact is a whole sentence in Mandarin and English, as the card's bot says it; Cantonese customers get the
-Mandarin text in Traditional characters. Existing rows are left as managers edited them.
+Company facts are whole sentences in Mandarin and English, as the card's bot says them (issue 17 item 3); Cantonese
+customers get the Mandarin text in Traditional characters. Existing rows are left as managers edited them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crm.models import CompanyFact, Organisation, ProductCategory, User
+from crm.models import CompanyFact, Organisation, ProductCategory
 
 Line = ProductCategory.LineOfBusiness
 Topic = CompanyFact.Topic
 
+BANK = "bank"
+HOME = "home"
+
 
 @dataclass(frozen=True)
 class DemoCompany:
+    key: str  # BANK or HOME: how the demo modules name the company
     name: str
     phone: str
     site_url: str
+    lines: tuple[str, ...]  # the lines of business it sells
+    card_company: str  # what its smart cards show under the name
+    card_theme: str  # SmartCard.Theme value
     facts: dict[str, tuple[str, str]]  # topic → (Mandarin, English)
     human_only: frozenset[str] = frozenset()
 
 
 COMPANIES: dict[str, DemoCompany] = {
-    Line.BANKING: DemoCompany(
+    BANK: DemoCompany(
+        key=BANK,
         name="招财银行",
         phone="95555",
         site_url="https://bank.salescard.example/",
+        lines=(Line.BANKING, Line.INSURANCE),
+        card_company="招财银行 · 深圳分行",
+        card_theme="classic",
         facts={
             Topic.ABOUT: (
                 "招财银行是一家全国性股份制商业银行，深圳分行为您提供存款、理财、基金、保险和信用卡服务。",
@@ -80,10 +93,14 @@ COMPANIES: dict[str, DemoCompany] = {
             ),
         },
     ),
-    Line.HOME: DemoCompany(
+    HOME: DemoCompany(
+        key=HOME,
         name="好家居生活馆",
         phone="400-820-6688",
         site_url="https://home.salescard.example/",
+        lines=(Line.HOME,),
+        card_company="好家居生活馆",
+        card_theme="warm",
         facts={
             Topic.ABOUT: (
                 "好家居生活馆专做北欧和现代风格的沙发、床和定制柜，深圳有三家展厅，支持免费上门量尺。",
@@ -134,70 +151,41 @@ COMPANIES: dict[str, DemoCompany] = {
             ),
         },
     ),
-    Line.INSURANCE: DemoCompany(
-        name="安心人寿",
-        phone="95519",
-        site_url="https://insurance.salescard.example/",
-        facts={
-            Topic.ABOUT: (
-                "安心人寿是一家全国性寿险公司，提供重疾、医疗、意外和养老保障，理赔全程有专人协助。",
-                "Anxin Life is a national life insurer offering critical-illness, medical, accident and pension cover, "
-                "with a person helping you through every claim.",
-            ),
-            Topic.ADDRESS: (
-                "深圳分公司在福田区福华三路 88 号安心大厦 12 楼。",
-                "The Shenzhen office is on the 12th floor of Anxin Building, 88 Fuhua Third Road, Futian.",
-            ),
-            Topic.HOURS: (
-                "客服中心工作日 8:30–18:00 营业，理赔报案热线 24 小时有人接听。",
-                "The service centre is open on working days 8:30–18:00; the claims line answers around the clock.",
-            ),
-            Topic.PHONE: (
-                "全国客服和理赔报案电话是 95519，24 小时服务。",
-                "Call 95519 for service and claims, around the clock.",
-            ),
-            Topic.PAYMENT: (
-                "保费可以用银行卡自动扣款，也可以微信或支付宝支付，支持年缴和月缴。",
-                "Premiums are paid by bank-card direct debit, WeChat Pay or Alipay, yearly or monthly.",
-            ),
-            Topic.INSTALMENTS: (
-                "长期险可以选择 10 年、20 年或 30 年分期缴费，也可以按月缴，不另收手续费。",
-                "Long-term policies can be paid over 10, 20 or 30 years, or monthly, with no extra fee.",
-            ),
-            Topic.DELIVERY: (
-                "投保成功后电子保单会立刻发到您的手机和邮箱，需要纸质保单可以免费寄送。",
-                "Once insured, the e-policy reaches your phone and e-mail at once; a paper policy is posted free on "
-                "request.",
-            ),
-            Topic.RETURNS: (
-                "所有保单都有 15 天犹豫期，犹豫期内退保全额退还保费。",
-                "Every policy has a 15-day cooling-off period with a full refund of the premium.",
-            ),
-            Topic.AFTER_SALES: (
-                "理赔报案拨打 95519 或在 App 上传材料，资料齐全后一般 3 个工作日内结案，顾问全程协助。",
-                "Report a claim on 95519 or upload the papers in the app; complete claims are usually settled within "
-                "3 working days, with your adviser helping throughout.",
-            ),
-            Topic.SITE: (
-                "官网是 https://insurance.salescard.example/ 。",
-                "Our site is https://insurance.salescard.example/.",
-            ),
-        },
-    ),
 }
-BRANCH_LINE = Line.BANKING  # the demo branch staff work at the bank
+DEFAULT_COMPANY = BANK  # the demo's default organisation: rows made without one (admin, imports) land here
+COMPANY_OF_LINE = {line: company.key for company in COMPANIES.values() for line in company.lines}
 
 
-def ensure_demo_companies(lines_by_username: dict[str, str], branch_usernames: tuple[str, ...]) -> int:
-    """The demo organisations with their facts, and their staff assigned; returns how many rows were created."""
+def company_of_line(line: str) -> DemoCompany:
+    return COMPANIES[COMPANY_OF_LINE[line]]
+
+
+def demo_organisation(key: str) -> Organisation:
+    """The organisation of demo company ``key``, created when missing; the bank becomes the default organisation
+    when the database has none yet (a fresh demo), so that everything made without naming one is the bank's."""
+    company = COMPANIES[key]
+    organisation, _created = Organisation.objects.get_or_create(
+        name=company.name, defaults={"phone": company.phone, "site_url": company.site_url}
+    )
+    if (
+        key == DEFAULT_COMPANY
+        and not organisation.is_default
+        and not Organisation.objects.filter(is_default=True).exists()
+    ):
+        organisation.is_default = True
+        organisation.save(update_fields=["is_default"])
+    return organisation
+
+
+def ensure_demo_companies() -> tuple[dict[str, Organisation], int]:
+    """The demo organisations by company key, with their facts; also how many rows were created."""
     created = 0
     organisations: dict[str, Organisation] = {}
-    for line, company in COMPANIES.items():
-        organisation, made = Organisation.objects.get_or_create(
-            name=company.name, defaults={"phone": company.phone, "site_url": company.site_url}
-        )
-        created += made
-        organisations[line] = organisation
+    for key, company in COMPANIES.items():
+        existed = Organisation.objects.filter(name=company.name).exists()
+        organisation = demo_organisation(key)
+        created += not existed
+        organisations[key] = organisation
         for topic, (mandarin, english) in company.facts.items():
             for language, text in (("zh-hans", mandarin), ("en", english)):
                 _, made = CompanyFact.objects.get_or_create(
@@ -207,9 +195,27 @@ def ensure_demo_companies(lines_by_username: dict[str, str], branch_usernames: t
                     defaults={"text": text, "human_only": topic in company.human_only},
                 )
                 created += made
-    for username, line in lines_by_username.items():
-        User.objects.filter(username=username, organisation__isnull=True).update(organisation=organisations[line])
-    User.objects.filter(username__in=branch_usernames, organisation__isnull=True).update(
-        organisation=organisations[BRANCH_LINE]
-    )
-    return created
+    return organisations, created
+
+
+def seeded_organisations() -> dict[str, Organisation | None]:
+    """Where each demo company's catalogue lives, for the demo FAQs and promotions: its own organisation, or — in a
+    database whose demo predates the two companies (one catalogue, migrated into the default organisation) — the
+    default organisation; None when neither exists."""
+    by_name = {o.name: o for o in Organisation.objects.filter(name__in=[c.name for c in COMPANIES.values()])}
+    fallback = Organisation.objects.filter(is_default=True).first()
+    return {key: by_name.get(company.name, fallback) for key, company in COMPANIES.items()}
+
+
+def login_organisation(key: str) -> Organisation:
+    """The organisation a demo manager of company ``key`` signs in to: the company's own once it exists; before
+    that, for the bank (the demo's default company), the database's default organisation when it has one, so that
+    the demo manager of a database without the demo companies manages what is there."""
+    named = Organisation.objects.filter(name=COMPANIES[key].name).first()
+    if named is not None:
+        return named
+    if key == DEFAULT_COMPANY:
+        default = Organisation.objects.filter(is_default=True).first()
+        if default is not None:
+            return default
+    return demo_organisation(key)

@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from crm.models import Customer, Product, ProductCategory
+from crm.models import Customer, Product, ProductCategory, User
 from salescard.demo import im_lines as say
 from salescard.demo.catalogue import CATEGORY_LINES
+from salescard.demo.companies import BANK, HOME
 from salescard.demo.people import DemoCustomer, draw_mobile_number
 from salescard.demo.preferences import HiddenPreferences
 from salescard.demo.staff import StaffMember
@@ -26,8 +27,9 @@ CHAT_DAYS = 120  # product chats fall in the last four months
 class GroupSpec:
     external_id: str
     name: str
-    staff: tuple[str, ...]  # usernames of the salespeople and branch staff in the group
-    with_manager: bool
+    company: str  # BANK or HOME: the organisation the group chat belongs to
+    staff: tuple[str, ...]  # usernames of the company's salespeople and branch staff in the group
+    with_manager: bool  # the company's manager is in it too
     line: str  # what the group talks about
     admits: Callable[[DemoCustomer], bool] = lambda customer: True
 
@@ -37,20 +39,21 @@ def _lives_in(city: str) -> Callable[[DemoCustomer], bool]:
 
 
 GROUPS = (
-    GroupSpec("demo-g-01", "深圳南山理财交流群", ("sales_chen", "branch_sun"), True, Line.BANKING, _lives_in("深圳")),
-    GroupSpec("demo-g-02", "新房装修群", ("sales_liu",), False, Line.HOME, lambda c: c.household.homeowner),
-    GroupSpec("demo-g-03", "广州天河业主群", ("sales_liu", "sales_huang"), False, Line.HOME, _lives_in("广州")),
-    GroupSpec("demo-g-04", "宝爸宝妈保障交流群", ("sales_huang",), False, Line.INSURANCE,
+    GroupSpec("demo-g-01", "深圳南山理财交流群", BANK, ("sales_chen", "branch_sun"), True, Line.BANKING,
+              _lives_in("深圳")),
+    GroupSpec("demo-g-02", "新房装修群", HOME, ("sales_liu",), False, Line.HOME, lambda c: c.household.homeowner),
+    GroupSpec("demo-g-03", "广州天河业主群", HOME, ("sales_liu", "sales_he"), False, Line.HOME, _lives_in("广州")),
+    GroupSpec("demo-g-04", "宝爸宝妈保障交流群", BANK, ("sales_huang",), False, Line.INSURANCE,
               lambda c: c.household.has_children),
-    GroupSpec("demo-g-05", "上海陆家嘴财富沙龙", ("sales_chen",), True, Line.BANKING, _lives_in("上海")),
-    GroupSpec("demo-g-06", "北京朝阳家居优选群", ("sales_liu",), False, Line.HOME, _lives_in("北京")),
-    GroupSpec("demo-g-07", "粤语客户服务群", ("sales_chen", "sales_huang", "branch_zhao"), False, Line.BANKING,
+    GroupSpec("demo-g-05", "上海陆家嘴财富沙龙", BANK, ("sales_chen",), True, Line.BANKING, _lives_in("上海")),
+    GroupSpec("demo-g-06", "北京朝阳家居优选群", HOME, ("sales_he",), True, Line.HOME, _lives_in("北京")),
+    GroupSpec("demo-g-07", "粤语客户服务群", BANK, ("sales_chen", "sales_huang", "branch_zhao"), False, Line.BANKING,
               lambda c: c.fields["language"] == Customer.Language.CANTONESE),
-    GroupSpec("demo-g-08", "养老规划交流群", ("sales_huang", "sales_chen"), False, Line.INSURANCE,
+    GroupSpec("demo-g-08", "养老规划交流群", BANK, ("sales_huang", "sales_chen"), False, Line.INSURANCE,
               lambda c: c.age >= 45),
-    GroupSpec("demo-g-09", "成都高新新婚家庭群", ("sales_liu",), False, Line.HOME,
+    GroupSpec("demo-g-09", "成都高新新婚家庭群", HOME, ("sales_liu",), False, Line.HOME,
               lambda c: c.place.city.name == "成都" and c.age < 40),
-    GroupSpec("demo-g-10", "VIP客户尊享群", ("sales_chen", "branch_zhao"), True, Line.BANKING,
+    GroupSpec("demo-g-10", "VIP客户尊享群", BANK, ("sales_chen", "branch_zhao"), True, Line.BANKING,
               lambda c: c.liquid_assets >= 1_000_000),
 )  # fmt: skip
 
@@ -124,7 +127,7 @@ class _SocialDrawer:
         since = self._at(rng.uniform(30, 900))
         self.social.friends.append(FriendDraft(owner.username, self._remark(), since))
         for colleague in self.circle.colleagues:
-            share = 0.25 if colleague.line else 0.08  # other salespeople vs. branch staff
+            share = 0.25 if colleague.role == User.Role.SALES else 0.08  # other salespeople vs. branch staff
             if rng.random() < share:
                 self.social.friends.append(
                     FriendDraft(colleague.username, self._remark(), self._at(rng.uniform(5, 600)))
@@ -146,7 +149,7 @@ class _SocialDrawer:
     # --- one-to-one ------------------------------------------------------------------------------
     def _introduce(self, owner: StaffMember, moment: datetime) -> None:
         text = say.INTRO.format(
-            call=self._call(), staff=owner.full_name, title=owner.title, topic=say.INTRO_TOPICS[owner.line]
+            call=self._call(), staff=owner.full_name, title=owner.title, topic=say.intro_topic(owner.lines)
         )
         self._say(owner, moment, False, text)
         self._reply(owner, moment, self.rng.choice(say.INTRO_REPLIES[self.language]).format(surname=owner.last_name))
@@ -207,8 +210,10 @@ class _SocialDrawer:
     def _join_groups(self) -> None:
         rng = self.rng
         for group in GROUPS:
-            if not group.admits(self.demo) or rng.random() >= min(
-                0.8, 0.05 + 0.6 * self.preferences.line_weight(group.line)
+            if (
+                group.company != self.circle.owner.company
+                or not group.admits(self.demo)
+                or rng.random() >= min(0.8, 0.05 + 0.6 * self.preferences.line_weight(group.line))
             ):
                 continue
             joined_at = self._at(rng.uniform(20, 400))
@@ -229,7 +234,7 @@ class _SocialDrawer:
     def _product(self, line: str = "") -> Product:
         code = self.preferences.draw_category(self.rng, focus=0.7)
         if line and CATEGORY_LINES[code] != line:
-            codes = [c for c, lob in CATEGORY_LINES.items() if lob == line]
+            codes = [c for c in self.preferences.codes if CATEGORY_LINES[c] == line]
             code = self.rng.choices(codes, weights=[self.preferences.weights[c] for c in codes])[0]
         return self.rng.choice(self.products[code])
 

@@ -15,6 +15,14 @@ ZH, YUE, EN = Language.MANDARIN, Language.CANTONESE, Language.ENGLISH
 
 INTRO_TOPICS = {Line.BANKING: "存款、理财和贷款", Line.HOME: "家居和装修", Line.INSURANCE: "保险保障"}
 
+
+def intro_topic(lines: tuple[str, ...]) -> str:
+    """What a salesperson offers to help with, by the lines of business they sell."""
+    if set(lines) == {Line.BANKING, Line.INSURANCE}:
+        return "存款、理财、保险和贷款"
+    return INTRO_TOPICS[lines[0]] if lines else "产品和服务"
+
+
 INTRO = "{call}您好，我是{staff}，{title}。以后{topic}方面有任何问题都可以随时找我～"
 INTRO_REPLIES = {
     ZH: ("好的，谢谢{surname}老师", "你好，已添加", "好的，有需要找你", "收到，谢谢！"),

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from faker import Faker
 
-from crm.models import Customer, User
+from crm.models import Customer, Organisation, User
 from salescard.demo.places import City, Place, draw_hometown, draw_language, draw_residence
 
 Income = Customer.IncomeBand
@@ -100,7 +100,7 @@ class DemoCustomer:
     age: int
     income_level: int  # index into INCOME_BANDS; also known when the stored band is blank
     household: Household
-    owner_slot: int  # which salesperson owns the customer
+    owner_slot: int  # which of their company's salespeople owns the customer (salescard.demo.seeding._owner)
 
     @property
     def external_im_id(self) -> str:
@@ -119,8 +119,8 @@ class DemoCustomer:
         assets: dict[str, int] = self.fields["assets"]  # type: ignore[assignment]
         return assets["deposits"] + assets["stocks"] + assets["funds"] + assets["insurance"]
 
-    def build(self, owner: User) -> Customer:
-        return Customer(external_im_id=self.external_im_id, owner=owner, **self.fields)
+    def build(self, owner: User, organisation: Organisation) -> Customer:
+        return Customer(external_im_id=self.external_im_id, owner=owner, organisation=organisation, **self.fields)
 
 
 def demo_customer_id(index: int) -> str:

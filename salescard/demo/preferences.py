@@ -13,7 +13,8 @@ import random
 from dataclasses import dataclass
 
 from crm.models import ProductCategory
-from salescard.demo.catalogue import CATEGORY_CODES, CATEGORY_LINES
+from salescard.demo.catalogue import CATEGORY_CODES, CATEGORY_COMPANY, CATEGORY_LINES
+from salescard.demo.companies import BANK, HOME
 from salescard.demo.people import OUTDOOR_HOBBIES, DemoCustomer
 
 Line = ProductCategory.LineOfBusiness
@@ -30,15 +31,42 @@ class HiddenPreferences:
         """Category codes, most wanted first."""
         return tuple(sorted(self.weights, key=lambda code: (-self.weights[code], code)))
 
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The categories the customer may want, in catalogue order (those of their company once narrowed)."""
+        return tuple(code for code in CATEGORY_CODES if code in self.weights)
+
     def line_weight(self, line: str) -> float:
         return sum(weight for code, weight in self.weights.items() if CATEGORY_LINES[code] == line)
 
+    def weight(self, code: str) -> float:
+        return self.weights.get(code, 0.0)
+
     def draw_category(self, rng: random.Random, focus: float = 1.0, power: float = 1.0) -> str:
-        """A category: with probability ``focus`` from the (``power``-sharpened) weights, otherwise any at all."""
+        """A category: with probability ``focus`` from the (``power``-sharpened) weights, otherwise any of them."""
+        codes = self.codes
         if rng.random() >= focus:
-            return rng.choice(CATEGORY_CODES)
-        weights = [self.weights[code] ** power for code in CATEGORY_CODES]
-        return rng.choices(CATEGORY_CODES, weights=weights)[0]
+            return rng.choice(codes)
+        weights = [self.weights[code] ** power for code in codes]
+        return rng.choices(codes, weights=weights)[0]
+
+    def narrowed(self, company: str) -> HiddenPreferences:
+        """The preferences over the categories ``company`` sells, renormalised: a customer of the furniture retailer
+        never wants a bank product from it, nor the other way round."""
+        kept = {code: w for code, w in self.weights.items() if CATEGORY_COMPANY[code] == company}
+        total = sum(kept.values())
+        return HiddenPreferences({code: w / total for code, w in kept.items()})
+
+
+def choose_company(preferences: HiddenPreferences, rng: random.Random) -> str:
+    """Which demo company the customer is a customer of: mostly where their wants lie — people furnishing a home
+    (newly-weds, renovators, young families) shop at the furniture retailer, savers, investors and the insured bank
+    at 招财银行 — with some chance, so that both companies have customers of every kind."""
+    home = preferences.line_weight(ProductCategory.LineOfBusiness.HOME)
+    return HOME if rng.random() < min(0.9, max(0.1, HOME_SHARE_SCALE * home)) else BANK
+
+
+HOME_SHARE_SCALE = 1.4  # a good third of the demo customers shop at the furniture retailer
 
 
 def draw_preferences(customer: DemoCustomer, rng: random.Random) -> HiddenPreferences:

@@ -1,7 +1,9 @@
 """Promotions of the demo catalogue (issue 17 item 4): some products and one category have one, most do not, so
 "有优惠吗？" is answered both ways on the demo cards.
 
-Idempotent: a promotion is found by its product or category, language and title; what exists is left as it is.
+Each promotion is about a product or category of the demo company that sells it, in that company's organisation
+(issue 19). Idempotent: a promotion is found by its product or category, language and title; what exists is left as
+it is.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from crm.models import Product, ProductCategory, Promotion
+from salescard.demo.catalogue import CATEGORY_COMPANY, PRODUCT_COMPANY
+from salescard.demo.companies import seeded_organisations
 
 
 @dataclass(frozen=True)
@@ -36,13 +40,25 @@ DEMO_PROMOTIONS = (
 def ensure_demo_promotions(today: datetime.date | None = None) -> int:
     """Create the demo promotions whose product or category exists; returns how many were created."""
     today = today or timezone.localdate()
-    products = {p.sku: p for p in Product.objects.filter(sku__in=[d.sku for d in DEMO_PROMOTIONS if d.sku])}
-    categories = {c.code: c for c in ProductCategory.objects.filter(code__in=[d.category for d in DEMO_PROMOTIONS])}
+    organisations = seeded_organisations()
+    ids = [organisation.pk for organisation in organisations.values() if organisation is not None]
+    products = {
+        (p.organisation_id, p.sku): p
+        for p in Product.objects.filter(organisation__in=ids, sku__in=[d.sku for d in DEMO_PROMOTIONS if d.sku])
+    }
+    categories = {
+        (c.organisation_id, c.code): c
+        for c in ProductCategory.objects.filter(organisation__in=ids, code__in=[d.category for d in DEMO_PROMOTIONS])
+    }
     existing = set(Promotion.objects.values_list("product_id", "category_id", "language", "title"))
     new = []
     for demo in DEMO_PROMOTIONS:
-        product = products.get(demo.sku) if demo.sku else None
-        category = None if demo.sku else categories.get(demo.category)
+        company = PRODUCT_COMPANY.get(demo.sku) if demo.sku else CATEGORY_COMPANY.get(demo.category)
+        organisation = organisations.get(company or "")
+        if organisation is None:
+            continue
+        product = products.get((organisation.pk, demo.sku)) if demo.sku else None
+        category = None if demo.sku else categories.get((organisation.pk, demo.category))
         if product is None and category is None:
             continue
         ends_on = today + datetime.timedelta(days=demo.days_left) if demo.days_left else None

@@ -1,4 +1,6 @@
-"""Customer success stories for the card's Cases tab (SPEC S9), each tied to a demo product."""
+"""Customer success stories for the card's Cases tab (SPEC S9), each tied to a demo product and written by a
+salesperson of the company that sells it: the furniture retailer's showroom stories, the bank's wealth and insurance
+stories (issue 19)."""
 
 from __future__ import annotations
 
@@ -41,6 +43,15 @@ CASES = (
         "以后可以拆成两张单人床。",
         "HF-BED-03",
         "sales_liu",
+    ),
+    CaseSpec(
+        "养猫家庭的奶油风客厅",
+        "两只猫也抓不坏的模块沙发，外套还能拆洗。",
+        "周小姐在深圳龙华租了十年房，今年终于搬进自己的两房，家里还有两只布偶猫。"
+        "何顾问带她在展厅试坐了三款沙发，最后选了奶油风模块沙发：羊羔绒外套可以拆下来机洗，"
+        "转角位拼成贵妃榻，周末窝着追剧。配上护眼落地阅读灯，客厅一下子就有了家的样子。",
+        "HF-SOFA-03",
+        "sales_he",
     ),
     CaseSpec(
         "35岁程序员的重疾保障方案",

@@ -1,4 +1,5 @@
-"""``manage.py ensure_demo_cards``: smart cards for the demo salespeople; prints the URLs to open."""
+"""``manage.py ensure_demo_cards``: smart cards for the demo salespeople; prints, for each demo company, the URLs to
+open."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from salescard.demo.cards import ensure_demo_cards
 
 
 class Command(BaseCommand):
-    help = "Create smart cards for the demo salespeople (when missing) and print a customer's and a visitor's card URL."
+    help = (
+        "Create smart cards for the demo salespeople (when missing) and print a customer's and a visitor's card URL "
+        "for each demo company."
+    )
 
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="Where the product is served.")
@@ -18,10 +22,14 @@ class Command(BaseCommand):
         links = ensure_demo_cards()
         base = options["base_url"].rstrip("/")
         self.stdout.write(f"Smart cards created: {links.created_cards}")
-        if links.customer_link:
-            customer = links.customer_link.customer
-            url = base + reverse("card", args=[links.customer_link.token])
-            self.stdout.write(self.style.SUCCESS(f"Open as the customer {customer.name}: {url}"))
-        if links.visitor_link:
-            self.stdout.write(f"Open as a new visitor: {base}{reverse('card', args=[links.visitor_link.token])}")
+        for company in links.companies:
+            self.stdout.write(f"{company.company} — card of {company.salesperson}:")
+            if company.customer_link:
+                customer = company.customer_link.customer
+                url = base + reverse("card", args=[company.customer_link.token])
+                self.stdout.write(self.style.SUCCESS(f"  Open as the customer {customer.name}: {url}"))
+            if company.visitor_link:
+                self.stdout.write(
+                    f"  Open as a new visitor: {base}{reverse('card', args=[company.visitor_link.token])}"
+                )
         self.stdout.write(f"Sales terminal: {base}{reverse('sales-inbox')}")

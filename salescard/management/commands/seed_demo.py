@@ -12,7 +12,8 @@ from salescard.demo.seeding import MAX_CUSTOMERS, seed_demo
 
 class Command(BaseCommand):
     help = (
-        "Create the demo sales team, catalogue and Chinese customers with consents, IM chats and behaviour events. "
+        "Create the two demo companies (a bank and a furniture retailer) with their staff, catalogues and Chinese "
+        "customers with consents, IM chats and behaviour events. "
         "The same seed gives the same data; running again creates only what is missing."
     )
 
