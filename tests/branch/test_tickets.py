@@ -76,7 +76,7 @@ def test_the_demo_branch_prints_a_watch_url_and_a_working_ticket_command(capsys,
     last = printed.strip().splitlines()[-3:]
     device_token = last[0].split("#token=")[1]
     kiosk_token = last[2].split("Kiosk ")[1].split("'")[0]
-    assert Wearable.objects.count() == 1
+    assert Wearable.objects.count() == 2  # 赵磊's and 孙丽's
     assert wearable_for_token(device_token).device_id == "demo-watch-1"
     assert branch_for_kiosk_token(kiosk_token).code == "sz-nanshan"
     assert "http://127.0.0.1:9000/api/branch/tickets/" in last[2]

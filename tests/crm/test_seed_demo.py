@@ -65,16 +65,23 @@ def customer_snapshot() -> dict[str, tuple]:
 
 
 # --- Staff and catalogue ----------------------------------------------------------------------------
-def test_creates_a_manager_three_salespeople_and_two_branch_staff() -> None:
+def test_creates_two_companies_with_managers_salespeople_and_branch_staff() -> None:
     seed(customers=5)
 
-    roles = Counter(User.objects.values_list("role", flat=True))
-    assert roles == {User.Role.MANAGER: 1, User.Role.SALES: 3, User.Role.BRANCH_STAFF: 2}
+    roles = Counter(User.objects.values_list("organisation__name", "role"))
+    assert roles == {
+        ("招财银行", User.Role.MANAGER): 1,
+        ("招财银行", User.Role.SALES): 2,
+        ("招财银行", User.Role.BRANCH_STAFF): 2,
+        ("好家居生活馆", User.Role.MANAGER): 1,
+        ("好家居生活馆", User.Role.SALES): 2,
+    }
     manager = User.objects.get(username=settings.DEMO_MANAGER_USERNAME)
-    assert manager.role == User.Role.MANAGER and manager.is_staff
+    assert manager.role == User.Role.MANAGER and manager.is_staff and manager.organisation.name == "招财银行"
     for salesperson in User.objects.filter(role=User.Role.SALES):
         assert salesperson.last_name and salesperson.first_name and MAINLAND_MOBILE.match(salesperson.phone)
-        assert salesperson.title in ("高级理财经理", "家居顾问", "保险顾问")
+        assert salesperson.title in ("高级理财经理", "保险理财顾问", "家居顾问", "软装设计顾问")
+        assert salesperson.lines_of_business
         assert not salesperson.has_usable_password()
 
 
@@ -85,7 +92,8 @@ def test_existing_staff_keep_their_password() -> None:
 
     manager = User.objects.get(username=settings.DEMO_MANAGER_USERNAME)
     assert manager.check_password("demo-login-secret")
-    assert User.objects.count() == 6
+    assert manager.organisation.name == "招财银行"  # moved out of the default organisation it was made in
+    assert User.objects.count() == 8
 
 
 def test_catalogue_covers_three_lines_with_specs_and_purchase_links() -> None:
@@ -97,11 +105,13 @@ def test_catalogue_covers_three_lines_with_specs_and_purchase_links() -> None:
     assert set(by_line) == set(ProductCategory.LineOfBusiness.values)
     assert min(by_line.values()) >= 10
     assert ProductCategory.objects.count() >= 12
+    lines = set(ProductCategory.objects.values_list("organisation__name", "line_of_business"))
+    assert lines == {("好家居生活馆", "home"), ("招财银行", "banking"), ("招财银行", "insurance")}
     for product in products:
         assert product.purchase_url == f"https://shop.salescard.example/p/{product.sku}"
         assert product.specs and "price_label" in product.specs
         assert product.name and product.size
-    sofa = Product.objects.get(sku="HF-SOFA-01")
+    sofa = Product.objects.get(sku="HF-SOFA-01", organisation__name="好家居生活馆")
     assert (sofa.design, sofa.colour, sofa.size) == ("北欧简约", "浅灰", "三人位 2.1米")
     assert {p.specs.get("risk_level") for p in products} >= {"R1", "R2", "R3", "R4", "R5"}
     assert 1 <= sum(not p.is_active for p in products) <= 3
@@ -111,12 +121,16 @@ def test_catalogue_covers_three_lines_with_specs_and_purchase_links() -> None:
 def test_enterprise_and_personal_tags_are_applied_by_hand_and_automatically() -> None:
     seed(customers=40)
 
-    assert Tag.objects.filter(owner__isnull=True, name__in=["高净值", "潜在客户", "粤语客户", "新婚家庭"]).count() == 4
-    assert Tag.objects.filter(owner__role=User.Role.SALES).values("owner").distinct().count() == 3
+    bank = Tag.objects.filter(owner__isnull=True, organisation__name="招财银行")
+    home = Tag.objects.filter(owner__isnull=True, organisation__name="好家居生活馆")
+    assert bank.filter(name__in=["高净值", "潜在客户", "粤语客户", "已购保险"]).count() == 4
+    assert home.filter(name__in=["潜在客户", "粤语客户", "新婚家庭", "装修中"]).count() == 4
+    assert Tag.objects.filter(owner__role=User.Role.SALES).values("owner").distinct().count() == 4
     sources = Counter(CustomerTag.objects.values_list("source", flat=True))
     assert sources[CustomerTag.Source.AUTO] > 0 and sources[CustomerTag.Source.MANUAL] > 0
     personal = CustomerTag.objects.filter(tag__owner__isnull=False).select_related("tag", "customer")
     assert all(link.tag.owner_id == link.customer.owner_id for link in personal)
+    assert all(link.tag.organisation_id == link.customer.organisation_id for link in CustomerTag.objects.all())
 
 
 # --- Customers --------------------------------------------------------------------------------------
@@ -262,6 +276,9 @@ def test_every_event_has_the_fields_its_kind_requires() -> None:
     assert all(e.product_id and e.category_id == e.product.category_id for e in browse)
     tabs = {e.target for e in events if e.kind == BehaviorEvent.Kind.TAB_VIEW}
     assert tabs <= {"Products", "Cases", "Chat", "Official site"}
+    for event in events:
+        if event.product_id:
+            assert event.product.organisation_id == event.customer.organisation_id
     apps = {e.app_name for e in events if e.kind == BehaviorEvent.Kind.APP_USAGE}
     assert {"微信", "抖音"} <= apps and apps & {"好好住", "平安好医生", "招商银行", "同花顺"}
     assert all(e.staff_id for e in events if e.kind == BehaviorEvent.Kind.CARD_OPEN)
@@ -282,7 +299,7 @@ def test_purchases_follow_the_longest_browsed_category() -> None:
     both = [c for c in bought if browsed[c]]
     assert len(both) >= 40
     hits = sum(bought[c].most_common(1)[0][0] == browsed[c].most_common(1)[0][0] for c in both)
-    chance = 1 / ProductCategory.objects.count()
+    chance = 1 / ProductCategory.objects.filter(organisation__name="招财银行").count()  # the larger shelf
     assert hits / len(both) > 4 * chance
 
 
@@ -292,6 +309,11 @@ def test_customers_are_friends_with_their_owner_and_chat_in_both_directions() ->
 
     for customer in Customer.objects.all():
         assert Friendship.objects.filter(customer=customer, staff=customer.owner).exists()
+        assert (
+            not Friendship.objects.filter(customer=customer)
+            .exclude(staff__organisation=customer.organisation_id)
+            .exists()
+        )
     assert Friendship.objects.count() > 40  # some customers also know a colleague
     assert 8 <= ChatGroup.objects.count() <= 12
     assert ChatGroupMembership.objects.filter(staff__isnull=False).exists()
