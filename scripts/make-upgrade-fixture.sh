@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds tests/fixtures/db_at_1792999.sqlite3.gz, the database tests/test_upgrade_in_place.py migrates: a SQLite
-# database created by the code of commit 1792999 ("today's HEAD" before the models move between apps and issue 19
-# adds organisations) and filled with its demo data.
+# Builds tests/fixtures/db_at_<COMMIT>.sqlite3.gz, a database tests/test_upgrade_in_place.py migrates: a SQLite
+# database created by the code of an older commit and filled with its demo data. The fixtures in the repository:
+#   1792999  before the models move between apps (issue 18) and before organisations (issue 19);
+#   13a5c36  "today's HEAD" before issue 19: one undivided company, no organisations.
 #
 # The code is taken from that commit (git archive into a temporary folder), whatever is checked out, and run with
 # this checkout's .venv (the requirements of that commit). Nothing is written into the checkout but the fixture.
@@ -21,12 +22,18 @@
 # Skipped: train_intent (minutes), train_personality (needs more customers), train_reply_model, build_asr_model,
 # train_voice_emotion (their model files are not in the database; version rows are added by the rows script).
 #
-# Usage: scripts/make-upgrade-fixture.sh [OUTPUT]   (default tests/fixtures/db_at_1792999.sqlite3.gz; ~3 minutes)
+# Usage: scripts/make-upgrade-fixture.sh COMMIT [OUTPUT]
+#   (default OUTPUT tests/fixtures/db_at_<first 7 digits of COMMIT>.sqlite3.gz; ~3 minutes)
+# e.g. scripts/make-upgrade-fixture.sh 1792999; scripts/make-upgrade-fixture.sh 13a5c36
 set -euo pipefail
-COMMIT=179299930d474c643faa2d40f20b19b0aebbb2af
 REPO=$(cd "$(dirname "$0")/.." && pwd)
+if [ $# -lt 1 ]; then
+    sed -n '/^# Usage:/,/^# e.g./p' "$0" >&2
+    exit 2
+fi
+COMMIT=$(git -C "$REPO" rev-parse --verify "$1^{commit}")
 PY=$REPO/.venv/bin/python
-OUTPUT=$(realpath -m "${1:-$REPO/tests/fixtures/db_at_1792999.sqlite3.gz}")
+OUTPUT=$(realpath -m "${2:-$REPO/tests/fixtures/db_at_${COMMIT:0:7}.sqlite3.gz}")
 ROWS=$REPO/scripts/upgrade_fixture_rows.py
 
 WORK=$(mktemp -d)

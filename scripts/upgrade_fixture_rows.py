@@ -1,7 +1,9 @@
 """Rows the demo commands leave out, added to the upgrade fixture (run by scripts/make-upgrade-fixture.sh).
 
-This file runs against the code of the fixture's commit (1792999), through that commit's ``manage.py shell``: its
-imports name the apps the models had THEN. Do not move them with the models — the script describes an old database.
+This file runs against the code of the fixture's commit (1792999 or 13a5c36), through that commit's ``manage.py
+shell``: its imports name the modules of THOSE commits (``pick`` takes a name from the first module that has it, the
+1792999 place first, then where issue 18 moved it). Do not move them with today's code — the script describes an old
+database.
 
 Each block goes through the product's own functions where one exists (a card chat, a signed IM webhook, a queue
 ticket, an API token), and creates the rows directly where only a long-running process would (calls, segments and
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import importlib
 import json
 import uuid
 
@@ -25,43 +28,52 @@ from django.utils import timezone
 from branch.delivery import accept
 from branch.delivery import bind as bind_wearable
 from branch.feedback import end_task, start_task
-from branch.live_demand import add_segment
 from branch.models import Branch, DemandUpdate, Task, Wearable
 from branch.tickets import set_target_customer, take_ticket
-from crm.demo_im import client_file
-from crm.models import (
-    ClosenessWeights,
-    Customer,
-    PrivacyRequest,
-    ProfileChange,
-    ProfileFact,
-    User,
-    WebhookDelivery,
-)
-from crm.profile import confirm_fact, edit_profile
-from dialogue.models import (
-    Call,
-    CallSegment,
-    Conversation,
-    HandOff,
-    ReplyModelVersion,
-    ReplySample,
-    ReplyScript,
-    ReplySuggestion,
-    ScoringSettingsChange,
-)
+from crm.models import Customer, PrivacyRequest, User
+from dialogue.models import Conversation, HandOff, ScoringSettingsChange
 from dialogue.presence import arrived
-from dialogue.reply_library import seed_reply_library
 from intent.models import IntentModelVersion
 from intent.personality_model import record_personality
 from intent.portrait import record_portrait
-from salescard.api_tokens import issue_token
 from salescard.card_access import bind as bind_device
 from salescard.card_access import send_code
 from salescard.card_chat import customer_says, open_session
 from salescard.cards import issue_link
-from salescard.models import ApiToken, CardDevice, CardLink
+from salescard.models import CardDevice, CardLink
 from salescard.services import assemble_card
+
+
+def pick(name: str, *modules: str):  # noqa: ANN201 - a class or a function of the fixture's commit
+    """``name`` from the first of ``modules`` that has it: the module it lives in at 1792999, then where it moved."""
+    for module in modules:
+        try:
+            return getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            continue
+    raise ImportError(f"{name} is in none of {modules}")
+
+
+# Moved between apps after 1792999 (issue 18), tables kept: the old module first, then the new one.
+IM_MODELS = ("crm.models", "crm.im_profile.models")
+CALL_MODELS = ("dialogue.models", "dialogue.calls.models")
+add_segment = pick("add_segment", "branch.live_demand", "branch.demand")
+client_file = pick("client_file", "crm.demo_im", "salescard.demo.im_integration")
+confirm_fact = pick("confirm_fact", "crm.profile", "crm.im_profile.profile")
+edit_profile = pick("edit_profile", "crm.profile", "crm.im_profile.profile")
+seed_reply_library = pick("seed_reply_library", "dialogue.reply_library", "dialogue.calls.script_library")
+issue_token = pick("issue_token", "salescard.api_tokens", "base.api_tokens")
+ApiToken = pick("ApiToken", "salescard.models", "base.models")
+ClosenessWeights = pick("ClosenessWeights", *IM_MODELS)
+ProfileChange = pick("ProfileChange", *IM_MODELS)
+ProfileFact = pick("ProfileFact", *IM_MODELS)
+WebhookDelivery = pick("WebhookDelivery", *IM_MODELS)
+Call = pick("Call", *CALL_MODELS)
+CallSegment = pick("CallSegment", *CALL_MODELS)
+ReplyModelVersion = pick("ReplyModelVersion", *CALL_MODELS)
+ReplySample = pick("ReplySample", *CALL_MODELS)
+ReplyScript = pick("ReplyScript", *CALL_MODELS)
+ReplySuggestion = pick("ReplySuggestion", *CALL_MODELS)
 
 HOST = "localhost"
 now = timezone.now()

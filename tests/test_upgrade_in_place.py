@@ -1,11 +1,22 @@
-"""Upgrade in place: an install's database, created at commit 1792999 with the demo data, migrates to this code
-without losing a row.
+"""Upgrade in place: an install's database, created at an older commit with the demo data, migrates to this code
+without losing a row, and a single-company database becomes one default organisation (issue 19 item 5).
 
-The fixture (tests/fixtures/db_at_1792999.sqlite3.gz, made by scripts/make-upgrade-fixture.sh) is the database
-of that commit — before models move between apps (keeping their tables) and before organisations arrive. The test
-runs this checkout's migrations on a copy in a subprocess, exactly as an operator would (``manage.py migrate``),
-then compares every table's row count with the count before, and reads the moved models back through the ORM,
-finding each by its table rather than by its app, so the test holds wherever a model lives.
+The fixtures (tests/fixtures/db_at_<commit>.sqlite3.gz, made by ``scripts/make-upgrade-fixture.sh <commit>``):
+- 13a5c36, "today's HEAD" before issue 19: the models already in their apps, no organisation as tenant boundary
+  (the demo's staff work for three company profiles, 招财银行 / 好家居生活馆 / 安心人寿, but see every customer);
+- 1792999, an older install: also before the models move between apps (keeping their tables), so its upgrade runs
+  the moves and the organisations in one ``migrate``.
+The test runs this checkout's migrations on a copy in a subprocess, exactly as an operator would (``manage.py
+migrate``), then compares every table's row count with the count before, reads the moved models back through the
+ORM, finding each by its table rather than by its app, so the test holds wherever a model lives, and checks where
+the migrations put every row that has an organisation now:
+- exactly one default organisation;
+- a row of a table that had no organisation before belongs to it when the organisation is required (every
+  ``TenantOwned`` model: customers, catalogue, cases, cards, branches, IM integrations, model versions …) and stays
+  product-wide (null) where it is optional (``OrganisationOverride``: word lists, thresholds, templates …);
+- all staff but superusers belong to it (before, everyone worked on every customer); superusers keep theirs;
+- rows that had an organisation before (company facts, promotions) keep it;
+- each ``TenantOwned`` table reads back whole through ``Model.objects.of(default)``.
 
 It needs no server, Redis or PostgreSQL: it runs in the ordinary (not integration) suite.
 """
@@ -24,7 +35,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-FIXTURE = REPO / "tests" / "fixtures" / "db_at_1792999.sqlite3.gz"
+FIXTURES = REPO / "tests" / "fixtures"
+# The commits whose databases are migrated (see the module docstring); db_at_<commit>.sqlite3.gz each.
+COMMITS = ("13a5c36", "1792999")
 
 # Tables whose row count a migration is meant to change; every other table keeps its count exactly.
 CHANGED_BY_MIGRATIONS = {
@@ -95,7 +108,31 @@ for model in apps.get_models():
         found.setdefault(meta.db_table, []).append(
             {"label": meta.label, "name": meta.object_name, "count": apps.get_model(meta.label)._base_manager.count()}
         )
+from crm.models import Organisation, OrganisationOverride, TenantOwned
+
+defaults = list(Organisation.objects.filter(is_default=True).values_list("pk", flat=True))
+owned = {}
+for model in apps.get_models():
+    meta = model._meta
+    if meta.proxy or not meta.managed or meta.db_table not in tables:
+        continue
+    field = next((f for f in meta.concrete_fields if f.name == "organisation"), None)
+    if field is None or not field.many_to_one or field.related_model is not Organisation:
+        continue
+    tenant_owned = issubclass(model, TenantOwned)
+    owned[meta.db_table] = {
+        "label": meta.label,
+        "null": field.null,
+        "tenant_owned": tenant_owned,
+        "override": issubclass(model, OrganisationOverride),
+        "rows": {str(pk): org for pk, org in model._base_manager.values_list("pk", "organisation_id")},
+        "superusers": sorted(model._base_manager.filter(is_superuser=True).values_list("pk", flat=True))
+        if any(f.name == "is_superuser" for f in meta.concrete_fields) else [],
+        "of_default": model.objects.of(defaults[0]).count() if tenant_owned and len(defaults) == 1 else None,
+    }
 result = {
+    "defaults": defaults,
+    "owned": owned,
     "migrate_check": exit_code("migrate", check=True, verbosity=0),
     "makemigrations_check": exit_code("makemigrations", check=True, dry_run=True, verbosity=0),
     "models": found,
@@ -103,6 +140,63 @@ result = {
 }
 print("UPGRADE-CHECK " + json.dumps(result))
 """
+
+
+def organisations_before(database: Path) -> dict[str, dict[str, int | None]]:
+    """pk → organisation id of every row of the tables that already had an ``organisation_id`` column."""
+    found = {}
+    with sqlite3.connect(database) as connection:
+        names = [n for (n,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for name in names:
+            columns = {row[1] for row in connection.execute(f'PRAGMA table_info("{name}")')}
+            if "organisation_id" in columns and "id" in columns:
+                rows = connection.execute(f'SELECT id, organisation_id FROM "{name}"')
+                found[name] = {str(pk): org for pk, org in rows}
+    return found
+
+
+def organisation_problems(result: dict, before: dict[str, dict[str, int | None]]) -> list[str]:
+    """Where the migrations left a row's organisation other than where a single-company database puts it."""
+    defaults = result["defaults"]
+    if len(defaults) != 1:
+        return [f"expected exactly one default organisation, found {defaults}"]
+    default = defaults[0]
+    owned = result["owned"]
+    problems = []
+    tenant_tables = {t for t, info in owned.items() if info["tenant_owned"]}
+    for expected in ("crm_customer", "crm_product", "crm_productcategory", "salescard_smartcard", "branch_branch"):
+        if expected not in tenant_tables:
+            problems.append(f"{expected}: expected a TenantOwned model on this table, found {sorted(tenant_tables)}")
+    for table, info in sorted(owned.items()):
+        rows, label = info["rows"], info["label"]
+        if info["tenant_owned"] and info["null"]:
+            problems.append(f"{label}: a TenantOwned model with a nullable organisation")
+        if info["override"] and not info["null"]:
+            problems.append(f"{label}: an OrganisationOverride model with a required organisation")
+        if table == "crm_user":
+            superusers = {str(pk) for pk in info["superusers"]}
+            old = before.get(table, {})
+            wrong = {pk: org for pk, org in rows.items() if pk not in superusers and org != default}
+            moved = {pk: (old.get(pk), rows[pk]) for pk in superusers if old.get(pk) != rows[pk]}
+            if wrong:
+                problems.append(f"{label}: staff outside the default organisation {default}: {wrong}")
+            if moved:
+                problems.append(f"{label}: superusers whose organisation changed (before, after): {moved}")
+        elif table in before:  # had an organisation before issue 19: it keeps it
+            changed = {pk: (before[table].get(pk), org) for pk, org in rows.items() if before[table].get(pk) != org}
+            if changed:
+                problems.append(f"{label}: rows whose organisation changed (before, after): {changed}")
+        elif info["null"]:  # product-wide configuration: stays product-wide
+            given = {pk: org for pk, org in rows.items() if org is not None}
+            if given:
+                problems.append(f"{label}: product-wide rows given an organisation: {given}")
+        else:
+            elsewhere = {pk: org for pk, org in rows.items() if org != default}
+            if elsewhere:
+                problems.append(f"{label}: rows outside the default organisation {default}: {elsewhere}")
+        if info["tenant_owned"] and info["of_default"] != len(rows):
+            problems.append(f"{label}: objects.of(default) reads {info['of_default']} rows of {len(rows)}")
+    return problems
 
 
 def row_counts(database: Path) -> dict[str, int]:
@@ -145,13 +239,15 @@ def count_table(before: dict[str, int], after: dict[str, int]) -> str:
 
 
 @pytest.mark.timeout(1200)
-def test_a_database_of_commit_1792999_with_the_demo_data_migrates_without_losing_rows(tmp_path):
+@pytest.mark.parametrize("commit", COMMITS)
+def test_a_database_with_the_demo_data_migrates_into_one_organisation_without_losing_rows(tmp_path, commit):
     database = tmp_path / "db.sqlite3"
-    with gzip.open(FIXTURE) as packed, database.open("wb") as unpacked:
+    with gzip.open(FIXTURES / f"db_at_{commit}.sqlite3.gz") as packed, database.open("wb") as unpacked:
         shutil.copyfileobj(packed, unpacked)
     before = {RENAMED_TABLES.get(name, name): count for name, count in row_counts(database).items()}
+    organisations = organisations_before(database)
     assert before["dialogue_call"] and before["crm_webhookdelivery"] and before["salescard_apitoken"], (
-        "The fixture should hold rows in the tables that move; rebuild it with scripts/make-upgrade-fixture.sh."
+        f"The fixture should hold rows in the tables that move; rebuild it: scripts/make-upgrade-fixture.sh {commit}"
     )
 
     migrated = manage(database, tmp_path, "migrate", "--noinput")
@@ -184,3 +280,6 @@ def test_a_database_of_commit_1792999_with_the_demo_data_migrates_without_losing
             )
     orm = "\n".join(f"{t:<28} {m}" for t, m in sorted(result["models"].items()))
     assert not problems, "\n".join(problems) + f"\n\nThrough the ORM:\n{orm}\n\n{table}"
+
+    problems = organisation_problems(result, organisations)
+    assert not problems, "Organisations after migrating:\n" + "\n".join(problems)
