@@ -52,7 +52,9 @@ def main() -> None:
     batch = timed(lambda i: inference.predict_intents(customers), 3)
     # Baseline side by side: the same calls with no active model (cold-start ranking for everyone).
     IntentModelVersion.objects.update(is_active=False)
-    inference.MODEL.forget()
+    from base.model_files import forget_all
+
+    forget_all()
     fallback_single = timed(lambda i: inference.predict_intent(customers[i % len(customers)]), args.repeat)
     fallback_batch = timed(lambda i: inference.predict_intents(customers), 3)
     size_mb = version.file_path().stat().st_size / 1e6
@@ -80,7 +82,7 @@ def single_call_phases(inference, customers) -> dict[str, float]:
         samples.setdefault(name, []).append((time.perf_counter() - started) * 1000)
         return result
 
-    loaded = inference.loaded_model()
+    loaded = inference.loaded_model(customers[0].organisation_id)
     for customer in customers:
         now = inference.timezone.now()
         ids = [customer.pk]

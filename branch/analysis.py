@@ -4,6 +4,9 @@ booked business, preference portrait, potential needs ranked by purchase probabi
 Transactions, app browsing and searches reach the engine as behaviour events (usage data only under the
 customer's consent, which the engine itself enforces); customer-service chats are the customer's chat messages.
 Nothing here is a second model: the ranking is the intent engine's, the portrait is ``intent.portrait``.
+
+Only products of the branch's organisation in the lines of business it serves (``Branch.lines_of_business``,
+every line when empty) are ranked (issue 19): a 理财 ticket at a bank branch gets bank products.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from django.utils import timezone
 
 from branch.models import Task
 from crm.models import BehaviorEvent, ChatMessage, Customer, Product
+from crm.tenancy import products_for
 from intent.inference import latest_prediction, predict_intent, rank_products
 from intent.models import IntentPrediction
 from intent.portrait import build_portrait
+from intent.ranking_scope import scoped_intents
 
 FRESH_FOR = datetime.timedelta(hours=6)  # a branch visit is worth a fresh look; older predictions are redone
 TOP = 3
@@ -40,16 +45,23 @@ class Demand:
 
 def analyse_demand(task: Task) -> Demand:
     customer = task.customer
+    branch = task.branch
+    lines = tuple(branch.lines_of_business or ())
     prediction = _prediction(customer)
     portrait = build_portrait(customer)
-    # The top 3 are the engine's stored intents (the same the card greets with); the ranked needs go on with the
-    # engine's full ranking of every recommendable product.
-    top = list(prediction.intents)
+    catalogue = list(products_for(branch.organisation_id, lines))
+    # The top 3 are the engine's stored intents (the same the card greets with) among the branch's products; the
+    # ranked needs go on with the engine's ranking of the branch's other products.
+    top = scoped_intents(customer, branch.organisation_id, lines, prediction=prediction, catalogue=catalogue)
     seen = {i["product_id"] for i in top}
-    ranked = top + [
-        r | {"association": "ranking"} for r in rank_products(customer, NEEDS) if r["product_id"] not in seen
-    ]
-    products = Product.objects.select_related("category").in_bulk([i["product_id"] for i in ranked])
+    ranked = top
+    if customer.organisation_id == branch.organisation_id:
+        ranked = top + [
+            r | {"association": "ranking"}
+            for r in rank_products(customer, NEEDS, lines=lines)
+            if r["product_id"] not in seen
+        ]
+    products = {p.pk: p for p in catalogue}
     needs = []
     for intent in ranked[:NEEDS]:
         product = products.get(intent["product_id"])
@@ -78,7 +90,7 @@ def analyse_demand(task: Task) -> Demand:
         "assets": {k: customer.assets.get(k, 0) for k in Customer.ASSET_CLASSES},
         "preferences": customer.preferences,
         "behaviour": _behaviour_summary(customer),
-        "is_fallback": prediction.is_fallback,
+        "is_fallback": prediction.is_fallback or bool(top) and all(i.get("association") == "fallback" for i in top),
     }
     return Demand(recommendations=needs[:TOP], info=info)
 

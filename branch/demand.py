@@ -12,6 +12,9 @@ Scores: a rejected product keeps 10 % of its score; an interesting one gains 50 
 interest that has no product in the list brings its most suitable product on sale in, just above the current
 best. The analysis interval of the scoring settings (30 s by default) paces audio transcription; text segments
 are analysed as they arrive.
+
+Only products and categories of the branch's organisation in the lines it serves can be named, raised or brought
+in (issue 19): a bank customer who says 沙发 at a bank branch brings no sofa onto the watch.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from branch.models import DemandUpdate, Task, TranscriptSegment
+from branch.models import Branch, DemandUpdate, Task, TranscriptSegment
 from crm.consent import current_consents
-from crm.models import Consent, Product, ProductCategory
+from crm.models import Consent, Product
+from crm.tenancy import categories_for, products_for
 from dialogue import lexicon
 from dialogue.config import get_config
 from dialogue.speech.recognition import WHISPER_LANGUAGES, recognise_utterance
@@ -63,15 +67,18 @@ class Adjustment:
                 "name": self.target.name}  # fmt: skip
 
 
-def catalogue_targets() -> list[Target]:
-    """What a sentence may name, longest first (头层牛皮沙发 before 沙发): products by their full name and by its
-    last four characters (people say 大额存单 for 三年期大额存单), and categories by name."""
+def catalogue_targets(branch: Branch) -> list[Target]:
+    """What a sentence may name at ``branch``, longest first (头层牛皮沙发 before 沙发): its organisation's products
+    on sale in the lines it serves, by their full name and by its last four characters (people say 大额存单 for
+    三年期大额存单), and those lines' categories by name."""
+    lines = tuple(branch.lines_of_business or ())
     targets = []
-    for pk, name in Product.objects.filter(is_active=True).values_list("pk", "name"):
+    for pk, name in products_for(branch.organisation_id, lines).values_list("pk", "name"):
         targets.append(Target("product", pk, name))
         if len(name) > SHORT_NAME_CHARS:
             targets.append(Target("product", pk, name, said_as=name[-SHORT_NAME_CHARS:]))
-    targets += [Target("category", pk, name) for pk, name in ProductCategory.objects.values_list("pk", "name")]
+    categories = categories_for(branch.organisation_id, lines).values_list("pk", "name")
+    targets += [Target("category", pk, name) for pk, name in categories]
     return sorted(targets, key=lambda t: len(t.words), reverse=True)
 
 
@@ -95,10 +102,16 @@ def read_adjustments(
     return adjustments, last
 
 
-def rerank(needs: list[dict], adjustments: list[Adjustment]) -> list[dict]:
-    """The needs with the adjustments applied, best first (ties keep the analysis's order)."""
-    ranked = {n["product_id"]: dict(n, score=float(n.get("probability") or 0.0)) for n in needs}
-    category_of = dict(Product.objects.filter(pk__in=ranked).values_list("pk", "category_id"))
+def rerank(needs: list[dict], adjustments: list[Adjustment], branch: Branch) -> list[dict]:
+    """The needs with the adjustments applied, best first (ties keep the analysis's order); only products ``branch``
+    may recommend stay in or are brought in."""
+    allowed = products_for(branch.organisation_id, branch.lines_of_business or ())
+    category_of = dict(allowed.filter(pk__in=[n["product_id"] for n in needs]).values_list("pk", "category_id"))
+    ranked = {
+        n["product_id"]: dict(n, score=float(n.get("probability") or 0.0))
+        for n in needs
+        if n["product_id"] in category_of
+    }
     for adjustment in adjustments:
         target = adjustment.target
         hit = [
@@ -107,7 +120,7 @@ def rerank(needs: list[dict], adjustments: list[Adjustment]) -> list[dict]:
             if (pid == target.id if target.kind == "product" else category_of.get(pid) == target.id)
         ]
         if not hit and adjustment.signal == lexicon.INTEREST:
-            brought = _bring_in(target)
+            brought = _bring_in(target, allowed)
             if brought is not None:
                 best = max((n["score"] for n in ranked.values()), default=0.0)
                 ranked[brought.pk] = _need(brought, best + 0.05, f"客户表示{adjustment.word}「{target.name}」")
@@ -137,11 +150,11 @@ def add_segment(task: Task, wearable_id: int, text: object) -> tuple[TranscriptS
         segment = TranscriptSegment.objects.create(task=task, text=text.strip())
         adjustments: list[Adjustment] = []
         last = None
-        targets = catalogue_targets()
+        targets = catalogue_targets(task.branch)
         for said in task.segments.order_by("created_at", "pk").values_list("text", flat=True):
             found, last = read_adjustments(said, targets, last)
             adjustments += found
-        needs = rerank(task.demand.get("needs", task.recommendations), adjustments)
+        needs = rerank(task.demand.get("needs", task.recommendations), adjustments, task.branch)
         top = needs[:TOP]
         if [n["product_id"] for n in top] == [r["product_id"] for r in task.recommendations]:
             return segment, None
@@ -174,8 +187,7 @@ def _named(clause: str, targets: list[Target]) -> list[Target]:
     return [target for _, target in sorted(found, key=lambda item: item[0])]
 
 
-def _bring_in(target: Target) -> Product | None:
-    products = Product.objects.select_related("category").filter(is_active=True)
+def _bring_in(target: Target, products) -> Product | None:  # noqa: ANN001 - the branch's products on sale
     if target.kind == "product":
         return products.filter(pk=target.id).first()
     return products.filter(category_id=target.id).order_by("price", "pk").first()

@@ -62,7 +62,7 @@ def take_ticket(
             existing = QueueTicket.objects.filter(branch=branch, number=number, day=day).select_related("task").first()
             if existing is not None:
                 return TakenTicket(existing, existing.task, False)
-            customer = identify_customer(hashed, phone, number)
+            customer = identify_customer(branch, hashed, phone, number)
             ticket = QueueTicket.objects.create(
                 branch=branch,
                 number=number,
@@ -87,16 +87,25 @@ def take_ticket(
     return TakenTicket(ticket, task, True)
 
 
-def identify_customer(hashed_id: str, phone: str, number: str) -> Customer:
+def identify_customer(branch: Branch, hashed_id: str, phone: str, number: str) -> Customer:
+    """The branch's organisation's customer with this ID number or phone, else a new one of that organisation: a
+    person known to two companies is two customers (issue 19)."""
+    organisation = branch.organisation_id
     if hashed_id:
-        earlier = QueueTicket.objects.filter(id_number_hash=hashed_id).select_related("customer").first()
+        earlier = (
+            QueueTicket.objects.filter(id_number_hash=hashed_id, customer__organisation=organisation)
+            .select_related("customer")
+            .first()
+        )
         if earlier is not None:
             return earlier.customer
     if phone:
-        known = Customer.objects.filter(phone=phone).order_by("pk").first()
+        known = Customer.objects.filter(phone=phone, organisation=organisation).order_by("pk").first()
         if known is not None:
             return known
-    return Customer.objects.create(name=f"到店客户 {number}", phone=phone, source=Customer.Source.BRANCH)
+    return Customer.objects.create(
+        name=f"到店客户 {number}", phone=phone, source=Customer.Source.BRANCH, organisation_id=organisation
+    )
 
 
 def set_target_customer(branch: Branch, customer: Customer, business: str = "") -> Task:

@@ -4,6 +4,9 @@ usage-data consent and nothing else to go on — products are ranked from the us
 Each line of business gets a prior from the level and life stage (the reasons are returned), products
 inside it are ordered by how often customers bought them, and stated colour/style preferences give a
 bonus. The result is marked as a fallback wherever it is stored or shown.
+
+The caller gives the products that may be ranked — an organisation's catalogue, perhaps narrowed to lines of
+business (``crm.tenancy.products_for``) — and popularity is counted within one organisation (issue 19).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from crm.models import BehaviorEvent, Customer, Product, ProductCategory
+from crm.models import BehaviorEvent, Customer, Organisation, Product, ProductCategory
 from intent.level import LevelResult
 from intent.models import UserLevel
 
@@ -30,13 +33,13 @@ class RankedProduct:
     reason: str
 
 
-def purchase_counts() -> Counter[int]:
-    """How often each product was bought, across all customers (read once per batch)."""
-    return Counter(
-        BehaviorEvent.objects.filter(kind=BehaviorEvent.Kind.TRANSACTION, product__isnull=False).values_list(
-            "product_id", flat=True
-        )
-    )
+def purchase_counts(organisation: Organisation | int | None = None) -> Counter[int]:
+    """How often each product (of ``organisation``; every product when None) was bought by that organisation's
+    customers (read once per batch)."""
+    bought = BehaviorEvent.objects.filter(kind=BehaviorEvent.Kind.TRANSACTION, product__isnull=False)
+    if organisation is not None:
+        bought = bought.filter(product__organisation=organisation, customer__organisation=organisation)
+    return Counter(bought.values_list("product_id", flat=True))
 
 
 def fallback_ranking(
@@ -55,7 +58,7 @@ def fallback_ranking(
     if customer.married is False and age is not None and age < 32:
         priors[LINE.HOME] += 0.1
         reasons.append("young and single: setting up a home")
-    popularity = purchase_counts() if popularity is None else popularity
+    popularity = purchase_counts(customer.organisation_id) if popularity is None else popularity
     total = sum(popularity.values()) or 1
     liked = _stated_preferences(customer)
     ranked = []

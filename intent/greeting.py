@@ -5,6 +5,10 @@ business, then any product — first in the customer's language, then along the 
 (Cantonese → Mandarin, English → Mandarin). Every step away from the exact match is recorded in the
 result, so a manager can see which templates are missing. Placeholders are filled from the product's
 specs; only the names in ``GreetingTemplate.PLACEHOLDERS`` exist, so a template cannot reach anything else.
+
+Organisations (issue 19): the product greeted with is one of the organisation's products in the salesperson's
+lines of business (``intent.ranking_scope.scoped_intents``; a visitor with no history gets that organisation's
+cold-start product), and an organisation's own templates beat the product-wide ones at every step.
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from crm.models import Customer, Product, User
+from crm.models import Customer, Organisation, Product, User
+from crm.tenancy import lines_of
 from intent.communication import CommunicationStyle, communication_style
 from intent.config import IntentConfig, get_config
-from intent.inference import latest_prediction, predict_intent
-from intent.models import GreetingTemplate
+from intent.models import GreetingTemplate, IntentPrediction
 from intent.personality_model import combined_personality
+from intent.ranking_scope import scoped_intents
 
 LANGUAGE_FALLBACKS: dict[str, tuple[str, ...]] = {
     "zh-hans": ("zh-hans",),
@@ -42,19 +47,58 @@ class GreetingTemplateMissingError(LookupError):
     """No active template fits; the message says what to add in the admin."""
 
 
-def greet(customer: Customer, salesperson: User | None = None) -> Greeting:
-    """S4–S7 in one call: the first intended product (the stored prediction, or one made now), the
-    customer's personality and communication style, then the greeting for them."""
+def greet(
+    customer: Customer, salesperson: User | None = None, organisation: Organisation | int | None = None
+) -> Greeting:
+    """S4–S7 in one call: the first intended product among those the organisation sells in the salesperson's lines
+    (the stored prediction re-ranked, or one made now), the customer's personality and communication style, then
+    the greeting for them. ``organisation`` defaults to the salesperson's, else the customer's."""
     config = get_config()
-    prediction = latest_prediction(customer) or predict_intent(customer)
-    if not prediction.intents:
+    if organisation is None:
+        organisation = getattr(salesperson, "organisation_id", None) or customer.organisation_id
+    product = greeting_product(customer, organisation, lines_of(salesperson), config=config)
+    if product is None:
         raise GreetingTemplateMissingError(
             "No product can be recommended to this customer: the catalogue has none on sale."
         )
-    product = Product.objects.select_related("category").get(pk=prediction.intents[0]["product_id"])
     personality, _, _ = combined_personality(customer, config)
     style = communication_style(customer, personality, config)
-    return compose_greeting(customer, product, style, salesperson, config)
+    return compose_greeting(customer, product, style, salesperson, config, organisation=organisation)
+
+
+def greeting_product(
+    customer: Customer,
+    organisation: Organisation | int | None,
+    lines: tuple[str, ...] = (),
+    prediction: IntentPrediction | None = None,
+    config: IntentConfig | None = None,
+) -> Product | None:
+    """The product a greeting names: the customer's first intent among ``organisation``'s products in ``lines``."""
+    intents = scoped_intents(customer, organisation, lines, prediction=prediction, k=1, config=config)
+    if not intents:
+        return None
+    return Product.objects.select_related("category").get(pk=intents[0]["product_id"])
+
+
+def greeting_for_card(
+    customer: Customer,
+    card,  # noqa: ANN001 - a salescard.SmartCard (the intent engine does not import the card app)
+    prediction: IntentPrediction | None,
+    style: CommunicationStyle,
+    config: IntentConfig | None = None,
+) -> Greeting | None:
+    """The greeting of a card's page: a product of the card's organisation in its salesperson's lines of business,
+    with the organisation's own template where it has one; None when no product or template fits (the page then
+    says a plain welcome)."""
+    config = config or get_config()
+    salesperson = card.salesperson
+    product = greeting_product(customer, card.organisation_id, lines_of(salesperson), prediction, config)
+    if product is None:
+        return None
+    try:
+        return compose_greeting(customer, product, style, salesperson, config, organisation=card.organisation_id)
+    except GreetingTemplateMissingError:
+        return None
 
 
 def compose_greeting(
@@ -63,9 +107,14 @@ def compose_greeting(
     style: CommunicationStyle,
     salesperson: User | None = None,
     config: IntentConfig | None = None,
+    *,
+    organisation: Organisation | int | None = None,
 ) -> Greeting:
+    """The greeting for ``product``; templates are those ``organisation`` (default: the product's) may use, its own
+    before the product-wide ones."""
     config = config or get_config()
-    template, fallbacks = _find_template(config.greetings, style, product)
+    organisation_id = getattr(organisation, "pk", organisation) or product.organisation_id
+    template, fallbacks = _find_template(config.greetings_for(organisation_id), style, product)
     text = template.text.format_map(_placeholders(customer, product, template.language, salesperson))
     return Greeting(
         text=text,
@@ -91,7 +140,10 @@ def _find_template(
     candidates = [t for t in templates if t.communication_type.code == style.communication_type]
     for language in chain:
         for scope_name, fits in scopes:
-            matches = sorted((t for t in candidates if t.language == language and fits(t)), key=lambda t: t.pk)
+            matches = sorted(
+                (t for t in candidates if t.language == language and fits(t)),
+                key=lambda t: (t.organisation_id is None, t.pk),  # an organisation's own template first
+            )
             if matches:
                 fallbacks = []
                 if language != style.language:

@@ -2,7 +2,8 @@
 
 Each active ``LevelCriterion`` that a customer meets earns its points; when several criteria look at the
 same input (tiers such as financial assets ≥ ¥1M and ≥ ¥6M), only the highest-scoring one counts, so a
-tier never double-counts. The total against ``LevelThresholds`` gives the level.
+tier never double-counts. The total against ``LevelThresholds`` gives the level: the customer's organisation's
+own thresholds when it has them, else the product-wide ones (``level_thresholds``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from decimal import Decimal
 
 from crm.models import Customer
 from intent.config import IntentConfig, get_config
-from intent.models import LevelCriterion, UserLevel
+from intent.models import LevelCriterion, LevelThresholds, UserLevel
 
 INCOME_LABELS = dict(Customer.IncomeBand.choices)  # lazy labels: translated when shown
 
@@ -53,13 +54,19 @@ def assess_level(customer: Customer, config: IntentConfig | None = None) -> Leve
             best[criterion.input] = signal
     signals = tuple(sorted(best.values(), key=lambda s: -s.points))
     points = sum(s.points for s in signals)
-    if points >= config.thresholds.high_net_worth_points:
+    thresholds = level_thresholds(customer.organisation_id, config)
+    if points >= thresholds.high_net_worth_points:
         level = UserLevel.HIGH_NET_WORTH
-    elif points >= config.thresholds.general_points:
+    elif points >= thresholds.general_points:
         level = UserLevel.GENERAL
     else:
         level = UserLevel.POTENTIAL
     return LevelResult(level=level.value, points=points, signals=signals)
+
+
+def level_thresholds(organisation_id: int | None, config: IntentConfig | None = None) -> LevelThresholds:
+    """The thresholds an organisation uses: its own row, else the product-wide one (issue 19)."""
+    return (config or get_config()).thresholds_for(organisation_id)
 
 
 def asset_total(customer: Customer, classes: tuple[str, ...] | None = None) -> Decimal:

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from crm.models import BehaviorEvent, Consent, Customer, ProductCategory
+from crm.tenancy import categories_for
 from intent.config import IntentConfig, get_config
 from intent.constellation import CHINESE_NAMES, constellation_of
 from intent.level import LevelResult, assess_level
@@ -143,7 +144,10 @@ def _profile_preferences(customer: Customer) -> list[Feature]:
         interests = customer.preferences.get("interests") or []
         names = {}
         if interests:
-            names = dict(ProductCategory.objects.filter(code__in=interests).values_list("code", "name"))
+            # Category codes are unique per organisation: the customer's own organisation's categories name them.
+            names = dict(
+                categories_for(customer.organisation_id).filter(code__in=interests).values_list("code", "name")
+            )
         for topic, values in customer.preferences.items():
             values = values if isinstance(values, list) else [values]
             if topic == "interests":  # category codes, shown by name
@@ -166,7 +170,9 @@ def _usage_preferences(customer: Customer, since: datetime.datetime) -> tuple[li
         .annotate(seconds=Sum("seconds"))
         .order_by("-seconds")
     )
-    categories = {c.pk: c for c in ProductCategory.objects.filter(pk__in=[row["cat"] for row in browse])}
+    categories = {
+        c.pk: c for c in categories_for(customer.organisation_id).filter(pk__in=[row["cat"] for row in browse])
+    }
     top_browse = [(categories[row["cat"]], row["seconds"] or 0) for row in browse[:TOP_N] if row["cat"] in categories]
     lines: Counter[str] = Counter()
     for category, seconds in top_browse:

@@ -5,6 +5,10 @@ customer's history leaks across. Early stopping watches validation NDCG@3; the b
 Metrics on the held-out customers: HR@1, HR@3, NDCG@3 and MRR for IntentNet, the popularity baseline and a
 logistic-regression baseline trained on the same split. The weights, vocabularies and metrics are saved
 under MODEL_DIR/intent/ and recorded as an ``IntentModelVersion``.
+
+Each organisation trains on its own customers, catalogue and history and gets its own versions (issue 19: one
+engine, X2); ``train_organisations`` trains every organisation (or those named) and reports those with too little
+history as staying on the cold-start ranking.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from base.model_files import file_sha256
-from crm.models import BehaviorEvent, Customer, Product
+from crm.models import BehaviorEvent, Customer, Organisation, Product
 from intent.baselines import LogisticBaseline, popularity_scores
 from intent.features import (
     MAX_APPS,
@@ -96,15 +100,21 @@ def split_by_customer(examples: list[TrainingExample], seed: int) -> tuple[list,
     return train, val, test
 
 
-def current_vocabulary() -> tuple[Vocabulary, dict[int, Product]]:
-    products = {p.pk: p for p in Product.objects.select_related("category")}
+def current_vocabulary(organisation: Organisation | int) -> tuple[Vocabulary, dict[int, Product]]:
+    """The organisation's catalogue, and the app categories and hobbies of its customers."""
+    products = {p.pk: p for p in Product.objects.select_related("category").filter(organisation=organisation)}
     apps = list(
-        BehaviorEvent.objects.exclude(app_category="")
+        BehaviorEvent.objects.filter(customer__organisation=organisation)
+        .exclude(app_category="")
         .order_by("app_category")
         .values_list("app_category", flat=True)
         .distinct()
     )
-    hobbies = Counter(h for hobbies in Customer.objects.values_list("hobbies", flat=True) for h in hobbies or [])
+    hobbies = Counter(
+        h
+        for hobbies in Customer.objects.filter(organisation=organisation).values_list("hobbies", flat=True)
+        for h in hobbies or []
+    )
     return build_vocabulary(list(products.values()), apps, [h for h, _ in hobbies.most_common()]), products
 
 
@@ -119,36 +129,49 @@ def model_scores(model: IntentNet, examples: list[TrainingExample], batch_size: 
 
 
 def train_intent(
-    options: TrainSettings | None = None, progress: bool = True, activate: bool | None = None
+    options: TrainSettings | None = None,
+    progress: bool = True,
+    activate: bool | None = None,
+    organisation: Organisation | int | None = None,
 ) -> TrainingResult:
+    """Train ``organisation``'s model (the default organisation when None) on its own customers and catalogue;
+    ``TrainingError`` when it has too little history (it stays on the cold-start ranking)."""
     options = options or TrainSettings()
+    if organisation is None:
+        organisation = Organisation.default()
+    elif not isinstance(organisation, Organisation):
+        organisation = Organisation.objects.get(pk=organisation)
     started = time.perf_counter()
     # One thread: the same numbers on every machine (float sums depend on how work is split), and no
     # oversubscription when the web process or other jobs share the cores.
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        return _train(options, started, progress, activate)
+        return _train(organisation, options, started, progress, activate)
     finally:
         torch.set_num_threads(threads)
 
 
-def _train(options: TrainSettings, started: float, progress: bool, activate: bool | None) -> TrainingResult:
+def _train(
+    organisation: Organisation, options: TrainSettings, started: float, progress: bool, activate: bool | None
+) -> TrainingResult:
     random.seed(options.seed)
     np.random.seed(options.seed)
     torch.manual_seed(options.seed)
 
-    vocab, products = current_vocabulary()
-    examples = training_examples(list(Customer.objects.order_by("pk")), vocab, browsing=options.self_supervised)
+    vocab, products = current_vocabulary(organisation)
+    customers = list(Customer.objects.filter(organisation=organisation).order_by("pk"))
+    examples = training_examples(customers, vocab, browsing=options.self_supervised)
     train, val, test = split_by_customer(examples, options.seed)
     # Validation and test measure purchase intent only; self-supervised browsing examples only teach.
     val = [e for e in val if e.kind != "browse"]
     test = [e for e in test if e.kind != "browse"]
     if len(train) < MIN_TRAIN_EXAMPLES or not val or not test:
         raise TrainingError(
-            f"Not enough purchase or click history to train: {len(examples)} examples from "
+            f"Not enough purchase or click history to train {organisation.name}: {len(examples)} examples from "
             f"{len({e.customer_id for e in examples})} customers (need at least {MIN_TRAIN_EXAMPLES} for training "
-            "plus validation and test customers). Seed demo data with `manage.py seed_demo` or import history."
+            "plus validation and test customers); it keeps the cold-start ranking (冷启动). Seed demo data with "
+            "`manage.py seed_demo` or import history."
         )
     config = IntentNetConfig(
         n_products=len(vocab.products),
@@ -210,6 +233,7 @@ def _train(options: TrainSettings, started: float, progress: bool, activate: boo
     }
     seconds = round(time.perf_counter() - started, 1)
     details = {
+        "organisation": organisation.name,
         "seed": options.seed,
         "settings": options.__dict__,
         "best_epoch": best_epoch,
@@ -226,14 +250,16 @@ def _train(options: TrainSettings, started: float, progress: bool, activate: boo
         "seconds": seconds,
         "trained_at": timezone.now().isoformat(),
     }
-    version = _save(model, vocab, metrics, details, activate)
+    version = _save(organisation, model, vocab, metrics, details, activate)
     return TrainingResult(version=version, metrics=metrics, examples=details["examples"], seconds=seconds)
 
 
-def free_version_name(now: datetime.datetime) -> str:
-    """``intent-YYYYmmdd-HHMMSS``, with ``-2``, ``-3``… when a version of that second exists already (two trainings
-    can finish within one second)."""
+def free_version_name(now: datetime.datetime, organisation: Organisation | int | None = None) -> str:
+    """``intent-YYYYmmdd-HHMMSS`` (``intent-<organisation pk>-YYYYmmdd-HHMMSS`` for an organisation), with ``-2``,
+    ``-3``… when a version of that second exists already (two trainings can finish within one second)."""
     base = now.strftime("intent-%Y%m%d-%H%M%S")
+    if organisation is not None:
+        base = now.strftime(f"intent-{getattr(organisation, 'pk', organisation)}-%Y%m%d-%H%M%S")
     name, count = base, 1
     while IntentModelVersion.objects.filter(version=name).exists():
         count += 1
@@ -242,9 +268,14 @@ def free_version_name(now: datetime.datetime) -> str:
 
 
 def _save(
-    model: IntentNet, vocab: Vocabulary, metrics: dict, details: dict, activate: bool | None
+    organisation: Organisation,
+    model: IntentNet,
+    vocab: Vocabulary,
+    metrics: dict,
+    details: dict,
+    activate: bool | None,
 ) -> IntentModelVersion:
-    name = free_version_name(timezone.now())
+    name = free_version_name(timezone.now(), organisation)
     directory = Path(settings.MODEL_DIR) / "intent"
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.pt"
@@ -253,6 +284,7 @@ def _save(
     tmp.replace(path)
     with transaction.atomic():
         version = IntentModelVersion.objects.create(
+            organisation=organisation,
             version=name,
             path=str(path.relative_to(settings.MODEL_DIR)),
             sha256=file_sha256(path),
@@ -260,6 +292,57 @@ def _save(
             metrics=metrics,
             training=details,
         )
-        if activate or (activate is None and not IntentModelVersion.objects.filter(is_active=True).exists()):
+        first = not IntentModelVersion.objects.filter(organisation=organisation, is_active=True).exists()
+        if activate or (activate is None and first):
             activate_version(version)
     return version
+
+
+@dataclass(frozen=True)
+class OrganisationTraining:
+    """One organisation's outcome: a new version, or why it stays on the cold-start ranking."""
+
+    organisation: Organisation
+    result: TrainingResult | None
+    cold_start_reason: str = ""
+
+    @property
+    def cold_start(self) -> bool:
+        return self.result is None
+
+
+def organisations_to_train(named: list[Organisation | int | str] | None = None) -> list[Organisation]:
+    """The organisations named (by pk or exact name), or every organisation."""
+    if not named:
+        return list(Organisation.objects.order_by("name", "pk"))
+    found = []
+    for item in named:
+        if isinstance(item, Organisation):
+            found.append(item)
+            continue
+        text = str(item).strip()
+        match = Organisation.objects.filter(pk=int(text)).first() if text.isdigit() else None
+        match = match or Organisation.objects.filter(name=text).first()
+        if match is None:
+            raise Organisation.DoesNotExist(f"No organisation {text!r} (give its id or exact name).")
+        found.append(match)
+    return found
+
+
+def train_organisations(
+    organisations: list[Organisation] | None = None,
+    options: TrainSettings | None = None,
+    progress: bool = True,
+    activate: bool | None = None,
+) -> list[OrganisationTraining]:
+    """Train each organisation (every one when None) on its own history; one with too little history keeps the
+    cold-start ranking, and the outcome says so."""
+    outcomes = []
+    for organisation in organisations if organisations is not None else organisations_to_train():
+        try:
+            result = train_intent(options, progress=progress, activate=activate, organisation=organisation)
+        except TrainingError as error:
+            outcomes.append(OrganisationTraining(organisation, None, str(error)))
+        else:
+            outcomes.append(OrganisationTraining(organisation, result))
+    return outcomes

@@ -30,7 +30,7 @@ from dialogue.analysis import start_conversation
 from dialogue.models import Conversation, Message
 from intent.communication import communication_style
 from intent.config import get_config
-from intent.greeting import Greeting, GreetingTemplateMissingError, compose_greeting
+from intent.greeting import greeting_for_card
 from intent.inference import latest_prediction, predict_intent
 from intent.models import IntentPrediction
 from intent.personality_model import combined_personality
@@ -84,7 +84,7 @@ def assemble_card(link: CardLink) -> AssembledCard:
     personality, _probabilities, _method = combined_personality(customer, config)
     style = communication_style(customer, personality, config)
     intended, shown = _shown_products(prediction)
-    greeting = _greeting(customer, card, intended[0] if intended else None, style, config)
+    greeting = greeting_for_card(customer, card, prediction, style, config)  # the card's organisation and lines
     language = greeting.language if greeting else customer.language
     greeting_text = greeting.text if greeting else welcome_text(card, customer.language)
     with transaction.atomic():
@@ -146,15 +146,6 @@ def welcome_text(card: SmartCard, language: str) -> str:
     """Said when no greeting template fits (the admin names the missing template)."""
     with override(ui_language(language)):
         return _("Hello, I am %(name)s. How can I help you today?") % {"name": card.display_name}
-
-
-def _greeting(customer, card, product, style, config) -> Greeting | None:  # noqa: ANN001
-    if product is None:
-        return None
-    try:
-        return compose_greeting(customer, product, style, card.salesperson, config)
-    except GreetingTemplateMissingError:
-        return None
 
 
 def _shown_products(prediction: IntentPrediction | None) -> tuple[list[Product], list[Product]]:

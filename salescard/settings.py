@@ -311,6 +311,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "intent.tasks.predict_intents_task": {"queue": "inference"},
     "intent.tasks.retrain_intent_task": {"queue": "training"},
+    "intent.tasks.retrain_all_intent_task": {"queue": "training"},
     "dialogue.tasks.deliver_handoff_task": {"queue": "default"},
     "dialogue.tasks.sweep_handoffs_task": {"queue": "default"},
     "branch.tasks.escalate_tasks_task": {"queue": "default"},

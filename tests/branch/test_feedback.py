@@ -179,8 +179,8 @@ def test_bad_segments_are_refused_and_nothing_is_stored(started, text):
 def test_products_are_recognised_by_their_short_name_and_within_their_clause(started):
     from branch.demand import catalogue_targets, read_adjustments
 
-    _, _, fund, deposit, cover = started
-    found, last = read_adjustments("大额存单不考虑，但是对百万医疗险很感兴趣", catalogue_targets())
+    task, _, fund, deposit, cover = started
+    found, last = read_adjustments("大额存单不考虑，但是对百万医疗险很感兴趣", catalogue_targets(task.branch))
 
     assert [(a.signal, a.target.id) for a in found] == [("reject", deposit.pk), ("interest", cover.pk)]
     assert last.id == cover.pk

@@ -50,11 +50,13 @@ def test_rejected_and_inactive_products_are_left_out(trained) -> None:
 
 
 def test_product_added_after_training_can_be_recommended(trained, monkeypatch) -> None:
-    inference.loaded_model()
+    organisation = trained[0].organisation_id
+    inference.loaded_model(organisation)
     new = ProductFactory(category=trained[0].category, name="新款沙发", price=Decimal("4200"))
-    monkeypatch.setattr(inference.MODEL, "recheck_seconds", 0.0)  # as if the recheck interval had passed
+    # as if the recheck interval had passed
+    monkeypatch.setattr(inference.model_slot(organisation), "recheck_seconds", 0.0)
     customer = browsing_customer(trained)
-    loaded = inference.loaded_model()
+    loaded = inference.loaded_model(organisation)
     assert loaded.vocab.index("products", new.pk) == loaded.model.config.n_products
     assert predict_intent(customer).intents
 
@@ -70,7 +72,7 @@ def test_customer_without_history_or_consent_gets_a_marked_fallback(trained) -> 
 def test_without_an_active_model_everyone_gets_the_fallback(model_dir) -> None:
     ProductFactory(category=ProductCategoryFactory(code="ci", line_of_business="insurance"))
     prediction = predict_intent(CustomerFactory())
-    assert prediction.is_fallback and prediction.reasons[0] == "no active intent model"
+    assert prediction.is_fallback and prediction.reasons[0] == "no active intent model (cold start)"
 
 
 def test_a_batch_is_predicted_and_stored_in_one_go(trained) -> None:
@@ -113,7 +115,7 @@ def test_thousands_of_events_absurd_dwell_and_future_events_are_handled(trained)
         + [BehaviorEvent(customer=customer, kind="browse", product=trained[3], seconds=600,
                          occurred_at=now + datetime.timedelta(days=30))]
     )  # fmt: skip
-    loaded = inference.loaded_model()
+    loaded = inference.loaded_model(customer.organisation_id)
     inputs = customer_inputs(customer, loaded.vocab, load_events([customer.pk])[customer.pk], now, True)
     assert len(inputs.browse_products) == MAX_BROWSE, "only the most recent views are read"
     assert loaded.vocab.index("products", trained[3].pk) not in inputs.browse_products, "future events are ignored"
