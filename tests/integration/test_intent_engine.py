@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 
 from crm.models import BehaviorEvent, Customer
 from intent.features import load_events
@@ -57,12 +58,18 @@ def test_consent_and_demotion_reads_on_postgres() -> None:
 def test_a_worker_predicts_with_the_model_trained_on_postgres(settings, tmp_path) -> None:
     settings.MODEL_DIR = tmp_path
     call_command("seed_demo", customers=60, verbosity=0)
-    result = train_intent(
-        TrainSettings(seed=1, epochs=2, patience=2, d_model=16, n_heads=2, n_layers=1), progress=False
+    # The organisation with the most customers: each organisation trains on its own history (issue 19).
+    organisation = (
+        Customer.objects.values("organisation").annotate(n=Count("pk")).order_by("-n").first()["organisation"]
     )
-    assert result.version.is_active
+    result = train_intent(
+        TrainSettings(seed=1, epochs=2, patience=2, d_model=16, n_heads=2, n_layers=1),
+        progress=False,
+        organisation=organisation,
+    )
+    assert result.version.is_active and result.version.organisation_id == organisation
     browsing = list(
-        Customer.objects.filter(events__kind=BehaviorEvent.Kind.BROWSE)
+        Customer.objects.filter(events__kind=BehaviorEvent.Kind.BROWSE, organisation=organisation)
         .distinct()
         .order_by("pk")
         .values_list("pk", flat=True)[:10]
