@@ -56,3 +56,32 @@ def test_each_demo_card_greets_with_its_own_company_s_product(browser, demo_link
         text = greeting(browser, base_url, link.token)
     assert any(name in text for name in own), f"{COMPANIES[company].name} card greeted without its product: {text}"
     assert not any(name in text for name in foreign), f"{COMPANIES[company].name} card named a foreign product: {text}"
+
+
+def test_a_wealth_ticket_at_the_bank_branch_shows_three_bank_products_on_the_watch(browser, demo_links, tmp_path):
+    """A 理财 ticket at 招财银行's branch: the watch's top 3 are bank products, none of the furniture retailer's."""
+    from salescard.demo.branch import ensure_demo_branch
+    from tests.e2e.test_watch_browser import post_ticket
+
+    demo = ensure_demo_branch()
+    bank, furniture = names_of(BANK), names_of(HOME)
+    customer = demo.customer
+    body = {"branch": demo.branch.code, "number": "A088", "business": "理财"}
+    body.update({"phone": customer.phone} if customer is not None else {"id_number": "440305199001011234"})
+    with daphne_server(TTS_CACHE_DIR=str(tmp_path / "tts")) as base_url:
+        context = browser.new_context(viewport={"width": 400, "height": 400}, locale="zh-CN")
+        watch = context.new_page()
+        watch.goto(f"{base_url}/watch/#token={demo.device_token}")
+        watch.wait_for_selector("#branches:not([hidden])")
+        watch.click(f"#branch-list button:has-text('{demo.branch.name}')")
+        watch.wait_for_selector("#tasks:not([hidden])")
+        answer = post_ticket(base_url, demo.kiosk_token, body)
+        watch.wait_for_selector("#task-list button")
+        watch.click("#task-list button")
+        watch.wait_for_function("document.querySelectorAll('#top3 li').length >= 3", timeout=20_000)
+        shown = [watch.inner_text(f"#top3 li >> nth={i}") for i in range(3)]
+        context.close()
+    assert answer["created"] is True
+    for line in shown:
+        assert any(name in line for name in bank), f"not a bank product on the watch: {line}"
+        assert not any(name in line for name in furniture), f"a furniture product on the bank's watch: {line}"
