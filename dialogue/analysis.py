@@ -22,6 +22,7 @@ from django.utils.translation import override
 
 from base.queueing import enqueue
 from crm.models import Customer, Product, User
+from crm.tenancy import lines_of, products_for
 from dialogue import lexicon
 from dialogue.answers import ProductFacts, Suggestion, detect_situation, suggest_questions
 from dialogue.chat_notes import someone
@@ -101,7 +102,7 @@ def start_conversation(
 ) -> Conversation:
     """Open a conversation about ``product`` (by default the customer's first predicted intent)."""
     if product is None:
-        product = _first_intent(customer)
+        product = _first_intent(customer, salesperson or customer.owner)
     conversation = Conversation.objects.create(
         customer=customer,
         salesperson=salesperson or customer.owner,
@@ -123,20 +124,26 @@ def analyze_reply(conversation: Conversation | int, text: str) -> ReplyAnalysis:
     # The caller's copy may predate a hand-off (so its id is enough); one query brings the state, the product and
     # the salesperson. The conversation row is read twice in all: here, and under the lock that writes the turn.
     conversation_id = conversation if isinstance(conversation, int) else conversation.pk
-    conversation = Conversation.objects.select_related("product__category", "salesperson").get(pk=conversation_id)
+    conversation = Conversation.objects.select_related("product__category", "salesperson", "customer").get(
+        pk=conversation_id
+    )
     state_before = conversation.state
     if conversation.state == State.CLOSED:
         raise ConversationClosedError(closed_message())
-    config = get_config()
+    # Issue 19: the conversation's organisation (its customer's) decides the word lists, templates, settings and
+    # knowledge; the salesperson's lines of business narrow the knowledge further.
+    organisation_id = conversation.customer.organisation_id
+    lines = lines_of(conversation.salesperson)
+    config = get_config(organisation_id)
     cfg = config.scoring
     prepared = prepare(text, conversation.language)
     matches = config.words.match(prepared.normalised)
-    product = product_facts(conversation.product)
+    product = product_facts(_own_product(conversation))
     emotion = detect_emotion(prepared.normalised, matches, cfg)
     satisfaction = score_satisfaction(len(prepared.tokens), matches, cfg, prepared.normalised, _attributes(product))
     deal = score_deal_rate(matches, prepared.chars, cfg)
     situation = refine_situation(detect_situation(matches, deal.above_threshold), text)
-    knowledge = get_knowledge_base()
+    knowledge = get_knowledge_base(organisation_id)
     history = _history(conversation)
     salesperson = _salesperson_name(conversation)
     ready_to_buy = product is not None and bool(product.purchase_url) and wants_to_buy(situation, deal.above_threshold)
@@ -150,13 +157,14 @@ def analyze_reply(conversation: Conversation | int, text: str) -> ReplyAnalysis:
         below_satisfaction=satisfaction.below_threshold,
         ready_to_buy=ready_to_buy,
         product=product,
-        organisation_id=_organisation_id(conversation),
+        organisation_id=organisation_id,
         salesperson=salesperson or someone(prepared.language),
         misses_before=history.misses,
         recent_bot_texts=history.recent_bot_texts,
         clarified_faq=history.clarified_faq,
         rotation=len(history.asked),
         person_silent=conversation.state == State.SALESPERSON and _person_silent(conversation, cfg),
+        lines=lines,
     )
     plan = plan_reply(
         turn,
@@ -164,7 +172,7 @@ def analyze_reply(conversation: Conversation | int, text: str) -> ReplyAnalysis:
         templates=config.templates,
         cfg=cfg,
         helper=lambda: _helper(conversation, prepared.language),
-        category_products=lambda: _category_products(product),
+        category_products=lambda: _category_products(product, organisation_id, lines),
     )
     answer = plan.answer
     signals = _intent_signals(matches, satisfaction, deal)
@@ -270,10 +278,9 @@ def current_suggestions(conversation: Conversation, messages: list[Message] | No
     """The "guess what you want to ask" questions for a conversation as it stands (e.g. when a card opens);
     ``messages`` are its messages when the caller has them already."""
     history = _history(conversation, messages)
-    product = conversation.product if conversation.product_id else None
     return suggest_questions(
-        knowledge=get_knowledge_base(),
-        product=product_facts(product),
+        knowledge=get_knowledge_base(conversation.customer.organisation_id),
+        product=product_facts(_own_product(conversation)),
         language=conversation.language,
         asked=history.asked,
         answered_faqs=history.answered_faqs,
@@ -356,17 +363,33 @@ def _attributes(product: ProductFacts | None) -> ProductAttributes | None:
     return ProductAttributes(colour=product.colour, design=product.design, size=product.size)
 
 
-def _category_products(product: ProductFacts | None) -> list[int]:
+def _own_product(conversation: Conversation) -> Product | None:
+    """The conversation's product when it is one of its organisation's: another company's is never talked about."""
+    product = conversation.product if conversation.product_id else None
+    if product is None or product.organisation_id != conversation.customer.organisation_id:
+        return None
+    return product
+
+
+def _category_products(product: ProductFacts | None, organisation_id: int | None, lines: tuple[str, ...]) -> list[int]:
     if product is None:
         return []
-    return list(Product.objects.filter(category_id=product.category_id, is_active=True).values_list("pk", flat=True))
+    return list(
+        products_for(organisation_id, lines).filter(category_id=product.category_id).values_list("pk", flat=True)
+    )
 
 
-def _first_intent(customer: Customer) -> Product | None:
+def _first_intent(customer: Customer, salesperson: User | None) -> Product | None:
+    """The customer's top predicted product that the salesperson offers: of the customer's organisation and the
+    salesperson's lines of business."""
     prediction = latest_prediction(customer)
     if prediction is None or not prediction.intents:
         return None
-    return Product.objects.filter(pk=prediction.intents[0].get("product_id")).select_related("category").first()
+    ids = [intent.get("product_id") for intent in prediction.intents]
+    offered = products_for(customer.organisation_id, lines_of(salesperson), on_sale=False).in_bulk(
+        [pk for pk in ids if isinstance(pk, int)]
+    )
+    return next((offered[pk] for pk in ids if pk in offered), None)
 
 
 def _salesperson_name(conversation: Conversation) -> str:
@@ -395,11 +418,6 @@ def _handoff_detail(satisfaction: Satisfaction, plan: Plan, cfg: ScoringValues) 
         if plan.handoff_reason == HandOff.Reason.HUMAN_TOPIC:
             return str(_("a topic a person answers"))
         return ""
-
-
-def _organisation_id(conversation: Conversation) -> int | None:
-    user = conversation.salesperson
-    return user.organisation_id if user is not None else None
 
 
 def _helper(conversation: Conversation, language: str) -> Helper:

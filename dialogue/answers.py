@@ -142,16 +142,20 @@ def compose_answer(
     category_products: Iterable[int] = (),
     recent_answers: Sequence[str] = (),
     promotions: Sequence[PromotionFact] | None = None,
+    organisation_id: int | None = None,
+    lines: Sequence[str] = (),
 ) -> Answer:
     """The answer to one customer message. ``recent_answers``: the bot's last answer texts, which this one must
-    not repeat; ``promotions``: those running for the product (read from the database when None and needed)."""
+    not repeat; ``promotions``: those running for the product (read from the database when None and needed);
+    ``organisation_id`` and ``lines``: the conversation's organisation and the salesperson's lines of business,
+    which knowledge and promotions are limited to (``knowledge`` is the organisation's already)."""
     if promotions is None and situation in (Situation.DISCOUNT, Situation.PRICE_OBJECTION):
-        promotions = _promotions_for(product, language)
+        promotions = _promotions_for(product, language, organisation_id, lines)
     if situation == Situation.DISCOUNT:
         return _discount_answer(
             product, language, emotion, templates, salesperson, rotation, recent_answers, promotions or ()
         )
-    hit = _best_hit(query, situation, language, product, knowledge, category_products)
+    hit = _best_hit(query, situation, language, product, knowledge, category_products, lines)
     confident = hit is not None and hit.confidence >= cfg.answer_min_confidence
     if situation in NEEDS_RETRIEVAL and not confident:
         return Answer(None, situation, hit.confidence if hit else 0.0)
@@ -228,10 +232,12 @@ def _discount_answer(
     return Answer(text=text, situation=Situation.DISCOUNT, confidence=1.0, source="promotion" if named else "template")
 
 
-def _promotions_for(product: ProductFacts | None, language: str) -> list[PromotionFact]:
+def _promotions_for(
+    product: ProductFacts | None, language: str, organisation_id: int | None, lines: Sequence[str]
+) -> list[PromotionFact]:
     if product is None:
-        return current_promotions(None, None, language)
-    return current_promotions(product.id, product.category_id, language)
+        return current_promotions(None, None, language, organisation=organisation_id, lines=lines)
+    return current_promotions(product.id, product.category_id, language, organisation=organisation_id)
 
 
 def promotion_text(promotions: Sequence[PromotionFact], language: str) -> str:
@@ -275,6 +281,7 @@ def _best_hit(
     product: ProductFacts | None,
     knowledge: KnowledgeBase,
     category_products: Iterable[int],
+    lines: Sequence[str] = (),
 ) -> Hit | None:
     if situation in NO_RETRIEVAL:
         return None
@@ -288,6 +295,7 @@ def _best_hit(
         products=products,
         categories=categories,
         languages=search_languages(language),
+        lines=lines,
     )
     return hits[0] if hits else None
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max
 
-from base.table_cache import TableCache
+from base.table_cache import KeyedTableCache
 from crm.company import Fact, fact_languages
 from crm.models import CompanyFact, Organisation
 from dialogue.knowledge import Doc, KnowledgeBase
@@ -159,17 +159,11 @@ def _stamp(organisation_id: int) -> tuple:
 
 
 # One index per organisation, rebuilt when its facts or its name change (checked at most every few seconds).
-_INDEXES: dict[int, TableCache[_CompanyIndex]] = {}
+INDEXES: KeyedTableCache[int, _CompanyIndex] = KeyedTableCache(_build, _stamp, RECHECK_SECONDS)
 
 
 def _index(organisation_id: int) -> _CompanyIndex:
-    cache = _INDEXES.get(organisation_id)
-    if cache is None:
-        cache = _INDEXES.setdefault(
-            organisation_id,
-            TableCache(lambda: _build(organisation_id), lambda: _stamp(organisation_id), RECHECK_SECONDS),
-        )
-    return cache.get()
+    return INDEXES.get(organisation_id)
 
 
 @dataclass(frozen=True)

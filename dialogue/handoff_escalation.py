@@ -19,6 +19,7 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from crm.im_profile.closeness import rank_staff
@@ -27,7 +28,7 @@ from dialogue import chat_notes
 from dialogue.config import get_scoring
 from dialogue.conversation_pushes import publish_messages
 from dialogue.handoff import build_push_message, deliver_after_commit
-from dialogue.models import Conversation, HandOff, Message, Situation
+from dialogue.models import Conversation, HandOff, Message, ScoringSettings, Situation
 
 logger = logging.getLogger(__name__)
 TERMINAL_ROLES = (User.Role.SALES, User.Role.MANAGER)
@@ -112,7 +113,10 @@ def escalate(handoff: HandOff, now: datetime.datetime) -> Escalation | None:
 def sweep_handoffs(now: datetime.datetime | None = None) -> list[Escalation]:
     """Move every pending hand-off that waited longer than the accept time (a nobody-left one is not moved again)."""
     now = now or timezone.now()
-    window = datetime.timedelta(seconds=get_scoring().handoff_accept_seconds)
+    # Each organisation may set its own accept time (issue 19): the shortest bounds the query, each hand-off is then
+    # held to its organisation's.
+    shortest = ScoringSettings.objects.aggregate(least=Min("handoff_accept_seconds"))["least"]
+    window = datetime.timedelta(seconds=min(filter(None, (shortest, get_scoring().handoff_accept_seconds))))
     overdue = (
         HandOff.objects.filter(
             status=HandOff.Status.PENDING,
@@ -126,6 +130,9 @@ def sweep_handoffs(now: datetime.datetime | None = None) -> list[Escalation]:
     for handoff in overdue:
         if handoff.escalations and handoff.escalations[-1].get("user") == handoff.assignee_id:
             continue  # nobody was left last time: the customer was told, the hand-off stays
+        accept = get_scoring(handoff.conversation.customer.organisation_id).handoff_accept_seconds
+        if handoff.offered_at > now - datetime.timedelta(seconds=accept):
+            continue  # its organisation gives more time to accept
         result = escalate(handoff, now)
         if result is not None:
             done.append(result)

@@ -1,9 +1,10 @@
 """The product knowledge base and its retrieval (SPEC S11 answers, S9 "guess what you want to ask").
 
 Documents are the manager-editable FAQs (per product or category), every product's specs and description,
-and the published cases. They are indexed with BM25 (the ``bm25s`` library) over jieba search-mode tokens;
-the index is built once per process and rebuilt when an FAQ, product or case changes (a cheap fingerprint is
-checked at most every ``RECHECK_SECONDS``).
+and the published cases — of one organisation (issue 19): each company's bot answers from its own knowledge only,
+and a salesperson's lines of business narrow it further (``lines``). They are indexed with BM25 (the ``bm25s``
+library) over jieba search-mode tokens; the index is built once per process and organisation and rebuilt when one
+of its FAQs, products or cases changes (a cheap fingerprint is checked at most every ``RECHECK_SECONDS``).
 
 BM25 scores are not comparable between queries, so the lexical confidence of a hit is the share of the query's
 IDF mass that the document covers: 1.0 when every informative query word occurs in it, 0 when none does. With the
@@ -22,8 +23,9 @@ import bm25s
 import numpy as np
 from django.db.models import Count, Max, Q
 
-from base.table_cache import TableCache
-from crm.models import Case, Product
+from base.table_cache import KeyedTableCache
+from crm.models import Case, Organisation, Product, ProductCategory
+from crm.tenancy import scoped
 from dialogue import phrasing
 from dialogue.models import FAQ
 from dialogue.phrasing import ATTRIBUTES, HIDDEN_SPECS, SPECS
@@ -61,6 +63,7 @@ class Doc:
     faq_id: int | None = None
     popularity: int = 0
     spec_key: str = ""  # for a spec document: which spec (material, size …)
+    line: str = ""  # the line of business of its product or category ("" for none: every line)
 
 
 @dataclass(frozen=True)
@@ -145,12 +148,16 @@ class KnowledgeBase:
         languages: Iterable[str] = ("zh-hans",),
         kinds: Iterable[str] = ("faq", "spec", "description", "case"),
         exclude_faqs: Iterable[int] = (),
+        lines: Iterable[str] = (),
         limit: int = 5,
     ) -> list[Hit]:
+        """``lines``: the lines of business the salesperson sells (empty: every line)."""
         terms = list(dict.fromkeys(search_tokens(query)))
         if not self.docs or not (terms or self.matcher is not None and query.strip()):
             return []
-        allowed = self._mask(set(products), set(categories), {*languages, ""}, set(kinds), set(exclude_faqs))
+        allowed = self._mask(
+            set(products), set(categories), {*languages, ""}, set(kinds), set(exclude_faqs), set(lines)
+        )
         # Expansion words help ranking but not confidence: the customer did not say them.
         expanded = list(dict.fromkeys([*terms, *search_tokens(expansion)]))
         scores = self._retriever.get_scores(expanded) if expanded else np.zeros(len(self.docs))
@@ -191,7 +198,13 @@ class KnowledgeBase:
         ]
 
     def _mask(
-        self, products: set[int], categories: set[int], languages: set[str], kinds: set[str], exclude: set[int]
+        self,
+        products: set[int],
+        categories: set[int],
+        languages: set[str],
+        kinds: set[str],
+        exclude: set[int],
+        lines: set[str],
     ) -> np.ndarray:
         scoped = bool(products or categories)
         return np.array(
@@ -199,6 +212,7 @@ class KnowledgeBase:
                 doc.kind in kinds
                 and doc.language in languages
                 and (doc.faq_id is None or doc.faq_id not in exclude)
+                and (not lines or not doc.line or doc.line in lines)
                 and (
                     not scoped
                     or doc.product_id in products
@@ -209,28 +223,59 @@ class KnowledgeBase:
             dtype=bool,
         )
 
-    def faqs(self, *, products: Iterable[int], categories: Iterable[int], languages: Iterable[str]) -> list[Doc]:
-        products, categories, languages = set(products), set(categories), set(languages)
+    def faqs(
+        self,
+        *,
+        products: Iterable[int],
+        categories: Iterable[int],
+        languages: Iterable[str],
+        lines: Iterable[str] = (),
+    ) -> list[Doc]:
+        products, categories, languages, lines = set(products), set(categories), set(languages), set(lines)
         return [
             doc
             for doc in self.docs
             if doc.kind == "faq"
             and doc.language in languages
+            and (not lines or not doc.line or doc.line in lines)
             and (doc.product_id in products or (doc.product_id is None and doc.category_id in categories))
         ]
 
 
-def build_documents() -> list[Doc]:
+def build_documents(organisation: Organisation | int | None = None) -> list[Doc]:
+    """The documents of ``organisation``'s knowledge: its FAQs, products and cases (issue 19: nothing of another
+    company). ``None`` reads every organisation's, for benchmarks and tests; the engine always names one."""
     docs: list[Doc] = []
-    for faq in FAQ.objects.filter(is_active=True).select_related("product"):
+    faqs = scoped(FAQ.objects.filter(is_active=True), organisation)
+    for faq in faqs.select_related("product__category", "category"):
         category_id = faq.category_id or (faq.product.category_id if faq.product else None)
+        category = faq.category or (faq.product.category if faq.product else None)
         docs.append(
-            Doc("faq", faq.question, faq.answer, faq.product_id, category_id, faq.language, faq.pk, faq.popularity)
+            Doc(
+                "faq",
+                faq.question,
+                faq.answer,
+                faq.product_id,
+                category_id,
+                faq.language,
+                faq.pk,
+                faq.popularity,
+                line=category.line_of_business if category else "",
+            )
         )
-    for product in Product.objects.filter(is_active=True).select_related("category"):
+    for product in scoped(Product.objects.filter(is_active=True), organisation).select_related("category"):
+        line = product.category.line_of_business
         if product.description:
             docs.append(
-                Doc("description", product.name, product.description, product.pk, product.category_id, "zh-hans")
+                Doc(
+                    "description",
+                    product.name,
+                    product.description,
+                    product.pk,
+                    product.category_id,
+                    "zh-hans",
+                    line=line,
+                )
             )
         for key, value in (product.specs or {}).items():
             if key in HIDDEN_SPECS:
@@ -241,8 +286,11 @@ def build_documents() -> list[Doc]:
         for key, value in (("size", product.size), ("colour", product.colour), ("design", product.design)):
             if value:
                 docs.append(_spec_doc(product, ATTRIBUTE_WORDS[key], value, key))
-    for case in Case.objects.filter(is_published=True):
-        docs.append(Doc("case", case.title, case.summary, case.product_id, case.category_id, "zh-hans"))
+    cases = scoped(Case.objects.filter(is_published=True), organisation)
+    for case in cases.select_related("product__category", "category"):
+        category = case.category or (case.product.category if case.product else None)
+        line = category.line_of_business if category else ""
+        docs.append(Doc("case", case.title, case.summary, case.product_id, case.category_id, "zh-hans", line=line))
     return docs
 
 
@@ -254,23 +302,44 @@ ATTRIBUTE_WORDS = {
 
 
 def _spec_doc(product: Product, words: str, value: str, key: str) -> Doc:
-    return Doc("spec", f"{product.name} {words}", value, product.pk, product.category_id, "", spec_key=key)
+    return Doc(
+        "spec",
+        f"{product.name} {words}",
+        value,
+        product.pk,
+        product.category_id,
+        "",
+        spec_key=key,
+        line=product.category.line_of_business,
+    )
 
 
-def get_knowledge_base() -> KnowledgeBase:
-    return CACHE.get()
+def get_knowledge_base(organisation: Organisation | int | None = None) -> KnowledgeBase:
+    """The knowledge base of ``organisation`` (a conversation's: its customer's), built once per process and
+    organisation. ``None``: every organisation's documents, for benchmarks; the engine always names one."""
+    return CACHE.get(organisation.pk if isinstance(organisation, Organisation) else organisation)
 
 
-def invalidate_knowledge_base() -> None:
-    CACHE.invalidate()
+def invalidate_knowledge_base(organisation: Organisation | int | None = None) -> None:
+    """Rebuild the knowledge base of ``organisation`` on its next use; without one, of every organisation."""
+    if organisation is None:
+        CACHE.invalidate()
+    else:
+        CACHE.invalidate(organisation.pk if isinstance(organisation, Organisation) else organisation)
 
 
-def _fingerprint() -> tuple:
+def _fingerprint(organisation_id: int | None) -> tuple:
     parts: list = []
     for model, flag in ((FAQ, "is_active"), (Product, "is_active"), (Case, "is_published")):
         shown = Count("id", filter=Q(**{flag: True}))
-        parts.extend(model.objects.aggregate(n=Count("id"), on=shown, latest=Max("updated_at")).values())
+        rows = scoped(model.objects.all(), organisation_id)
+        parts.extend(rows.aggregate(n=Count("id"), on=shown, latest=Max("updated_at")).values())
+    # A category moved to another line of business changes the documents' lines.
+    categories = scoped(ProductCategory.objects.all(), organisation_id)
+    parts.extend(categories.aggregate(n=Count("id"), latest=Max("updated_at")).values())
     return tuple(parts)
 
 
-CACHE: TableCache[KnowledgeBase] = TableCache(lambda: KnowledgeBase(build_documents()), _fingerprint, RECHECK_SECONDS)
+CACHE: KeyedTableCache[int | None, KnowledgeBase] = KeyedTableCache(
+    lambda organisation_id: KnowledgeBase(build_documents(organisation_id)), _fingerprint, RECHECK_SECONDS
+)

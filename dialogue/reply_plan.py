@@ -149,6 +149,7 @@ class Turn:
     clarified_faq: int | None  # the FAQ the bot last offered with "您是想问…吗？", when that was its last line
     rotation: int
     person_silent: bool = False  # a person has the chat and has not written for the set time
+    lines: tuple[str, ...] = ()  # the salesperson's lines of business (empty: every line of the organisation)
 
 
 @dataclass(frozen=True)
@@ -262,6 +263,8 @@ def _compose(
         rotation=turn.rotation,
         category_products=category_products,
         recent_answers=turn.recent_bot_texts,
+        organisation_id=turn.organisation_id,
+        lines=turn.lines,
     )
 
 
@@ -347,6 +350,7 @@ def _hedged_answer(turn: Turn, knowledge: KnowledgeBase) -> BotLine | None:
         categories={turn.product.category_id},
         languages=search_languages(turn.language),
         kinds=("faq", "spec"),
+        lines=turn.lines,
         limit=1,
     )
     if not hits or hits[0].confidence < HEDGE_MIN_CONFIDENCE:
@@ -392,6 +396,7 @@ def _closest_faq(turn: Turn, knowledge: KnowledgeBase) -> Hit | None:
         categories=categories,
         languages=search_languages(turn.language),
         kinds=("faq",),
+        lines=turn.lines,
         limit=1,
     )
     if hits and hits[0].confidence >= CLARIFY_MIN_CONFIDENCE:

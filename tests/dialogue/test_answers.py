@@ -26,7 +26,8 @@ LANGUAGES = ("zh-hans", "yue", "en")
 
 
 def ask(text, product, language="zh-hans", *, situation=None, recent=(), knowledge=None):
-    config = get_config()
+    organisation_id = product.organisation_id if product is not None else None
+    config = get_config(organisation_id)
     prepared = prepare(text, language)
     if situation is None:
         situation = detect_situation(config.words.match(prepared.normalised), ready_to_buy=False)
@@ -36,11 +37,12 @@ def ask(text, product, language="zh-hans", *, situation=None, recent=(), knowled
         emotion="neutral",
         language=language,
         product=product_facts(product),
-        knowledge=knowledge or KnowledgeBase(build_documents(), matcher=None),
+        knowledge=knowledge or KnowledgeBase(build_documents(organisation_id), matcher=None),
         templates=config.templates,
         cfg=config.scoring,
         salesperson="陈静",
         recent_answers=recent,
+        organisation_id=organisation_id,
     )
 
 
