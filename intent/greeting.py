@@ -86,13 +86,18 @@ def greeting_for_card(
     prediction: IntentPrediction | None,
     style: CommunicationStyle,
     config: IntentConfig | None = None,
+    *,
+    intended: list[Product] | None = None,
 ) -> Greeting | None:
     """The greeting of a card's page: a product of the card's organisation in its salesperson's lines of business,
     with the organisation's own template where it has one; None when no product or template fits (the page then
-    says a plain welcome)."""
+    says a plain welcome). ``intended``: the card's scoped intents when the caller ranked them already."""
     config = config or get_config()
     salesperson = card.salesperson
-    product = greeting_product(customer, card.organisation_id, lines_of(salesperson), prediction, config)
+    if intended is not None:
+        product = intended[0] if intended else None
+    else:
+        product = greeting_product(customer, card.organisation_id, lines_of(salesperson), prediction, config)
     if product is None:
         return None
     try:

@@ -110,7 +110,7 @@ class ShownFact:
 def company_details(card: SmartCard, language: str) -> list[ShownFact]:
     """Address, opening hours and phone of the salesperson's organisation in ``language`` (zh-hans, yue or en):
     public facts, shown to customers and visitors alike. Cantonese readers get Traditional characters."""
-    organisation = card.salesperson.organisation
+    organisation = card.organisation
     shown = []
     for fact in card_facts(organisation, language):
         text = to_hong_kong(fact.text) if language == "yue" else fact.text

@@ -29,7 +29,7 @@ from base.throttle import FailureThrottle, client_of, too_many
 from base.tts import SpeechEngineError, read_speech_token, speech_file
 from crm.access import can_use_terminal
 from crm.consent import record_consent
-from crm.models import Consent, Product, phone_validator
+from crm.models import Consent, phone_validator
 from salescard.card_access import (
     Access,
     CodeRefusedError,
@@ -47,6 +47,7 @@ from salescard.card_access import (
 )
 from salescard.card_page import company_details, page_data, visitor_language
 from salescard.cards import LinkGoneError, LinkNotFoundError, create_lead, record_card_event, resolve_link
+from salescard.catalogue import card_product
 from salescard.models import CardDevice, CardEvent, CardLink
 from salescard.services import assemble_card, ui_language
 from salescard.sharing import qr_svg, vcard_for
@@ -246,10 +247,11 @@ def card_event(request: HttpRequest, link: CardLink) -> JsonResponse:
     product_id = payload.get("product_id")
     if not isinstance(detail, str) or len(detail) > 200:
         return JsonResponse({"error": "detail must be text of at most 200 characters."}, status=400)
-    if product_id is not None and (
-        not isinstance(product_id, int) or not Product.objects.filter(pk=product_id, is_active=True).exists()
-    ):
-        return JsonResponse({"error": "product_id is not a product on sale."}, status=400)
+    if product_id is not None and (not isinstance(product_id, int) or isinstance(product_id, bool)):
+        return JsonResponse({"error": "product_id must be a product's id."}, status=400)
+    if product_id is not None and card_product(link.card, product_id) is None:
+        # Not on sale, or another company's product: unknown to this card, and said alike (issue 19).
+        return JsonResponse({"error": "product_id is not a product on sale on this card."}, status=404)
     refusal = _not_the_customer(request, link)
     if refusal is not None:
         return refusal
@@ -292,10 +294,12 @@ def card_qr(request: HttpRequest, link: CardLink) -> HttpResponse:
     target = request.build_absolute_uri(reverse("card", args=[public_link(link.card).token]))
     raw = request.GET.get("product")
     if raw is not None:
-        on_sale = Product.objects.filter(is_active=True).exclude(purchase_url="")
-        product = on_sale.filter(pk=raw).first() if raw.isdigit() else None
-        if product is None:
-            return JsonResponse({"error": "product is not a product on sale with a purchase link."}, status=400)
+        if not raw.isdigit():
+            return JsonResponse({"error": "product must be a product's id."}, status=400)
+        product = card_product(link.card, raw)
+        if product is None or not product.purchase_url:
+            # Another company's product is as unknown here as a missing one (issue 19).
+            return JsonResponse({"error": "product is not a product on sale with a purchase link."}, status=404)
         target = product.purchase_url
     return HttpResponse(qr_svg(target), content_type="image/svg+xml")
 

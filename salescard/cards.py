@@ -110,8 +110,13 @@ def create_lead(link: CardLink, *, name: str, phone: str = "", usage_consent: bo
     if link.customer_id is not None:
         raise ValueError("Only a generic link creates leads.")
     with transaction.atomic():
+        # The lead is a customer of the card's company (issue 19), whoever else may know them.
         customer = Customer.objects.create(
-            name=name, phone=phone, owner=link.card.salesperson, source=Customer.Source.CARD
+            name=name,
+            phone=phone,
+            owner=link.card.salesperson,
+            source=Customer.Source.CARD,
+            organisation_id=link.card.organisation_id,
         )
         note = f"card link {link.pk}"
         record_consent(customer, Consent.Purpose.CONTACT, True, Consent.Source.CARD, note=note)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from crm.models import Case, Consent, Customer, Product
+from crm.tenancy import lines_of
 from dialogue.analysis import start_conversation
 from dialogue.models import Conversation, Message
 from intent.communication import communication_style
@@ -33,9 +34,10 @@ from intent.config import get_config
 from intent.greeting import greeting_for_card
 from intent.inference import latest_prediction, predict_intent
 from intent.models import IntentPrediction
+from intent.ranking_scope import scoped_intents
 from intent.personality_model import combined_personality
 from salescard.cards import record_card_event
-from salescard.catalogue import products_on_sale, published_cases
+from salescard.catalogue import case_line, products_on_sale, published_cases
 from salescard.models import CardEvent, CardLink, CardVisit, SmartCard
 from salescard.narration import narrate_product, narrate_site
 
@@ -83,8 +85,9 @@ def assemble_card(link: CardLink) -> AssembledCard:
     config = get_config()
     personality, _probabilities, _method = combined_personality(customer, config)
     style = communication_style(customer, personality, config)
-    intended, shown = _shown_products(prediction)
-    greeting = greeting_for_card(customer, card, prediction, style, config)  # the card's organisation and lines
+    intended, shown = _shown_products(customer, prediction, card)
+    # The greeting names the first intended product: the card's organisation and lines, as the page lists them.
+    greeting = greeting_for_card(customer, card, prediction, style, config, intended=intended)
     language = greeting.language if greeting else customer.language
     greeting_text = greeting.text if greeting else welcome_text(card, customer.language)
     with transaction.atomic():
@@ -116,7 +119,7 @@ def assemble_card(link: CardLink) -> AssembledCard:
         greeting=greeting_text,
         language=language,
         products=[ProductEntry(p, probabilities.get(p.pk), narrate_product(p, language)) for p in shown],
-        cases=_cases(intended),
+        cases=_cases(intended, card),
         history=history,
         site_narration=narrate_site(card, language),
         usage_consent=usage_consent,
@@ -148,11 +151,16 @@ def welcome_text(card: SmartCard, language: str) -> str:
         return _("Hello, I am %(name)s. How can I help you today?") % {"name": card.display_name}
 
 
-def _shown_products(prediction: IntentPrediction | None) -> tuple[list[Product], list[Product]]:
+def _shown_products(
+    customer: Customer, prediction: IntentPrediction | None, card: SmartCard
+) -> tuple[list[Product], list[Product]]:
     """(intended products in the predicted order, the products the page lists): the intended ones first, then
-    their category neighbours, then the rest of the catalogue by name."""
-    ids = [i["product_id"] for i in (prediction.intents if prediction else [])]
-    on_sale = products_on_sale()
+    their category neighbours, then the rest of the catalogue by name — only the card's organisation's products in
+    the salesperson's lines of business (issue 19), whatever the prediction holds; when the prediction has fewer
+    than three of them, the organisation's cold-start ranking fills up (``intent.ranking_scope``)."""
+    on_sale = products_on_sale(card.organisation_id, lines_of(card.salesperson))
+    scoped = scoped_intents(customer, card.organisation_id, prediction=prediction, catalogue=list(on_sale))
+    ids = [i["product_id"] for i in scoped]
     by_id = {p.pk: p for p in on_sale}
     intended = [by_id[pk] for pk in ids if pk in by_id]
     categories = {p.category_id for p in intended}
@@ -181,14 +189,19 @@ def _open_conversation(
     )
 
 
-def _cases(intended: list[Product]) -> list[Case]:
-    """Published cases: those of the intended products first, then of their categories, then the newest."""
+def _cases(intended: list[Product], card: SmartCard) -> list[Case]:
+    """The card's organisation's published cases in the salesperson's lines of business (and general ones): those
+    of the intended products first, then of their categories, then of their lines of business, then the newest."""
     product_ids = [p.pk for p in intended]
     category_ids = {p.category_id for p in intended}
+    lines = {p.category.line_of_business for p in intended}
 
     def rank(case: Case) -> tuple[int, int]:
         if case.product_id in product_ids:
             return 0, product_ids.index(case.product_id)
-        return (1 if case.category_id in category_ids else 2), 0
+        if case.category_id in category_ids or (case.product_id and case.product.category_id in category_ids):
+            return 1, 0
+        return (2 if case_line(case) in lines else 3), 0
 
-    return sorted(published_cases(), key=rank)[:CASES_SHOWN]
+    cases = published_cases(card.organisation_id, lines_of(card.salesperson))
+    return sorted(cases, key=rank)[:CASES_SHOWN]

@@ -31,6 +31,7 @@ def organisation(card):
         CompanyFact.objects.create(organisation=home, topic=topic, language=language, text=text)
     card.salesperson.organisation = home
     card.salesperson.save()
+    card.save()  # a card belongs to its salesperson's company (issue 19)
     return home
 
 
