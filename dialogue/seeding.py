@@ -6,6 +6,7 @@ an existing install's defaults up to date the same way. A manager's edits surviv
 
 - words: missing ones are added; a word whose label is still the one an earlier release shipped
   (``RELABELLED``, e.g. 打折 from ``price_objection`` to ``discount``) takes the new label, any other label stays;
+- only product-wide rows (no organisation) are seeded; an organisation's own rows are its managers' (issue 19);
 - templates: for each situation and language whose templates are all shipped ones (current or retired, none
   switched off), the retired texts are removed and the current ones added; a situation and language with a
   template a manager wrote or edited is left as it is.
@@ -55,12 +56,21 @@ def _row(kind: str, language: str, word: str, label: str, weight: float) -> dict
     }
 
 
+def _product_wide(model: Any) -> Any:
+    """The product-wide rows of ``model`` (issue 19: no organisation); every row for a historical model from before
+    organisations."""
+    if any(field.name == "organisation" for field in model._meta.get_fields()):
+        return model.objects.filter(organisation__isnull=True)
+    return model.objects.all()
+
+
 def seed_defaults(word_entry_model: Any, template_model: Any, settings_model: Any) -> dict[str, int]:
     """Insert the default lists, templates and settings that are missing and bring unedited defaults up to date
-    (historical models welcome)."""
+    (historical models welcome). Only the product-wide rows are read and written: an organisation's own words,
+    templates and settings override them and are never touched."""
     existing = dict(
         ((kind, language, word), (pk, label))
-        for pk, kind, language, word, label in word_entry_model.objects.values_list(
+        for pk, kind, language, word, label in _product_wide(word_entry_model).values_list(
             "pk", "kind", "language", "word", "label"
         )
     )
@@ -78,7 +88,7 @@ def seed_defaults(word_entry_model: Any, template_model: Any, settings_model: An
             relabelled += changed.update(label=row["label"], updated_at=timezone.now())
     word_entry_model.objects.bulk_create(new_words, batch_size=500)
     added, removed = _update_templates(template_model)
-    if not settings_model.objects.exists():
+    if not _product_wide(settings_model).exists():
         settings_model.objects.create()
     return {"words": len(new_words), "relabelled": relabelled, "templates": added, "retired_templates": removed}
 
@@ -88,7 +98,7 @@ def _update_templates(template_model: Any) -> tuple[int, int]:
     current = {(row["situation"], row["emotion"], row["language"], row["text"]) for row in seed}
     shipped = {row["text"] for row in seed} | set(read_seed("answer_templates_retired.json"))
     groups: dict[tuple[str, str], list[tuple[int, str, str, bool]]] = {}
-    for pk, situation, emotion, language, text, active in template_model.objects.values_list(
+    for pk, situation, emotion, language, text, active in _product_wide(template_model).values_list(
         "pk", "situation", "emotion", "language", "text", "is_active"
     ):
         groups.setdefault((situation, language), []).append((pk, emotion, text, active))

@@ -2,7 +2,8 @@
 
 An import is all or nothing: every line is validated as the admin form would validate it, and one bad line
 refuses the whole file with the line numbers and reasons, so a half-imported list never goes live. Lines for
-words already in that list update their label and weight.
+words already in that list update their label and weight. An import goes into one organisation's own lists or into
+the product-wide ones (issue 19).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from crm.models import Organisation
 from dialogue.config import invalidate_config
 from dialogue.models import WordEntry
 
@@ -42,7 +44,9 @@ def export_csv(entries: Iterable[WordEntry]) -> str:
     return out.getvalue()
 
 
-def import_csv(data: bytes) -> ImportReport:
+def import_csv(data: bytes, organisation: Organisation | int | None = None) -> ImportReport:
+    """Import into ``organisation``'s own word lists (issue 19: they extend and override the product-wide lists,
+    ``dialogue.config.merge_words``); ``None`` imports into the product-wide lists."""
     report = ImportReport()
     if len(data) > MAX_IMPORT_BYTES:
         report.errors.append(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
@@ -57,11 +61,16 @@ def import_csv(data: bytes) -> ImportReport:
     if missing:
         report.errors.append(f"Missing column(s): {', '.join(missing)}; expected {','.join(COLUMNS)}.")
         return report
-    existing = {(e.kind, e.language, e.word): e for e in WordEntry.objects.all()}
+    own = (
+        WordEntry.objects.filter(organisation=organisation)
+        if organisation is not None
+        else WordEntry.objects.filter(organisation__isnull=True)
+    )
+    existing = {(e.kind, e.language, e.word): e for e in own}
     seen: set[tuple[str, str, str]] = set()
     pending: list[tuple[WordEntry, bool]] = []
     for line, row in enumerate(reader, start=2):
-        entry, problem = _entry_from_row(row, existing)
+        entry, problem = _entry_from_row(row, existing, organisation)
         if problem:
             report.errors.append(f"Line {line}: {problem}")
             continue
@@ -80,11 +89,11 @@ def import_csv(data: bytes) -> ImportReport:
                 report.updated += 1
             else:
                 report.created += 1
-    invalidate_config()
+    invalidate_config(organisation)
     return report
 
 
-def _entry_from_row(row: dict, existing: dict) -> tuple[WordEntry, str | None]:
+def _entry_from_row(row: dict, existing: dict, organisation: Organisation | int | None) -> tuple[WordEntry, str | None]:
     kind = (row.get("kind") or "").strip()
     language = (row.get("language") or "").strip()
     word = (row.get("word") or "").strip()
@@ -92,6 +101,8 @@ def _entry_from_row(row: dict, existing: dict) -> tuple[WordEntry, str | None]:
         word = word.lower()
     weight_text = (row.get("weight") or "").strip() or "1"
     entry = existing.get((kind, language, word)) or WordEntry(kind=kind, language=language, word=word)
+    if entry.pk is None and organisation is not None:
+        entry.organisation_id = organisation.pk if isinstance(organisation, Organisation) else organisation
     entry.label = (row.get("label") or "").strip()
     try:
         entry.weight = float(weight_text)

@@ -30,9 +30,10 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from base.table_cache import TableCache
+from base.table_cache import KeyedTableCache
 from crm.im_profile.models import ClosenessWeights
-from crm.models import BehaviorEvent, ChatGroupMembership, ChatMessage, Customer, Friendship, User
+from crm.models import BehaviorEvent, ChatGroupMembership, ChatMessage, Customer, Friendship, Organisation, User
+from crm.tenancy import with_defaults
 
 WEIGHTS_RECHECK_SECONDS = 5.0
 BEHAVIOUR_DAYS = 90
@@ -41,22 +42,32 @@ REPLY_WINDOW = timedelta(days=1)
 FEATURES = ("friendship", "groups", "messages_in", "messages_out", "recency", "reply_latency", "behaviour")
 
 
-def _load_weights() -> ClosenessWeights:
-    return ClosenessWeights.objects.order_by("pk").first() or ClosenessWeights.objects.create()
+def _load_weights(organisation_id: int | None) -> ClosenessWeights:
+    """The organisation's own weights when it has a row, else the product-wide row (created on first use)."""
+    if organisation_id is not None:
+        own = ClosenessWeights.objects.filter(organisation_id=organisation_id).order_by("pk").first()
+        if own is not None:
+            return own
+    product_wide = ClosenessWeights.objects.filter(organisation__isnull=True).order_by("pk").first()
+    return product_wide or ClosenessWeights.objects.create()
 
 
-def _weights_stamp() -> tuple:
-    row = ClosenessWeights.objects.aggregate(rows=Count("pk"), latest=Max("updated_at"))
+def _weights_stamp(organisation_id: int | None) -> tuple:
+    row = with_defaults(ClosenessWeights.objects.all(), organisation_id).aggregate(
+        rows=Count("pk"), latest=Max("updated_at")
+    )
     return row["rows"], row["latest"]
 
 
 # Every process re-reads the weights within WEIGHTS_RECHECK_SECONDS of an admin change (at once in the admin's).
-WEIGHTS: TableCache[ClosenessWeights] = TableCache(_load_weights, _weights_stamp, WEIGHTS_RECHECK_SECONDS)
+WEIGHTS: KeyedTableCache[int | None, ClosenessWeights] = KeyedTableCache(
+    _load_weights, _weights_stamp, WEIGHTS_RECHECK_SECONDS
+)
 
 
-def current_weights() -> ClosenessWeights:
-    """The admin's weights (one row, created with the defaults on first use)."""
-    return WEIGHTS.get()
+def current_weights(organisation: Organisation | int | None = None) -> ClosenessWeights:
+    """The weights ``organisation`` ranks with: its own row, else the product-wide one (``None``: product-wide)."""
+    return WEIGHTS.get(organisation.pk if isinstance(organisation, Organisation) else organisation)
 
 
 def forget_weights() -> None:
@@ -185,8 +196,9 @@ def rank_staff(customer: Customer, now: datetime | None = None) -> list[Closenes
     }
     if customer.owner_id:
         linked.add(customer.owner_id)
-    staff = User.objects.filter(pk__in=linked, is_active=True).in_bulk()
-    weights = current_weights()
+    # Only the customer's own company's staff (issue 19), with that company's weights.
+    staff = User.objects.filter(pk__in=linked, is_active=True, organisation_id=customer.organisation_id).in_bulk()
+    weights = current_weights(customer.organisation_id)
     ranking = []
     for staff_id, member in staff.items():
         value, features = score(evidence.get(staff_id, Evidence()), weights, now)

@@ -43,7 +43,11 @@ class ReplyModelMissingError(RuntimeError):
 # --- Seeding --------------------------------------------------------------------------------------------------------
 def seed_reply_library() -> tuple[int, int]:
     """(scripts created, samples created) from the shipped files; idempotent."""
-    categories = {c.code: c for c in ProductCategory.objects.all()}
+    # The shipped scripts are product-wide; one tied to a category names it by code (the default organisation's
+    # category first), and a company's calls match it by its own category of that code (``suggestions.choose``).
+    categories: dict[str, ProductCategory] = {}
+    for category in ProductCategory.objects.order_by("-organisation__is_default", "pk"):
+        categories.setdefault(category.code, category)
     created_scripts = 0
     with transaction.atomic():
         for entry in json.loads(SCRIPTS_FILE.read_text(encoding="utf-8")):
@@ -51,6 +55,7 @@ def seed_reply_library() -> tuple[int, int]:
                 continue  # a product line this deployment does not sell
             _, created = ReplyScript.objects.get_or_create(
                 key=entry["key"],
+                organisation=None,
                 defaults={
                     "text": entry["text"], "language": entry["language"], "scene": entry["scene"],
                     "category": categories.get(entry.get("category") or ""), "tags": entry.get("tags", []),
@@ -59,7 +64,7 @@ def seed_reply_library() -> tuple[int, int]:
             created_scripts += created
         if ReplySample.objects.filter(source=ReplySample.Source.SEED).exists():
             return created_scripts, 0
-        scripts = {s.key: s for s in ReplyScript.objects.all()}
+        scripts = {s.key: s for s in ReplyScript.objects.filter(organisation__isnull=True)}
         samples = []
         for line in HISTORY_FILE.read_text(encoding="utf-8").splitlines():
             if not line.strip():

@@ -36,7 +36,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.consent import current_consents
-from crm.models import Consent, Product, User
+from crm.models import Consent, Organisation, User
+from crm.tenancy import lines_of, products_for, with_defaults
 from dialogue.calls.models import Call, CallSegment, ReplySample, ReplyScript, ReplySuggestion
 from dialogue.calls.script_library import active_reply_model, feedback_samples_since_training
 from dialogue.calls.target_model import Example
@@ -82,9 +83,15 @@ class Suggestion:
 
 # --- V7: the final choice ------------------------------------------------------------------------------------------
 def choose(
-    sentences: Sequence[Sentence], language: str, category: str = "", used: frozenset[str] = frozenset(), k: int = TOP_K
+    sentences: Sequence[Sentence],
+    language: str,
+    category: str = "",
+    used: frozenset[str] = frozenset(),
+    k: int = TOP_K,
+    organisation: Organisation | int | None = None,
 ) -> list[Suggestion]:
-    """The top ``k`` scripts after the last of ``sentences`` (oldest first)."""
+    """The top ``k`` scripts after the last of ``sentences`` (oldest first), from the reply scripts
+    ``organisation`` uses (``scripts_for``)."""
     if not sentences:
         return []
     recent = list(sentences[-CONTEXT_SENTENCES:])
@@ -97,9 +104,8 @@ def choose(
     probabilities = model.probabilities(example) if model else {}
     affinity = scene_affinity([s.scene for s in recent])
     angry_run = sum(s.emotion == "angry" for s in recent) >= 2
-    scripts = ReplyScript.objects.filter(is_active=True, language=SCRIPT_LANGUAGE.get(language, language))
     scored = []
-    for script in scripts.select_related("category"):
+    for script in scripts_for(organisation, SCRIPT_LANGUAGE.get(language, language)):
         code = script.category.code if script.category_id else ""
         if code and code != category:
             continue
@@ -121,6 +127,29 @@ def choose(
     return scored[:k]
 
 
+def scripts_for(organisation: Organisation | int | None, language: str) -> list[ReplyScript]:
+    """The active reply scripts of ``language`` an organisation's calls choose from (issue 19): the product-wide
+    scripts, each replaced by the organisation's own script of the same key, and the organisation's other scripts.
+    An organisation's script that is switched off takes the product-wide one of its key out as well. ``None``: the
+    product-wide scripts alone."""
+    organisation_id = organisation.pk if isinstance(organisation, Organisation) else organisation
+    rows = with_defaults(ReplyScript.objects.filter(language=language), organisation_id).select_related("category")
+    chosen: dict[str, ReplyScript] = {}
+    for script in sorted(rows, key=lambda script: script.organisation_id is not None):
+        chosen[script.key] = script  # the organisation's own after (over) the product-wide one
+    return [
+        script
+        for script in chosen.values()
+        if script.is_active
+        # A script tied to a category of another company is not this company's (a product-wide one matches by code).
+        and (
+            script.organisation_id is None
+            or not script.category_id
+            or script.category.organisation_id == organisation_id
+        )
+    ]
+
+
 def scene_affinity(scenes: Sequence[str]) -> dict[str, float]:
     """Scene → weight in [0, 1] from the scenes of the recent sentences (oldest first). ``general`` sentences
     carry half weight, so a specific scene before them is not lost."""
@@ -133,14 +162,17 @@ def scene_affinity(scenes: Sequence[str]) -> dict[str, float]:
 
 # --- Per call ------------------------------------------------------------------------------------------------------
 def call_category(call: Call) -> str:
-    """The product category of the customer's top intended product (the intent engine's latest ranking)."""
+    """The product category of the customer's top intended product that the salesperson offers (the intent
+    engine's latest ranking, limited to the customer's organisation and the salesperson's lines of business)."""
 
     prediction = latest_prediction(call.customer)
-    for intent in (prediction.intents if prediction else [])[:1]:
-        product = Product.objects.filter(pk=intent.get("product_id")).select_related("category").first()
-        if product is not None:
-            return product.category.code
-    return ""
+    ids = [intent.get("product_id") for intent in (prediction.intents if prediction else [])]
+    lines = lines_of(call.salesperson)
+    offered = products_for(call.customer.organisation_id, lines, on_sale=False).in_bulk(
+        [pk for pk in ids if isinstance(pk, int)]
+    )
+    product = next((offered[pk] for pk in ids if pk in offered), None)
+    return product.category.code if product is not None else ""
 
 
 def suggest_after(segment: CallSegment, category: str | None = None) -> list[ReplySuggestion]:
@@ -152,7 +184,13 @@ def suggest_after(segment: CallSegment, category: str | None = None) -> list[Rep
     used = frozenset(
         ReplySuggestion.objects.filter(call=call, used_at__isnull=False).values_list("script__key", flat=True)
     )
-    chosen = choose(recent[::-1], call.language, call_category(call) if category is None else category, used)
+    chosen = choose(
+        recent[::-1],
+        call.language,
+        call_category(call) if category is None else category,
+        used,
+        organisation=call.customer.organisation_id,
+    )
     scripts = ReplyScript.objects.in_bulk([s.script_id for s in chosen])  # the frames read the scripts' texts
     with transaction.atomic():
         ReplySuggestion.objects.filter(segment=segment).delete()
@@ -190,17 +228,18 @@ def rate(suggestion: ReplySuggestion, user: User, *, used: object = None, rating
     with transaction.atomic():
         locked = (
             ReplySuggestion.objects.select_for_update()
-            .select_related("segment", "call", "script")
+            .select_related("segment", "call__customer", "script")
             .get(pk=suggestion.pk)
         )
+        threshold = get_scoring(locked.call.customer.organisation_id).feedback_score_threshold
         if used:
             locked.used_at = locked.used_at or timezone.now()
         if score is not None:
             locked.rating, locked.rated_by = score, user
         effective = locked.rating if locked.rating is not None else (USED_SCORE if locked.used_at else None)
-        if effective is not None and effective > get_scoring().feedback_score_threshold and locked.sample_id is None:
+        if effective is not None and effective > threshold and locked.sample_id is None:
             locked.sample = _sample_of(locked, effective)
-        elif locked.sample_id and (effective is None or effective <= get_scoring().feedback_score_threshold):
+        elif locked.sample_id and (effective is None or effective <= threshold):
             ReplySample.objects.filter(pk=locked.sample_id).delete()  # a lowered rating takes the sample back
             locked.sample = None
         locked.save()
@@ -214,7 +253,7 @@ def record_outcome(call: Call, outcome: object) -> Call:
 
     if outcome not in ("deal", "no_deal"):
         raise FeedbackRefusedError(_("outcome must be deal or no_deal."))
-    threshold = get_scoring().feedback_score_threshold
+    threshold = get_scoring(call.customer.organisation_id).feedback_score_threshold
     with transaction.atomic():
         Call.objects.filter(pk=call.pk).update(outcome=outcome)
         if outcome == "deal":

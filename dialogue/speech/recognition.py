@@ -299,11 +299,12 @@ class FirstEmotion:
     situation: str = "general"
 
 
-def first_emotion(text: str, language: str) -> FirstEmotion:
+def first_emotion(text: str, language: str, organisation: int | None = None) -> FirstEmotion:
     """V3: the keyword→emotion dictionary and the excited / dissatisfied words of the conversation engine's word
-    lists, read with their negation rules (不满意 is not 满意)."""
+    lists (``organisation``'s, issue 19; the product-wide ones without), read with their negation rules (不满意 is
+    not 满意)."""
 
-    config = get_config()
+    config = get_config(organisation)
     prepared = prepare(text, language)
     matches = config.words.match(prepared.normalised)
     scores = lexicon_scores(matches)
@@ -315,11 +316,11 @@ def first_emotion(text: str, language: str) -> FirstEmotion:
     return FirstEmotion(max(scores, key=scores.get), rounded, keywords, situation)
 
 
-def emotion_weights() -> tuple[float, float]:
+def emotion_weights(organisation: int | None = None) -> tuple[float, float]:
     """V5: the editable first / second emotion weights of calls (kept apart from the chat's lexicon/model blend, so
-    tuning one never changes the other)."""
+    tuning one never changes the other); ``organisation``'s settings, the product-wide ones without."""
 
-    scoring = get_scoring()
+    scoring = get_scoring(organisation)
     return scoring.call_keyword_weight, scoring.call_voice_weight
 
 
