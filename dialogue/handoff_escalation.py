@@ -25,7 +25,7 @@ from django.utils import timezone
 from crm.im_profile.closeness import rank_staff
 from crm.models import User
 from dialogue import chat_notes
-from dialogue.config import get_scoring
+from dialogue.config import ScoringValues, get_scoring
 from dialogue.conversation_pushes import publish_messages
 from dialogue.handoff import build_push_message, deliver_after_commit
 from dialogue.models import Conversation, HandOff, Message, ScoringSettings, Situation
@@ -116,7 +116,7 @@ def sweep_handoffs(now: datetime.datetime | None = None) -> list[Escalation]:
     # Each organisation may set its own accept time (issue 19): the shortest bounds the query, each hand-off is then
     # held to its organisation's.
     shortest = ScoringSettings.objects.aggregate(least=Min("handoff_accept_seconds"))["least"]
-    window = datetime.timedelta(seconds=min(filter(None, (shortest, get_scoring().handoff_accept_seconds))))
+    window = datetime.timedelta(seconds=shortest or ScoringValues().handoff_accept_seconds)
     overdue = (
         HandOff.objects.filter(
             status=HandOff.Status.PENDING,
