@@ -34,8 +34,8 @@ from intent.config import get_config
 from intent.greeting import greeting_for_card
 from intent.inference import latest_prediction, predict_intent
 from intent.models import IntentPrediction
-from intent.ranking_scope import scoped_intents
 from intent.personality_model import combined_personality
+from intent.ranking_scope import scoped_intents
 from salescard.cards import record_card_event
 from salescard.catalogue import case_line, products_on_sale, published_cases
 from salescard.models import CardEvent, CardLink, CardVisit, SmartCard
