@@ -1,14 +1,19 @@
 """Who may see which customers: authorisation by role and relation (SPEC P6, X3).
 
-Managers see every customer. A salesperson sees the customers they own or are linked to — an IM
-friendship or a group chat they share. Branch staff reach customers only through branch tasks, so the
-CRM gives them none.
+Everything is within the principal's organisation (issue 19, ``crm.tenancy``): managers see every customer of their
+organisation (a superuser without one sees all). A salesperson sees the customers of their organisation they own or
+are linked to — an IM friendship or a group chat they share. Branch staff reach customers only through branch tasks,
+so the CRM gives them none.
+
+A view that must tell "not yours" (403) from "no such customer" (404) asks ``customer_exists_for`` — which only
+knows the customers of the principal's own organisation, so another company's customer is always 404.
 """
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from crm import tenancy
 from crm.models import ChatGroupMembership, Customer, Friendship, User
 
 
@@ -16,10 +21,20 @@ def customers_visible_to(user: User) -> QuerySet[Customer]:
     if not user.is_authenticated or not user.is_active:
         return Customer.objects.none()
     if user.is_manager:
-        return Customer.objects.all()
+        return tenancy.for_user(Customer.objects.all(), user)
     if user.role == User.Role.SALES:
-        return Customer.objects.filter(linked_to(user))
+        return tenancy.for_user(Customer.objects.filter(linked_to(user)), user)
     return Customer.objects.none()
+
+
+def customer_exists_for(user: User, customer_id: object) -> bool:
+    """Whether ``customer_id`` names a customer of ``user``'s organisation (seen by them or not): the difference
+    between 403 (not linked to you) and 404. Another organisation's customer does not exist for them."""
+    try:
+        pk = int(customer_id)
+    except (TypeError, ValueError):
+        return False
+    return tenancy.for_user(Customer.objects.filter(pk=pk), user).exists()
 
 
 def linked_to(user: User) -> Q:

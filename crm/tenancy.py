@@ -127,6 +127,38 @@ def for_user(queryset: QuerySet, user: User | None) -> QuerySet:
     return scoped(queryset, user.organisation_id)
 
 
+def staff_of(organisation: Organisation | int | None) -> QuerySet[User]:
+    """Active staff of ``organisation`` (``None``: of every organisation, for a superuser above them all)."""
+    return scoped(User.objects.filter(is_active=True), organisation)
+
+
+def managers_of(organisation: Organisation | int | None) -> QuerySet[User]:
+    """Active managers of ``organisation``, by primary key: who hears of a hand-off nobody else takes."""
+    return staff_of(organisation).filter(role=User.Role.MANAGER).order_by("pk")
+
+
+def managers_group(organisation: Organisation | int | None) -> str:
+    """The channel-layer group of an organisation's managers' terminals (``managers.<id>``); a superuser above every
+    organisation joins ``managers.all``, to which every organisation's pushes also go."""
+    organisation_id = getattr(organisation, "pk", organisation)
+    return f"managers.{organisation_id}" if organisation_id else ALL_MANAGERS_GROUP
+
+
+def managers_groups(organisation: Organisation | int | None) -> list[str]:
+    """Where a push for ``organisation``'s managers goes: their group and the superusers'."""
+    group = managers_group(organisation)
+    return [group] if group == ALL_MANAGERS_GROUP else [group, ALL_MANAGERS_GROUP]
+
+
+ALL_MANAGERS_GROUP = "managers.all"
+
+
+def organisation_id_of(user: User | None) -> int | None:
+    """The id of the organisation a principal acts for; ``None`` for a superuser above all (see everything) and
+    also for nobody — pair it with ``for_user`` or ``sees_every_organisation`` rather than trusting ``None``."""
+    return getattr(user, "organisation_id", None) if user is not None else None
+
+
 def same_organisation(*rows: Model | None) -> bool:
     """True when every row given belongs to one organisation (rows without an ``organisation_id`` are skipped)."""
     found = {getattr(row, "organisation_id", None) for row in rows if row is not None}

@@ -5,10 +5,20 @@ from __future__ import annotations
 import django_filters
 from django.utils import timezone
 
-from crm.models import Customer, Product
+from crm import tenancy
+from crm.models import Customer, Product, ProductCategory, User
+
+
+def _staff(request):
+    return tenancy.for_user(User.objects.all(), getattr(request, "user", None))
+
+
+def _categories(request):
+    return tenancy.for_user(ProductCategory.objects.all(), getattr(request, "user", None))
 
 
 class CustomerFilter(django_filters.FilterSet):
+    owner = django_filters.ModelChoiceFilter(queryset=_staff)  # another company's staff are no choice
     tag = django_filters.CharFilter(field_name="tag_links__tag__name", label="tag name", distinct=True)
     min_age = django_filters.NumberFilter(method="filter_min_age", label="minimum age")
 
@@ -29,6 +39,7 @@ class ProductFilter(django_filters.FilterSet):
     line_of_business = django_filters.CharFilter(field_name="category__line_of_business")
     min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte")
     max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte")
+    category = django_filters.ModelChoiceFilter(queryset=_categories)
 
     class Meta:
         model = Product

@@ -7,11 +7,12 @@ import datetime
 from django.utils import timezone
 from rest_framework import serializers
 
+from crm.api.scoping import TenantScopedSerializer
 from crm.consent import current_consents
 from crm.models import Consent, Customer, Product, ProductCategory, User, validate_assets
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(TenantScopedSerializer, serializers.ModelSerializer):
     age = serializers.IntegerField(read_only=True)
     tags = serializers.SerializerMethodField()
     consents = serializers.SerializerMethodField(help_text="Purpose → whether it is granted now.")
@@ -81,7 +82,7 @@ class ProductCategorySerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "line_of_business", "description"]
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(TenantScopedSerializer, serializers.ModelSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True)
     line_of_business = serializers.CharField(source="category.line_of_business", read_only=True)
 

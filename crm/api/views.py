@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from crm import tenancy
 from crm.access import customers_visible_to
 from crm.api.filters import CustomerFilter, ProductFilter
 from crm.api.serializers import (
@@ -41,7 +42,8 @@ class CustomerViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer: CustomerSerializer) -> None:
         user = self.request.user
         owner = serializer.validated_data.get("owner", user) if user.is_manager else user
-        serializer.save(owner=owner)
+        organisation = tenancy.organisation_of(user) or getattr(owner, "organisation", None)
+        serializer.save(owner=owner, **({"organisation": organisation} if organisation else {}))
 
     @extend_schema(request=ConsentSerializer, responses=ConsentSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
@@ -56,7 +58,19 @@ class CustomerViewSet(viewsets.ModelViewSet):
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 
-class ProductCategoryViewSet(viewsets.ModelViewSet):
+class TenantViewSet(viewsets.ModelViewSet):
+    """A catalogue viewset: the rows of the signed-in user's organisation only (another company's row is 404); new
+    rows are created in that organisation."""
+
+    def get_queryset(self):
+        return tenancy.for_user(super().get_queryset(), self.request.user)
+
+    def perform_create(self, serializer) -> None:
+        organisation = tenancy.organisation_of(self.request.user)
+        serializer.save(**({"organisation": organisation} if organisation else {}))
+
+
+class ProductCategoryViewSet(TenantViewSet):
     queryset = ProductCategory.objects.all()
     serializer_class = ProductCategorySerializer
     permission_classes = [ManagerWritesStaffReads]
@@ -64,7 +78,7 @@ class ProductCategoryViewSet(viewsets.ModelViewSet):
     search_fields = ["name", "code"]
 
 
-class ProductViewSet(viewsets.ModelViewSet):
+class ProductViewSet(TenantViewSet):
     queryset = Product.objects.select_related("category").order_by("category__line_of_business", "name", "pk")
     serializer_class = ProductSerializer
     permission_classes = [ManagerWritesStaffReads]
