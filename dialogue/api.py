@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from crm.access import customers_visible_to
+from crm.api.scoping import TenantScopedSerializer
 from crm.models import Product
 from crm.permissions import CustomerAccess
 from dialogue.analysis import analyze_reply, start_conversation
@@ -52,7 +53,7 @@ class MessageSerializer(serializers.ModelSerializer):
         ]
 
 
-class ConversationSerializer(serializers.ModelSerializer):
+class ConversationSerializer(TenantScopedSerializer, serializers.ModelSerializer):
     messages = MessageSerializer(many=True, read_only=True)
 
     class Meta:

@@ -115,7 +115,7 @@ def build_request(
     return ConverseRequest(
         card=found_card,
         customer=chosen,
-        product=find_product(product) if product else None,
+        product=find_product(product, found_card.organisation_id) if product else None,
         language=language,
         continued=latest_visit(found_card, chosen) if continue_latest else None,
         messages=texts,
@@ -139,14 +139,16 @@ def find_card(reference: str) -> tuple[SmartCard, Customer | None]:
 
 
 def find_customer(card: SmartCard, reference: str) -> Customer:
-    """A customer by id or phone number; only a customer of the card's salesperson may speak on the card."""
+    """A customer by id or phone number; only a customer of the card's salesperson may speak on the card, and only
+    the card's organisation's customers are looked at (issue 19)."""
     reference = (reference or "").strip()
     candidates = Customer.objects.none()
+    customers = Customer.objects.of(card.organisation_id)
     if reference.isdigit() and len(reference) <= 9:  # ids; phone numbers are longer
-        candidates = Customer.objects.filter(pk=int(reference))
+        candidates = customers.filter(pk=int(reference))
     if not candidates.exists() and reference:
         digits = "".join(ch for ch in reference if ch.isdigit() or ch == "+")
-        candidates = Customer.objects.filter(phone__in={reference, digits})
+        candidates = customers.filter(phone__in={reference, digits})
     matches = list(candidates.select_related("owner")[:2])
     if not matches:
         raise ConverseError(f"No customer has the id or phone number {reference!r}.")
@@ -175,8 +177,10 @@ def latest_visit(card: SmartCard, customer: Customer) -> CardVisit:
     return visit
 
 
-def find_product(sku: str) -> Product:
-    product = Product.objects.select_related("category").filter(sku=sku.strip()).first()
+def find_product(sku: str, organisation: int | None = None) -> Product:
+    """The product of the card's organisation with this SKU (SKUs are unique per organisation)."""
+    products = Product.objects.of(organisation) if organisation is not None else Product.objects.all()
+    product = products.select_related("category").filter(sku=sku.strip()).first()
     if product is None:
         raise ConverseError(f"No product has the SKU {sku!r}.")
     if not product.is_active:

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from crm import tenancy
 from crm.access import customers_visible_to
 from crm.models import ChatMessage, User
 from dialogue.calls.models import Call
@@ -52,5 +53,6 @@ def _may_see_private_file(user: User, path: str) -> bool:
     if path.startswith("chat/"):
         # A post to a whole group has no customer: its sender and the managers see it.
         allowed = Q() if user.is_manager else Q(customer__in=visible) | Q(customer__isnull=True, staff=user)
-        return ChatMessage.objects.filter(allowed, image=path).exists()
+        # A manager sees only their organisation's files (issue 19).
+        return tenancy.for_user(ChatMessage.objects.filter(allowed, image=path), user).exists()
     return Call.objects.filter(Q(customer__in=visible) | Q(salesperson=user), recording=path).exists()

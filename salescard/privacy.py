@@ -21,6 +21,7 @@ from django.db import router, transaction
 from django.utils import timezone
 
 from branch.models import TranscriptSegment
+from crm import tenancy
 from crm.im_profile.models import ProfileChange, ProfileFact
 from crm.im_profile.pushes import publish_erased
 from crm.models import ChatMessage, Customer, CustomerTag, PrivacyRequest, User
@@ -37,8 +38,19 @@ ERASED_FIELDS = {
 }  # fmt: skip
 
 
+class OtherOrganisationError(PermissionError):
+    """The customer belongs to another organisation than the one ``by`` acts for (issue 19)."""
+
+
+def _within_organisation(customer: Customer, by: User) -> None:
+    if not tenancy.for_user(Customer.objects.filter(pk=customer.pk), by).exists():
+        raise OtherOrganisationError(f"{by} may not export or erase customers of another organisation.")
+
+
 def export_customer(customer: Customer, by: User) -> dict[str, Any]:
-    """Every stored row about the customer, grouped by table, as JSON-ready data; logged."""
+    """Every stored row about the customer, grouped by table, as JSON-ready data; logged. Only within the
+    organisation ``by`` acts for."""
+    _within_organisation(customer, by)
     collector = NestedObjects(using=router.db_for_write(Customer))
     collector.collect([customer])
     tables: dict[str, list[dict[str, Any]]] = {}
@@ -62,7 +74,9 @@ def export_customer(customer: Customer, by: User) -> dict[str, Any]:
 
 
 def erase_customer(customer: Customer, by: User) -> PrivacyRequest:
-    """Anonymise the customer and delete what they said and what was found in it; logged with the counts."""
+    """Anonymise the customer and delete what they said and what was found in it; logged with the counts. Only
+    within the organisation ``by`` acts for."""
+    _within_organisation(customer, by)
 
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)

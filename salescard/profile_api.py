@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.viewsets import ViewSet
 
 from base.api_tokens import HashedTokenAuthentication
-from crm.access import can_edit_customers
+from crm.access import can_edit_customers, customer_exists_for
 from crm.im_profile.models import ProfileFact
 from crm.im_profile.profile import ProfileError, add_tag, confirm_fact, edit_profile, reject_fact, remove_tag
 from crm.im_profile.pushes import SECTIONS
@@ -69,12 +69,12 @@ class CustomerProfileViewSet(ViewSet):
             customer_id = int(pk)
         except (TypeError, ValueError):
             raise NotFound("No such customer.") from None
+        if not customer_exists_for(request.user, customer_id):  # none, or another organisation's
+            raise NotFound("No such customer.")
         if isinstance(request.auth, SidebarGrant) and request.auth.customer_id != customer_id:
             raise PermissionDenied("This sidebar token is for another customer.")
         customer = visible_customer(request.user, customer_id)
         if customer is None:
-            if not Customer.objects.filter(pk=customer_id).exists():
-                raise NotFound("No such customer.")
             raise PermissionDenied("You are not linked to this customer (no IM friendship or shared group).")
         return customer
 

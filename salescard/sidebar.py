@@ -120,7 +120,8 @@ def _birthday_shown(customer: Customer) -> str:
 
 def _interests(customer: Customer) -> list[str]:
     codes = customer.preferences.get("interests", []) if isinstance(customer.preferences, dict) else []
-    names = dict(ProductCategory.objects.filter(code__in=codes).values_list("code", "name"))
+    categories = ProductCategory.objects.of(customer.organisation_id).filter(code__in=codes)
+    names = dict(categories.values_list("code", "name"))
     return [names.get(code, code) for code in codes]
 
 
@@ -165,7 +166,7 @@ def fact_frame(fact: ProfileFact, labels: dict[str, str] | None = None) -> dict[
 
 
 def tags_section(customer: Customer, viewer: User) -> dict[str, Any]:
-    usable = list(tags_usable_by(viewer).order_by("owner_id", "name"))
+    usable = list(tags_usable_by(viewer, customer.organisation_id).order_by("owner_id", "name"))
     usable_ids = {tag.pk for tag in usable}
     on_customer = (
         CustomerTag.objects.filter(customer=customer, tag_id__in=usable_ids).select_related("tag").order_by("tag__name")
@@ -181,7 +182,7 @@ def _tag(tag) -> dict[str, Any]:
 
 
 def closeness_section(customer: Customer, viewer: User) -> dict[str, Any]:
-    template = _chat_link_template()
+    template = _chat_link_template(customer.organisation_id)
     ranking = []
     for item in rank_staff(customer):
         member = item.staff
@@ -209,8 +210,8 @@ class _SafeFormat(dict):
         return ""
 
 
-def _chat_link_template() -> str:
-    integration = ImIntegration.objects.filter(is_active=True).exclude(chat_link_template="").first()
+def _chat_link_template(organisation: int) -> str:
+    integration = ImIntegration.objects.of(organisation).filter(is_active=True).exclude(chat_link_template="").first()
     return integration.chat_link_template if integration else settings.IM_CHAT_LINK_TEMPLATE
 
 

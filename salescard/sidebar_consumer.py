@@ -19,10 +19,9 @@ from django.conf import settings
 
 from base.frames import JsonFramesConsumer
 from base.socket_auth import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED
-from crm.access import can_edit_customers
+from crm.access import can_edit_customers, customer_exists_for
 from crm.im_profile.pushes import group_for_customer
 from crm.im_profile.sidebar_tokens import read_token
-from crm.models import Customer
 from salescard.sidebar import sections, visible_customer
 
 
@@ -33,7 +32,8 @@ def _authorise(user, customer_id: int) -> int:
         return CLOSE_FORBIDDEN
     if visible_customer(user, customer_id) is not None:
         return 0
-    return CLOSE_FORBIDDEN if Customer.objects.filter(pk=customer_id).exists() else CLOSE_NOT_FOUND
+    # Another organisation's customer does not exist for this user (issue 19): 4404, as for no customer at all.
+    return CLOSE_FORBIDDEN if customer_exists_for(user, customer_id) else CLOSE_NOT_FOUND
 
 
 @database_sync_to_async

@@ -21,9 +21,9 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from base.throttle import FailureThrottle, client_of, wait_message
-from crm.access import can_edit_customers
+from crm.access import can_edit_customers, customer_exists_for
 from crm.im_profile.sidebar_tokens import issue_access_token, read_token
-from crm.models import Customer, User
+from crm.models import User
 from salescard.sidebar import sections, visible_customer
 
 
@@ -44,7 +44,7 @@ def _page(request: HttpRequest, staff: User, customer_id: int) -> HttpResponse:
         return _refused(request, 403, _("Only salespeople and managers see customer profiles."))
     customer = visible_customer(staff, customer_id)
     if customer is None:
-        if Customer.objects.filter(pk=customer_id).exists():
+        if customer_exists_for(staff, customer_id):  # another organisation's customer: 404
             return _refused(request, 403, _("You are not linked to this customer: no IM friendship or shared group."))
         return _refused(request, 404, _("No such customer."))
     data = {

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from crm.admin import RecordOnlyMixin
+from crm.admin_scoping import has_own_row
 from crm.im_profile.closeness import forget_weights
 from crm.im_profile.models import ClosenessWeights, ImIntegration, ProfileChange, ProfileFact, WebhookDelivery
 from crm.im_profile.webhooks import assign_credentials, rotate_credentials
@@ -77,7 +78,7 @@ class ClosenessWeightsAdmin(admin.ModelAdmin):
                     "behaviour", "updated_at"]  # fmt: skip
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not ClosenessWeights.objects.exists()
+        return not has_own_row(ClosenessWeights, request)  # one per organisation, and the product-wide default
 
     def save_model(self, request: HttpRequest, obj: ClosenessWeights, form, change: bool) -> None:
 

@@ -139,14 +139,17 @@ class SidebarLinkView(SignedIntegrationView):
     )
     def post(self, request: Request) -> Response:
         try:
-            _, payload = self.signed_payload(request)
+            integration, payload = self.signed_payload(request)
             serializer = SidebarLinkRequestSerializer(data=payload)
             if not serializer.is_valid():
                 return Response({"detail": "The request is malformed.", "errors": serializer.errors}, status=400)
-            staff = staff_for(serializer.validated_data["staff_id"])
+            organisation = integration.organisation_id
+            staff = staff_for(serializer.validated_data["staff_id"], organisation=organisation)
         except WebhookRefusedError as refused:
             return _error(refused.status, str(refused), refused.field)
-        customer = Customer.objects.filter(external_im_id=serializer.validated_data["customer_id"]).first()
+        # Only the integration's own organisation: another company's customer is as unknown as nobody.
+        customer = Customer.objects.of(organisation).filter(external_im_id=serializer.validated_data["customer_id"])
+        customer = customer.first()
         if customer is None:
             return _error(status.HTTP_400_BAD_REQUEST, "Unknown customer.", "customer_id")
         url = request.build_absolute_uri(reverse("sidebar-open")) + "?t=" + issue_link_token(staff, customer)

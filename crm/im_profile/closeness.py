@@ -31,6 +31,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from base.table_cache import KeyedTableCache
+from crm import tenancy
 from crm.im_profile.models import ClosenessWeights
 from crm.models import BehaviorEvent, ChatGroupMembership, ChatMessage, Customer, Friendship, Organisation, User
 from crm.tenancy import with_defaults
@@ -197,7 +198,7 @@ def rank_staff(customer: Customer, now: datetime | None = None) -> list[Closenes
     if customer.owner_id:
         linked.add(customer.owner_id)
     # Only the customer's own company's staff (issue 19), with that company's weights.
-    staff = User.objects.filter(pk__in=linked, is_active=True, organisation_id=customer.organisation_id).in_bulk()
+    staff = tenancy.staff_of(customer.organisation_id).filter(pk__in=linked).in_bulk()
     weights = current_weights(customer.organisation_id)
     ranking = []
     for staff_id, member in staff.items():

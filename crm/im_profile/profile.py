@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm import tenancy
 from crm.consent import current_consents
 from crm.im_profile.extraction import Finding
 from crm.im_profile.models import ProfileChange, ProfileFact
@@ -280,9 +281,11 @@ def _shown(value: object) -> str:
 
 
 # --- Tags ------------------------------------------------------------------------------------------------------------
-def tags_usable_by(user: User):
-    """Enterprise tags and the user's own personal tags."""
-    return Tag.objects.filter(Q(owner__isnull=True) | Q(owner=user))
+def tags_usable_by(user: User, organisation: int | None = None):
+    """Enterprise tags and the user's own personal tags — of ``organisation`` (the customer's) when given, else of
+    the user's organisation: another company's tags are never offered nor accepted (issue 19)."""
+    tags = Tag.objects.filter(Q(owner__isnull=True) | Q(owner=user))
+    return tags.of(organisation) if organisation is not None else tenancy.for_user(tags, user)
 
 
 def add_tag(customer: Customer, by: User, *, tag_id: int | None = None, personal_name: str = "") -> Tag:
@@ -290,14 +293,14 @@ def add_tag(customer: Customer, by: User, *, tag_id: int | None = None, personal
     personal tag when it does not exist yet."""
     with transaction.atomic():
         if tag_id is not None:
-            tag = tags_usable_by(by).filter(pk=tag_id).first()
+            tag = tags_usable_by(by, customer.organisation_id).filter(pk=tag_id).first()
             if tag is None:
                 raise ProfileError(_("No such tag, or it is a colleague's personal tag."))
         else:
             name = personal_name.strip()
             if not name or len(name) > 50:
                 raise ProfileError(_("A personal tag needs a name of 1 to 50 characters."))
-            tag = Tag.objects.get_or_create(owner=by, name=name)[0]
+            tag = Tag.objects.get_or_create(owner=by, name=name, organisation_id=customer.organisation_id)[0]
         link, created = CustomerTag.objects.get_or_create(
             customer=customer, tag=tag, defaults={"added_by": by, "source": CustomerTag.Source.MANUAL}
         )
@@ -311,7 +314,8 @@ def add_tag(customer: Customer, by: User, *, tag_id: int | None = None, personal
 
 def remove_tag(customer: Customer, by: User, tag_id: int) -> None:
     with transaction.atomic():
-        link = CustomerTag.objects.filter(customer=customer, tag__in=tags_usable_by(by), tag_id=tag_id).first()
+        usable = tags_usable_by(by, customer.organisation_id)
+        link = CustomerTag.objects.filter(customer=customer, tag__in=usable, tag_id=tag_id).first()
         if link is None:
             raise ProfileError(_("The customer does not carry this tag."))
         label = _tag_label(link.tag)

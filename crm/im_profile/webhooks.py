@@ -28,6 +28,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from crm import tenancy
 from crm.im_profile.models import ImIntegration, ProfileChange, WebhookDelivery
 from crm.im_profile.ocr import UnreadableImageError, open_image
 from crm.im_profile.pushes import publish_changed
@@ -123,20 +124,24 @@ def handle(integration: ImIntegration, event: dict[str, Any]) -> Outcome:
 
 
 # --- People ----------------------------------------------------------------------------------------------------------
-def staff_for(im_user_id: str, field_name: str = "staff_id") -> User:
-    staff = User.objects.filter(im_user_id=im_user_id, is_active=True).first()
+def staff_for(im_user_id: str, field_name: str = "staff_id", organisation: int | None = None) -> User:
+    """The active member of staff with this IM id — of the integration's organisation (issue 19): another
+    company's staff member is as unknown as nobody."""
+    staff = tenancy.staff_of(organisation).filter(im_user_id=im_user_id).first() if organisation else None
     if staff is None:
         raise WebhookRefusedError(400, f"No active staff member has the IM account id {im_user_id!r}.", field_name)
     return staff
 
 
-def upsert_customer(info: dict[str, Any], staff: User | None) -> tuple[Customer, bool]:
-    """The customer with this IM id, created from the platform's information when new. Fields the platform gives
-    fill empty ones only: what staff entered or confirmed is never overwritten by the platform."""
-    customer = Customer.objects.select_for_update().filter(external_im_id=info["external_id"]).first()
+def upsert_customer(info: dict[str, Any], staff: User | None, organisation: int) -> tuple[Customer, bool]:
+    """The customer of ``organisation`` with this IM id, created there from the platform's information when new.
+    Fields the platform gives fill empty ones only: what staff entered or confirmed is never overwritten."""
+    customer = Customer.objects.of(organisation).select_for_update().filter(external_im_id=info["external_id"]).first()
     created = customer is None
     if created:
-        customer = Customer(external_im_id=info["external_id"], source=Customer.Source.IM, owner=staff)
+        customer = Customer(
+            external_im_id=info["external_id"], source=Customer.Source.IM, owner=staff, organisation_id=organisation
+        )
         customer.name = info.get("name") or info["external_id"]
     changed = []
     for name in ("gender", "avatar_url", "phone", "company", "residence"):
@@ -159,10 +164,10 @@ def upsert_customer(info: dict[str, Any], staff: User | None) -> tuple[Customer,
     return customer, created
 
 
-def customer_for(data: dict[str, Any], staff: User | None) -> Customer:
+def customer_for(data: dict[str, Any], staff: User | None, organisation: int) -> Customer:
     if data.get("customer"):
-        return upsert_customer(data["customer"], staff)[0]
-    customer = Customer.objects.filter(external_im_id=data["customer_id"]).first()
+        return upsert_customer(data["customer"], staff, organisation)[0]
+    customer = Customer.objects.of(organisation).filter(external_im_id=data["customer_id"]).first()
     if customer is None:
         raise WebhookRefusedError(
             400, f"Unknown customer {data['customer_id']!r}: send friend.added first or include 'customer'.",
@@ -177,8 +182,9 @@ def _event_id(integration: ImIntegration, event_id: str) -> str:
 
 # --- Handlers --------------------------------------------------------------------------------------------------------
 def friend_added(integration: ImIntegration, data: dict, occurred_at: datetime, event_id: str) -> Outcome:
-    staff = staff_for(data["staff_id"])
-    customer, _ = upsert_customer(data["customer"], staff)
+    organisation = integration.organisation_id
+    staff = staff_for(data["staff_id"], organisation=organisation)
+    customer, _ = upsert_customer(data["customer"], staff, organisation)
     friendship, created = Friendship.objects.get_or_create(
         staff=staff, customer=customer, defaults={"since": occurred_at, "remark": data.get("remark", "")}
     )
@@ -194,8 +200,8 @@ def friend_added(integration: ImIntegration, data: dict, occurred_at: datetime, 
 
 
 def friend_removed(integration: ImIntegration, data: dict, occurred_at: datetime, event_id: str) -> Outcome:
-    staff = staff_for(data["staff_id"])
-    customer = customer_for(data, staff)
+    staff = staff_for(data["staff_id"], organisation=integration.organisation_id)
+    customer = customer_for(data, staff, integration.organisation_id)
     Friendship.objects.filter(staff=staff, customer=customer).delete()
     publish_changed(customer.pk, ["closeness"])
     return Outcome("processed", customer)
@@ -203,7 +209,9 @@ def friend_removed(integration: ImIntegration, data: dict, occurred_at: datetime
 
 def group_changed(integration: ImIntegration, data: dict, occurred_at: datetime, event_id: str) -> Outcome:
     info = data["group"]
-    group, _ = ChatGroup.objects.get_or_create(external_id=info["external_id"], defaults={"name": info["name"]})
+    group, _ = ChatGroup.objects.get_or_create(
+        organisation_id=integration.organisation_id, external_id=info["external_id"], defaults={"name": info["name"]}
+    )
     if info.get("name") and group.name != info["name"]:
         group.name = info["name"]
         group.save(update_fields=["name", "updated_at"])
@@ -226,10 +234,12 @@ def group_changed(integration: ImIntegration, data: dict, occurred_at: datetime,
 def _join(group: ChatGroup, member: dict, occurred_at: datetime) -> set[int]:
     if member.get("staff_id"):
         ChatGroupMembership.objects.get_or_create(
-            group=group, staff=staff_for(member["staff_id"], "joined"), defaults={"joined_at": occurred_at}
+            group=group,
+            staff=staff_for(member["staff_id"], "joined", organisation=group.organisation_id),
+            defaults={"joined_at": occurred_at},
         )
         return set(group.memberships.filter(customer__isnull=False).values_list("customer_id", flat=True))
-    customer, _ = upsert_customer(member["customer"], None)
+    customer, _ = upsert_customer(member["customer"], None, group.organisation_id)
     _, created = ChatGroupMembership.objects.get_or_create(
         group=group, customer=customer, defaults={"joined_at": occurred_at}
     )
@@ -246,7 +256,7 @@ def _leave(group: ChatGroup, member: dict, occurred_at: datetime) -> set[int]:
         return set(group.memberships.filter(customer__isnull=False).values_list("customer_id", flat=True))
     external_id = member["customer"]["external_id"]
     deleted, _ = group.memberships.filter(customer__external_im_id=external_id).delete()
-    customer = Customer.objects.filter(external_im_id=external_id).first()
+    customer = Customer.objects.of(group.organisation_id).filter(external_im_id=external_id).first()
     if deleted and customer:
         BehaviorEvent.objects.create(
             customer=customer, kind=BehaviorEvent.Kind.LEFT_GROUP, occurred_at=occurred_at, target=group.name[:300]
@@ -255,11 +265,12 @@ def _leave(group: ChatGroup, member: dict, occurred_at: datetime) -> set[int]:
 
 
 def message_received(integration: ImIntegration, data: dict, occurred_at: datetime, event_id: str) -> Outcome:
-    staff = staff_for(data["staff_id"]) if data.get("staff_id") else None
-    customer = customer_for(data, staff)
+    organisation = integration.organisation_id
+    staff = staff_for(data["staff_id"], organisation=organisation) if data.get("staff_id") else None
+    customer = customer_for(data, staff, organisation)
     group = None
     if data.get("group_id"):
-        group = ChatGroup.objects.filter(external_id=data["group_id"]).first()
+        group = ChatGroup.objects.of(integration.organisation_id).filter(external_id=data["group_id"]).first()
         if group is None:
             raise WebhookRefusedError(400, f"Unknown group {data['group_id']!r}: send group.changed first.", "group_id")
     if ChatMessage.objects.filter(external_id=data["message_id"]).exists():
@@ -305,8 +316,9 @@ OPERATION_KINDS = {
 
 
 def customer_operation(integration: ImIntegration, data: dict, occurred_at: datetime, event_id: str) -> Outcome:
-    staff = staff_for(data["staff_id"]) if data.get("staff_id") else None
-    customer = customer_for(data, staff)
+    organisation = integration.organisation_id
+    staff = staff_for(data["staff_id"], organisation=organisation) if data.get("staff_id") else None
+    customer = customer_for(data, staff, organisation)
     BehaviorEvent.objects.create(
         customer=customer, staff=staff, kind=OPERATION_KINDS[data["operation"]], occurred_at=occurred_at,
         target=data.get("target", "")[:300], seconds=data.get("seconds"), external_id=_event_id(integration, event_id),

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from crm.access import customers_visible_to
+from crm.api.scoping import TenantScopedSerializer
 from crm.models import Customer
 from crm.permissions import CustomerAccess
 from dialogue.calls.models import Call, CallSegment, ReplySuggestion
@@ -74,8 +75,8 @@ class CallSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CallUploadSerializer(serializers.Serializer):
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
+class CallUploadSerializer(TenantScopedSerializer, serializers.Serializer):
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())  # the caller's organisation's
     language = serializers.ChoiceField(choices=Call._meta.get_field("language").choices, default="zh-hans")
     recording = serializers.FileField()
 
