@@ -89,7 +89,7 @@ class TicketView(APIView):
         data = serializer.validated_data
         branch: Branch = request.auth
         if data["branch"] != branch.code:
-            if not Branch.objects.filter(code=data["branch"]).exists():
+            if not Branch.objects.of(branch.organisation_id).filter(code=data["branch"]).exists():
                 raise ValidationError({"branch": [f"Unknown branch {data['branch']!r}."]})
             raise PermissionDenied(f"This kiosk belongs to branch {branch.code!r}.")
         try:

@@ -6,7 +6,8 @@ Protocol (JSON frames):
   Close codes: 4401 no or unknown token (or too late), 4403 revoked or expired token (``DEVICE_TOKEN_DAYS``), 4408
   silent for longer than ``WATCH_TIMEOUT_SECONDS``, 4429 too many unknown tokens from this client
   (``THROTTLE_DEVICE_TOKENS``): an error frame with the message and ``retry_after`` (seconds) comes first.
-- The server answers ``{"type": "ready", "wearable", "branch", "branches", "heartbeat": {"interval", "timeout"}}``
+- The server answers ``{"type": "ready", "wearable", "branch", "branches", "categories", "heartbeat": {"interval",
+  "timeout"}}`` (branches and category names of the watch's organisation only)
   and, when the watch is bound, sends every open task of its branch it has not acknowledged (``task`` frames).
 - Heartbeats both ways: the server sends ``{"type": "ping"}`` every interval; the watch answers ``{"action":
   "pong"}`` and may send ``{"action": "ping"}`` itself (answered with ``pong``). Any frame counts as a sign of life.
@@ -40,6 +41,7 @@ from branch.feedback import FeedbackRefusedError, end_task, start_task
 from branch.models import Branch, Task, Wearable
 from branch.tokens import wearable_for_token
 from branch.watch_pushes import announce_status, announce_taken, group_for_branch
+from crm.models import ProductCategory
 from dialogue.speech.utterances import StreamError, UtteranceCutter, pcm16_to_float
 
 CLOSE_SILENT = 4408
@@ -108,13 +110,14 @@ class WearableConsumer(JsonFramesConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.wearable = wearable
-        branches = await database_sync_to_async(_branches)()
+        branches, categories = await database_sync_to_async(_branches_and_categories)(wearable)
         await self.send_json(
             {
                 "type": "ready",
                 "wearable": wearable.device_id,
                 "branch": wearable.branch.code if wearable.branch_id else None,
                 "branches": branches,
+                "categories": categories,
                 "heartbeat": {"interval": settings.WATCH_HEARTBEAT_SECONDS, "timeout": settings.WATCH_TIMEOUT_SECONDS},
             }
         )
@@ -298,8 +301,11 @@ def _admit_watch(token: object, client: str) -> tuple[Wearable | None, int | Non
     return wearable, None
 
 
-def _branches() -> list[dict[str, str]]:
-    return [{"code": b.code, "name": b.name} for b in Branch.objects.filter(is_active=True)]
+def _branches_and_categories(wearable: Wearable) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """The branches a watch may bind to and the category names it shows: its own organisation's only (issue 19)."""
+    organisation = wearable.organisation_id
+    branches = [{"code": b.code, "name": b.name} for b in Branch.objects.of(organisation).filter(is_active=True)]
+    return branches, dict(ProductCategory.objects.of(organisation).values_list("code", "name"))
 
 
 def _save_last_seen(wearable_id: int) -> None:

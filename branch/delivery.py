@@ -22,7 +22,8 @@ def bind(wearable: Wearable, branch_code: object) -> Branch:
     """Bind the watch to a branch (its earlier binding ends); it then receives only that branch's tasks."""
     if not isinstance(branch_code, str):
         raise TaskRefusedError("branch must be a branch code.")
-    branch = Branch.objects.filter(code=branch_code, is_active=True).first()
+    # Only a branch of the watch's own organisation (issue 19): another company's code is as unknown as none.
+    branch = Branch.objects.of(wearable.organisation_id).filter(code=branch_code, is_active=True).first()
     if branch is None:
         raise TaskRefusedError(f"Unknown branch {branch_code[:30]!r}.")
     with transaction.atomic():

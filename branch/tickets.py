@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from branch.models import Branch, QueueTicket, Task
 from branch.tasks import enqueue_analysis
+from crm import tenancy
 from crm.models import Customer, phone_validator
 
 MAX_NUMBER_CHARS = 20
@@ -62,7 +63,7 @@ def take_ticket(
             existing = QueueTicket.objects.filter(branch=branch, number=number, day=day).select_related("task").first()
             if existing is not None:
                 return TakenTicket(existing, existing.task, False)
-            customer = identify_customer(branch, hashed, phone, number)
+            customer = identify_customer(hashed, phone, number, branch.organisation_id)
             ticket = QueueTicket.objects.create(
                 branch=branch,
                 number=number,
@@ -87,20 +88,16 @@ def take_ticket(
     return TakenTicket(ticket, task, True)
 
 
-def identify_customer(branch: Branch, hashed_id: str, phone: str, number: str) -> Customer:
-    """The branch's organisation's customer with this ID number or phone, else a new one of that organisation: a
-    person known to two companies is two customers (issue 19)."""
-    organisation = branch.organisation_id
+def identify_customer(hashed_id: str, phone: str, number: str, organisation: int) -> Customer:
+    """The customer of the branch's organisation with this ID number (an earlier ticket) or phone, else a new one
+    there: a customer known to two companies is two customers (issue 19)."""
     if hashed_id:
-        earlier = (
-            QueueTicket.objects.filter(id_number_hash=hashed_id, customer__organisation=organisation)
-            .select_related("customer")
-            .first()
-        )
+        earlier = tenancy.scoped(QueueTicket.objects.filter(id_number_hash=hashed_id), organisation)
+        earlier = earlier.select_related("customer").first()
         if earlier is not None:
             return earlier.customer
     if phone:
-        known = Customer.objects.filter(phone=phone, organisation=organisation).order_by("pk").first()
+        known = Customer.objects.of(organisation).filter(phone=phone).order_by("pk").first()
         if known is not None:
             return known
     return Customer.objects.create(
@@ -112,6 +109,8 @@ def set_target_customer(branch: Branch, customer: Customer, business: str = "") 
     """Staff name the customer by hand (from the watch or the admin): a task without a ticket."""
     if len(business) > MAX_BUSINESS_CHARS:
         raise TicketRefusedError(f"business: at most {MAX_BUSINESS_CHARS} characters.")
+    if customer.organisation_id != branch.organisation_id:
+        raise TicketRefusedError("customer: no such customer.")  # another company's customer is nobody here
     with transaction.atomic():
         task = Task.objects.create(
             branch=branch, customer=customer, business=business, reminders=list(settings.BRANCH_REMINDERS)

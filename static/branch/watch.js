@@ -190,6 +190,7 @@ function chooseBranches(branches) {
 function onFrame(frame) {
   if (frame.type === "ready") {
     document.body.dataset.live = "true";
+    texts.categories = frame.categories || {}; // the watch's organisation's, known once the token is accepted
     live.heartbeat({ action: "ping" }, frame.heartbeat.interval * 1000);
     $("branch-name").textContent = frame.branch ? (frame.branches.find((b) => b.code === frame.branch) || {}).name : "";
     if (frame.branch) show(current ? "task" : "tasks");
