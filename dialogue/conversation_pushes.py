@@ -9,7 +9,8 @@ Groups (ASCII, under 100 characters):
   staff watching it. The frames carry the full analysis; the card's consumer strips it before it reaches the
   customer.
 - ``sales.<user_id>`` — the salesperson's inbox (``dialogue.handoff_delivery.group_for_salesperson``), and
-  ``sales.managers`` — every manager's inbox, since managers see all conversations.
+  ``managers.<organisation id>`` — the inbox of every manager of the customer's organisation (and ``managers.all``,
+  superusers above every organisation).
 
 What follows a customer's message is decided once, here (``publish_after_customer_message``), for the card's
 socket and the terminal's API alike.
@@ -22,7 +23,7 @@ from typing import Any, Literal, TypedDict
 
 from base.pushes import Frame, build_after_commit
 from dialogue.answers import Suggestion
-from dialogue.handoff_delivery import MANAGERS_GROUP, group_for_salesperson
+from dialogue.handoff_delivery import group_for_salesperson, managers_groups_for
 from dialogue.models import Conversation, HandOff, Message
 
 Pushes = list[tuple[str, Frame]]
@@ -182,7 +183,10 @@ def inbox_groups(conversation: Conversation) -> list[str]:
             "assignee_id", flat=True
         )
     )
-    return [*(group_for_salesperson(pk) for pk in sorted(people)), MANAGERS_GROUP]
+    return [
+        *(group_for_salesperson(pk) for pk in sorted(people)),
+        *managers_groups_for(conversation.customer.organisation_id),
+    ]
 
 
 # --- frames, built after the commit --------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from base.queueing import enqueue
+from crm import tenancy
 from crm.models import User
 from dialogue.models import Conversation, HandOff, Message
 from intent.inference import latest_prediction
@@ -95,7 +96,7 @@ def first_assignee(conversation: Conversation) -> User | None:
     salesperson = conversation.salesperson
     if salesperson is not None and salesperson.is_active:
         return salesperson
-    return User.objects.filter(role=User.Role.MANAGER, is_active=True).order_by("pk").first()
+    return tenancy.managers_of(conversation.customer.organisation_id).first()  # of the customer's company
 
 
 def accept_handoff(handoff: HandOff, user: User) -> HandOff:

@@ -20,6 +20,7 @@ from django.core.mail import send_mail
 from django.utils import timezone
 
 from base.pushes import Frame, push_after_commit, push_now
+from crm import tenancy
 from crm.models import User
 from dialogue.models import HandOff
 from dialogue.presence import online_users
@@ -28,7 +29,15 @@ from dialogue.sms import sms_backend
 logger = logging.getLogger(__name__)
 
 
-MANAGERS_GROUP = "sales.managers"  # every manager's terminal: they see all hand-offs
+def managers_groups_for(organisation_id: int | None) -> list[str]:
+    """The terminals of the managers of one organisation (``managers.<id>``) and of superusers above them all: managers
+    see their own organisation's hand-offs, conversations and calls, never another's (issue 19)."""
+    return tenancy.managers_groups(organisation_id)
+
+
+def manager_group_of(user: User) -> str:
+    """The managers' group a manager's terminal joins."""
+    return tenancy.managers_group(user.organisation_id)
 
 
 def group_for_salesperson(user_id: int) -> str:
@@ -51,7 +60,11 @@ def _inapp(handoff: HandOff, recipients: list[User]) -> str:
     """Runs after the hand-off's commit (from its task), so it pushes now and can tell whether the push went out."""
     frame = HandoffCreated(type="handoff.created", handoff_id=handoff.pk, push=handoff.push_message)
     # Managers get it once, through their group.
-    groups = [*(group_for_salesperson(user.pk) for user in recipients if not user.is_manager), MANAGERS_GROUP]
+    organisation = handoff.conversation.customer.organisation_id
+    groups = [
+        *(group_for_salesperson(user.pk) for user in recipients if not user.is_manager),
+        *managers_groups_for(organisation),
+    ]
     return "pushed" if push_now(groups, frame) else "failed: the channel layer could not be reached"
 
 
@@ -93,11 +106,13 @@ def _sms_text(push: dict) -> str:
 
 
 def recipients_of(handoff: HandOff) -> list[User]:
-    """The person it is offered to (by default the conversation's salesperson); with nobody, the managers."""
+    """The person it is offered to (by default the conversation's salesperson); with nobody, the managers of the
+    customer's organisation."""
+    organisation = handoff.conversation.customer.organisation_id
     for person in (handoff.assignee, handoff.conversation.salesperson):
-        if person is not None and person.is_active:
+        if person is not None and person.is_active and person.organisation_id in (organisation, None):
             return [person]
-    return list(User.objects.filter(role=User.Role.MANAGER, is_active=True).order_by("pk"))
+    return list(tenancy.managers_of(organisation))
 
 
 NOTIFIERS: dict[str, Callable[[HandOff, list[User]], str]] = {"inapp": _inapp, "email": _email, "sms": _sms}
@@ -105,7 +120,11 @@ NOTIFIERS: dict[str, Callable[[HandOff, list[User]], str]] = {"inapp": _inapp, "
 
 def deliver_handoff(handoff_id: int) -> dict[str, str]:
     """Send the hand-off on every configured channel; store and return each channel's result."""
-    handoff = HandOff.objects.select_related("conversation__salesperson", "assignee").filter(pk=handoff_id).first()
+    handoff = (
+        HandOff.objects.select_related("conversation__salesperson", "conversation__customer", "assignee")
+        .filter(pk=handoff_id)
+        .first()
+    )
     if handoff is None:
         return {}
     recipients = recipients_of(handoff)

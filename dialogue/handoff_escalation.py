@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from crm import tenancy
 from crm.im_profile.closeness import rank_staff
 from crm.models import User
 from dialogue import chat_notes
@@ -47,7 +48,7 @@ def next_candidates(handoff: HandOff) -> list[User]:
     tried = {step.get("user") for step in handoff.escalations} | {handoff.assignee_id}
     customer = handoff.conversation.customer
     colleagues = [c.staff for c in rank_staff(customer) if c.staff.role in TERMINAL_ROLES]
-    managers = list(User.objects.filter(role=User.Role.MANAGER, is_active=True).order_by("pk"))
+    managers = list(tenancy.managers_of(customer.organisation_id))  # the customer's company's only
     seen: set[int] = set()
     ordered = []
     for user in [*colleagues, *managers]:

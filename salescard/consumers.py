@@ -30,8 +30,8 @@ from base.throttle import client_of
 from crm.access import can_use_terminal
 from dialogue import presence
 from dialogue.calls.consumers import CallFramesMixin
-from dialogue.conversation_pushes import MANAGERS_GROUP, group_for_conversation
-from dialogue.handoff_delivery import group_for_salesperson
+from dialogue.conversation_pushes import group_for_conversation
+from dialogue.handoff_delivery import group_for_salesperson, manager_group_of
 from dialogue.text import MAX_REPLY_CHARS
 from salescard.card_access import DEVICE_COOKIE, device_from_cookie
 from salescard.card_chat import (
@@ -211,7 +211,7 @@ def _text_refusal(text: object) -> tuple[str, dict[str, object]] | None:
 class SalesConsumer(CallFramesMixin, JsonFramesConsumer):
     """``/ws/sales/``: the salesperson's terminal (S13). Signed-in salespeople and managers only.
 
-    It joins the inbox groups (``sales.<user_id>``, and ``sales.managers`` for managers). Client frames:
+    It joins the inbox groups (``sales.<user_id>``, and ``managers.<organisation id>`` for managers). Client frames:
     ``{"action": "watch", "conversation": <id>, "after": <last message id>}`` to follow one conversation live
     (missed messages first) and ``{"action": "unwatch"}``. Server frames: ``handoff``, ``conversation``,
     ``message`` (with the analysis), ``state``, ``error``, and for the call page ``call.status``, ``call.segment`` and
@@ -222,7 +222,8 @@ class SalesConsumer(CallFramesMixin, JsonFramesConsumer):
         user = await admit(self, can_use_terminal)
         if user is None:
             return
-        self.groups_joined = [group_for_salesperson(user.pk)] + ([MANAGERS_GROUP] if user.is_manager else [])
+        # A manager hears only their organisation's hand-offs, chats and calls (issue 19).
+        self.groups_joined = [group_for_salesperson(user.pk)] + ([manager_group_of(user)] if user.is_manager else [])
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         self.watching: str | None = None

@@ -1,7 +1,7 @@
 """What the salesperson's call page sees change (SPEC V8): frames pushed to ``sales.<user_id>`` (and
-``sales.managers``) once the rows they describe are committed (``base.pushes``). Frames: ``call.status`` (status,
-progress, error), ``call.segment`` (one segment with its emotions) and ``call.suggestions`` (the top replies after a
-segment)."""
+``managers.<organisation id>``) once the rows they describe are committed (``base.pushes``). Frames:
+``call.status`` (status, progress, error), ``call.segment`` (one segment with its emotions) and
+``call.suggestions`` (the top replies after a segment)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any, Literal, TypedDict
 from base.pushes import Frame, push_after_commit
 from dialogue.calls.models import Call, CallSegment, ReplySuggestion
 from dialogue.calls.suggestions import suggestion_frame
-from dialogue.handoff_delivery import MANAGERS_GROUP, group_for_salesperson
+from dialogue.handoff_delivery import group_for_salesperson, managers_groups_for
 
 SEGMENT_FIELDS = (
     "index", "start", "end", "text", "emotion", "emotion_scores", "first_emotion", "second_scores", "keywords",
@@ -49,7 +49,8 @@ def status_frame(call: Call) -> dict[str, Any]:
 
 def _push(call: Call, frame: Frame) -> None:
     """To the call's salesperson and to the managers (who may open any call page), after commit."""
-    groups = [MANAGERS_GROUP] + ([group_for_salesperson(call.salesperson_id)] if call.salesperson_id else [])
+    groups = managers_groups_for(call.customer.organisation_id)
+    groups += [group_for_salesperson(call.salesperson_id)] if call.salesperson_id else []
     push_after_commit(groups, frame)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from dialogue.handoff import (
@@ -86,9 +88,44 @@ def test_a_chat_nobody_owns_is_delivered_to_the_managers(conversation, manager, 
     conversation.refresh_from_db()
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)("sales.managers", channel)
+    async_to_sync(layer.group_add)(f"managers.{conversation.customer.organisation_id}", channel)
     with django_capture_on_commit_callbacks(execute=True):
         handoff = hand_off(conversation, HandOff.Reason.REQUESTED)
     assert async_to_sync(layer.receive)(channel)["handoff_id"] == handoff.pk
     handoff.refresh_from_db()
     assert handoff.deliveries["inapp"] == "pushed"
+
+
+def test_a_hand_off_reaches_only_the_managers_of_the_customers_organisation(
+    conversation, manager, django_capture_on_commit_callbacks
+):
+    """Issue 19: another company's managers hear nothing of it, and nobody of another company is offered it."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from crm.models import Organisation
+    from dialogue.handoff_delivery import recipients_of
+    from tests.factories import UserFactory
+
+    other = Organisation.objects.create(name="招财银行")
+    other_manager = UserFactory(username="other-manager", role="manager", organisation=other)
+    Conversation.objects.filter(pk=conversation.pk).update(salesperson=None)
+    conversation.refresh_from_db()
+    layer = get_channel_layer()
+    ours, theirs = async_to_sync(layer.new_channel)(), async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(f"managers.{conversation.customer.organisation_id}", ours)
+    async_to_sync(layer.group_add)(f"managers.{other.pk}", theirs)
+    with django_capture_on_commit_callbacks(execute=True):
+        handoff = hand_off(conversation, HandOff.Reason.REQUESTED)
+    assert async_to_sync(layer.receive)(ours)["handoff_id"] == handoff.pk
+    assert other_manager not in recipients_of(handoff)
+    assert handoff.assignee != other_manager
+
+    async def hears_nothing(channel: str) -> bool:
+        try:
+            await asyncio.wait_for(layer.receive(channel), 0.3)
+        except TimeoutError:
+            return True
+        return False
+
+    assert async_to_sync(hears_nothing)(theirs)
