@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from crm.admin_scoping import visible_rows
 from crm.consent import current_consents
 from crm.models import (
     BehaviorEvent,
@@ -313,7 +314,8 @@ class PromotionCategoryFilter(admin.SimpleListFilter):
     parameter_name = "for_category"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return [(str(pk), name) for pk, name in ProductCategory.objects.values_list("pk", "name")]
+        categories = visible_rows(ProductCategory.objects.all(), request)  # the manager's organisation's only
+        return [(str(pk), name) for pk, name in categories.values_list("pk", "name")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Promotion]) -> QuerySet[Promotion]:
         if not self.value():

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from crm.admin_scoping import has_own_row
 from dialogue.config import invalidate_config
 from dialogue.emotion_store import activate_version
 from dialogue.knowledge import invalidate_knowledge_base
@@ -125,7 +126,8 @@ class ScoringSettingsAdmin(ConfigAdmin):
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return super().has_add_permission(request) and not ScoringSettings.objects.exists()
+        # One row per organisation (and the product-wide default): a manager adds their organisation's once.
+        return super().has_add_permission(request) and not has_own_row(ScoringSettings, request)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
