@@ -18,9 +18,9 @@ from branch.models import Branch
 from branch.tokens import issue_kiosk_token, register_wearable
 from crm.im_profile.sidebar_tokens import issue_access_token, issue_link_token
 from crm.im_profile.webhooks import create_integration, sign
-from crm.models import Customer, User
+from crm.models import Customer, Organisation, Product, ProductCategory, User
 from dialogue.calls.models import Call
-from dialogue.models import Conversation
+from dialogue.models import FAQ, Conversation
 from salescard.access_matrix import ACCEPT, Principal
 from salescard.cards import issue_link
 from salescard.models import CardLink, SmartCard
@@ -115,13 +115,23 @@ class World:
         }.get(principal, "")
 
 
-def build_world() -> World:
-    owner = UserFactory(role="sales", username="matrix-owner", first_name="静", last_name="陈", im_user_id="wx-owner")
-    unrelated = UserFactory(role="sales", username="matrix-unrelated")
-    branch_staff = UserFactory(role="branch_staff", username="matrix-branch")
-    manager = UserFactory(role="manager", username="matrix-manager")
-    sofa_on_sale(code="sofa-matrix")
-    customer = CustomerFactory(owner=owner, name="王芳", external_im_id="wx-customer")
+def build_world(suffix: str = "", organisation: Organisation | None = None, customer_name: str = "王芳") -> World:
+    """One company's principals and objects. ``suffix`` keeps usernames, IM ids, codes and devices apart when a
+    second company is built beside the first (``organisation``; the default organisation when None)."""
+    org = {"organisation": organisation} if organisation else {}
+    owner = UserFactory(
+        role="sales", username=f"matrix-owner{suffix}", first_name="静", last_name="陈", im_user_id=f"wx-owner{suffix}",
+        **org,
+    )  # fmt: skip
+    unrelated = UserFactory(role="sales", username=f"matrix-unrelated{suffix}", **org)
+    branch_staff = UserFactory(role="branch_staff", username=f"matrix-branch{suffix}", **org)
+    manager = UserFactory(role="manager", username=f"matrix-manager{suffix}", **org)
+    product = sofa_on_sale(code=f"sofa-matrix{suffix}")
+    if organisation is not None:  # the catalogue of this company
+        ProductCategory.objects.filter(pk=product.category_id).update(organisation=organisation)
+        Product.objects.filter(pk=product.pk).update(organisation=organisation)
+        FAQ.objects.filter(category_id=product.category_id).update(organisation=organisation)
+    customer = CustomerFactory(owner=owner, name=customer_name, external_im_id=f"wx-customer{suffix}")
     card = SmartCard.objects.create(salesperson=owner, display_name="陈静", company="家居生活馆", phone="13802561174")
     personal = issue_link(card, customer)
     public = issue_link(card)
@@ -132,9 +142,12 @@ def build_world() -> World:
     assert conversation is not None, "opening the card starts the customer's conversation"
     call = Call(customer=customer, salesperson=owner)
     call.recording.save("matrix-call.wav", ContentFile(b"RIFF\x24\x00\x00\x00WAVEfmt "), save=True)
-    branch = Branch.objects.create(code="sz-matrix", name="南山支行", manager=branch_staff)
-    _, watch_token = register_wearable("watch-matrix", staff=branch_staff)
-    _, im_token, im_secret = create_integration("企业微信")
+    branch = Branch.objects.create(code=f"sz-matrix{suffix}", name=f"南山支行{suffix}", manager=branch_staff)
+    _, watch_token = register_wearable(f"watch-matrix{suffix}", staff=branch_staff)
+    integration, im_token, im_secret = create_integration(f"企业微信{suffix}")
+    if organisation is not None:
+        integration.organisation = organisation
+        integration.save(update_fields=["organisation"])
     return World(
         owner=owner,
         unrelated=unrelated,
