@@ -48,6 +48,9 @@ def issue_link(
 
     A personal link expires after ``CARD_LINK_VALID_DAYS`` unless ``valid_for`` says otherwise (sharing it again
     then issues a fresh one); a generic (public) link is a business card and has no expiry unless given one."""
+    if customer is not None and customer.organisation_id != card.organisation_id:
+        # A card speaks for its organisation only: another company's customer gets no link of it (issue 19).
+        raise ValueError("The customer belongs to another organisation than the card.")
     if valid_for is None and customer is not None:
         valid_for = datetime.timedelta(days=settings.CARD_LINK_VALID_DAYS)
     expires_at = timezone.now() + valid_for if valid_for else None
