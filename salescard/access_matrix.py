@@ -19,6 +19,12 @@ integration its bearer token and a signed body; the sidebar ``Authorization: Sid
 token on ``/sidebar/?t=``); card principals the link in the URL and their browser's cookies; a watch its device token,
 which only the ``/ws/wearable/`` auth frame takes. Token-in-frame sockets get the principal's token, whatever it is.
 Whoever holds no card link reaches card routes only with an unknown token.
+
+Every cell is within one organisation (issue 19). Across organisations there is one rule for every route and socket:
+another organisation's object does not exist — a principal of company A meets company B's customer, conversation,
+call, recording, branch or IM id exactly as an id that names nothing (404, 4404, a form's 400, or the refusal its
+role meets anyway), sees none of B's data and writes nothing. ``tests/security/test_cross_organisation.py`` checks
+it for every entry here with the same probes.
 """
 
 from __future__ import annotations
