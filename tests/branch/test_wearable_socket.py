@@ -60,6 +60,36 @@ def ticket(branch_code: str, number: str) -> int:
     return taken.task.pk
 
 
+def other_company_branch() -> Branch:
+    """A branch of another organisation, with a code like ours would be and a category of its own."""
+    from crm.models import Organisation, ProductCategory
+
+    bank = Organisation.objects.create(name="招财银行")
+    teller = UserFactory(role="branch_staff", username="bank-teller", organisation=bank)
+    ProductCategory.objects.create(code="wealth", name="理财", line_of_business="banking", organisation=bank)
+    return Branch.objects.create(code="sz-bank", name="招财南山支行", manager=teller)
+
+
+async def test_a_watch_knows_only_its_organisations_branches_and_categories() -> None:
+    """Issue 19: the ready frame lists the watch's organisation's branches and category names; another company's
+    branch is unknown to it, and its tasks never reach it."""
+    await sync_to_async(two_branches)()
+    await sync_to_async(other_company_branch)()
+    token = await sync_to_async(new_watch)("watch-org")
+    socket = WebsocketCommunicator(application, "/ws/wearable/", headers=ORIGIN)
+    assert (await socket.connect())[0]
+    await socket.send_json_to({"action": "auth", "token": token})
+    ready = await socket.receive_json_from(timeout=5)
+    assert {b["code"] for b in ready["branches"]} == {"sz-nanshan", "sz-futian"}
+    assert ready["categories"].get("sofa") == "沙发" and "wealth" not in ready["categories"]
+    await socket.send_json_to({"action": "bind", "branch": "sz-bank"})
+    refused = await socket.receive_json_from(timeout=5)
+    assert refused["type"] == "error" and "Unknown branch" in refused["message"]
+    await sync_to_async(ticket)("sz-bank", "B001")
+    assert await socket.receive_nothing(timeout=0.5)
+    await socket.disconnect()
+
+
 async def test_a_ticket_reaches_the_bound_watches_of_its_branch_only() -> None:
     await sync_to_async(two_branches)()
     tokens = [await sync_to_async(new_watch)(f"watch-{i}") for i in range(3)]

@@ -20,16 +20,31 @@ def manager_client(client, manager):
     return client
 
 
+@pytest.fixture
+def operator(db):
+    """The product's operator: a superuser above every organisation, who edits the product-wide defaults (a manager
+    sees them read-only and changes only their organisation's own row, issue 19)."""
+    from crm.models import User
+
+    return User.objects.create_superuser("operator", "operator@example.cn", "correct-horse-battery-staple")
+
+
+@pytest.fixture
+def operator_client(client, operator):
+    client.force_login(operator)
+    return client
+
+
 def settings_form(record: ScoringSettings, **changes) -> dict:
     data = {name: getattr(record, name) for name in ScoringSettings.AUDITED_FIELDS}
     data.update(changes)
     return data
 
 
-def post_settings(manager_client, **changes):
+def post_settings(operator_client, **changes):
     record = scoring_record()
     url = reverse("admin:dialogue_scoringsettings_change", args=[record.pk])
-    return manager_client.post(url, settings_form(record, **changes), HTTP_ACCEPT_LANGUAGE="en")
+    return operator_client.post(url, settings_form(record, **changes), HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.mark.parametrize(
@@ -46,23 +61,31 @@ def post_settings(manager_client, **changes):
         ("analysis_interval_seconds", 0, "between 1 and 3600"),
     ],
 )
-def test_impossible_settings_are_refused_with_a_clear_message(manager_client, english, field, value, message):
+def test_impossible_settings_are_refused_with_a_clear_message(operator_client, english, field, value, message):
     before = {n: getattr(scoring_record(), n) for n in ScoringSettings.AUDITED_FIELDS}
-    response = post_settings(manager_client, **{field: value})
+    response = post_settings(operator_client, **{field: value})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert {n: getattr(scoring_record(), n) for n in ScoringSettings.AUDITED_FIELDS} == before
     assert not ScoringSettingsChange.objects.exists()
 
 
-def test_a_settings_change_is_audited_and_takes_effect_at_once(manager_client, manager):
+def test_a_settings_change_is_audited_and_takes_effect_at_once(operator_client, operator):
     get_scoring()  # cached before the change
-    response = post_settings(manager_client, alpha=1.5, beta=-3.0)
+    response = post_settings(operator_client, alpha=1.5, beta=-3.0)
     assert response.status_code == 302
     changes = {c.field: (c.old_value, c.new_value, c.changed_by) for c in ScoringSettingsChange.objects.all()}
-    assert changes == {"alpha": ("1.0", "1.5", manager), "beta": ("-2.0", "-3.0", manager)}
+    assert changes == {"alpha": ("1.0", "1.5", operator), "beta": ("-2.0", "-3.0", operator)}
     assert get_scoring().alpha == 1.5
-    assert scoring_record().updated_by == manager
+    assert scoring_record().updated_by == operator
+
+
+def test_a_manager_sees_the_product_wide_settings_but_may_not_change_them(manager_client):
+    record = scoring_record()
+    url = reverse("admin:dialogue_scoringsettings_change", args=[record.pk])
+    assert manager_client.get(url).status_code == 200
+    assert manager_client.post(url, settings_form(record, alpha=1.5)).status_code == 403
+    assert scoring_record().alpha == record.alpha
 
 
 def test_word_list_import_adds_and_updates_entries(manager_client):
@@ -141,13 +164,13 @@ def test_admin_activates_an_emotion_version_and_refuses_a_corrupt_one(manager_cl
     assert EmotionModelVersion.objects.get(is_active=True) == other
 
 
-def test_the_chat_and_the_calls_keep_their_own_emotion_weights(manager_client):
+def test_the_chat_and_the_calls_keep_their_own_emotion_weights(operator_client):
     """V5: tuning the chat's lexicon/model blend leaves the calls' keyword/voice fusion alone, and back."""
     from dialogue.speech.recognition import emotion_weights
 
-    assert post_settings(manager_client, lexicon_weight=0.7, model_weight=0.3).status_code == 302
+    assert post_settings(operator_client, lexicon_weight=0.7, model_weight=0.3).status_code == 302
     assert emotion_weights() == (0.4, 0.6)
-    assert post_settings(manager_client, call_keyword_weight=0.2, call_voice_weight=0.8).status_code == 302
+    assert post_settings(operator_client, call_keyword_weight=0.2, call_voice_weight=0.8).status_code == 302
     assert emotion_weights() == (0.2, 0.8)
     scoring = get_scoring()
     assert (scoring.lexicon_weight, scoring.model_weight) == (0.7, 0.3)
