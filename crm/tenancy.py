@@ -59,6 +59,9 @@ TENANT_PATHS: dict[str, str | tuple[str, ...]] = {
     "salescard.CardCode": "link__card__organisation",
     "base.ApiToken": "user__organisation",
     "dialogue.TerminalPresence": "user__organisation",
+    # The scoring settings' audit log: whoever changed them speaks for their organisation (a superuser above all
+    # changes the product-wide defaults, and a manager never sees those entries).
+    "dialogue.ScoringSettingsChange": "changed_by__organisation",
 }
 
 # Product-wide by design: the same for every company (personality science, language models trained on public data,
@@ -71,7 +74,6 @@ PRODUCT_WIDE = frozenset(
         "intent.PersonalityType",
         "intent.PersonalityTrait",
         "dialogue.EmotionModelVersion",
-        "dialogue.ScoringSettingsChange",
         "calls.ReplySample",
         "calls.ReplyModelVersion",
         "salescard.PipelineProbe",

@@ -134,7 +134,9 @@ class ScoringSettingsAdmin(ConfigAdmin):
 
     @admin.display(description=_("changes"))
     def history(self, record: ScoringSettings) -> str:
-        changes = ScoringSettingsChange.objects.select_related("changed_by")[:20]
+        # The changes of this row's organisation (the product-wide row's: by superusers above every organisation).
+        changes = ScoringSettingsChange.objects.filter(changed_by__organisation=record.organisation_id)
+        changes = changes.select_related("changed_by")[:20]
         return (
             "\n".join(
                 f"{c.changed_at:%Y-%m-%d %H:%M} {c.changed_by or '—'}: {c.field} {c.old_value} → {c.new_value}"
