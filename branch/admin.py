@@ -21,6 +21,7 @@ from branch.models import (
 )
 from branch.tickets import set_target_customer
 from branch.tokens import assign_token, issue_kiosk_token, issue_wearable_token, revoke_wearable
+from crm import tenancy
 from crm.admin import RecordOnlyMixin
 
 
@@ -143,7 +144,13 @@ class TaskFeedbackAdmin(RecordOnlyMixin, admin.ModelAdmin):
     list_filter = ["tier", "success", "task__branch"]
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # noqa: ANN201
-        return super().changelist_view(request, {**(extra_context or {}), "accuracy": accuracy_by_branch_and_week()})
+        return super().changelist_view(
+            request,
+            {
+                **(extra_context or {}),
+                "accuracy": accuracy_by_branch_and_week(tenancy.organisation_id_of(request.user)),
+            },
+        )
 
 
 @admin.register(WearableBinding)

@@ -83,14 +83,15 @@ def catalogue_targets(branch: Branch) -> list[Target]:
 
 
 def read_adjustments(
-    text: str, targets: list[Target], last: Target | None = None
+    text: str, targets: list[Target], last: Target | None = None, organisation: int | None = None
 ) -> tuple[list[Adjustment], Target | None]:
-    """The reject/interest keywords of ``text`` with what each refers to; also the last target named."""
+    """The reject/interest keywords of ``text`` (``organisation``'s word lists) with what each refers to; also the
+    last target named."""
     normalised = prepare(text, "zh-hans").normalised
     clauses = _clauses(normalised)
     named_in = [_named(normalised[start:end], targets) for start, end in clauses]
     adjustments = []
-    for match in get_config().words.match(normalised):
+    for match in get_config(organisation).words.match(normalised):
         if match.kind not in (lexicon.REJECT, lexicon.INTEREST):
             continue
         index = next(i for i, (start, end) in enumerate(clauses) if start <= match.start < end)
@@ -152,7 +153,7 @@ def add_segment(task: Task, wearable_id: int, text: object) -> tuple[TranscriptS
         last = None
         targets = catalogue_targets(task.branch)
         for said in task.segments.order_by("created_at", "pk").values_list("text", flat=True):
-            found, last = read_adjustments(said, targets, last)
+            found, last = read_adjustments(said, targets, last, task.branch.organisation_id)
             adjustments += found
         needs = rerank(task.demand.get("needs", task.recommendations), adjustments, task.branch)
         top = needs[:TOP]
@@ -218,7 +219,8 @@ def hear(task: Task, wearable_id: int, samples, start: float, language: str) -> 
     analysis."""
 
     heard = []
-    for segment in recognise_utterance(samples, language if language in WHISPER_LANGUAGES else "zh-hans", start):
+    language = language if language in WHISPER_LANGUAGES else "zh-hans"
+    for segment in recognise_utterance(samples, language, start, task.branch.organisation_id):
         task.refresh_from_db(fields=["status", "recommendations", "demand"])
         heard.append((segment.text, add_segment(task, wearable_id, segment.text[:MAX_REPLY_CHARS])[1]))
     return heard

@@ -5,6 +5,9 @@ Tiers follow the SPEC: the bought product among the top 3 recommendations is ver
 the ranked needs accurate (0.6), absent inaccurate (0.0). The preference overlap is the share of the actual
 preferences that the analysis had named (portrait and profile). The match score is 0.7 × tier + 0.3 × overlap
 when preferences were given, else the tier alone; a visit without a purchase scores the overlap (or 0).
+
+The product bought must be one of the branch's organisation (issue 19); the engine learns it for that
+organisation's model.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from branch.models import Task, TaskFeedback, Wearable
-from crm.models import Product
+from crm.models import Organisation, Product
+from crm.tenancy import scoped
 from intent.feedback import record_feedback
 from intent.models import IntentFeedback
 
@@ -99,7 +103,8 @@ def end_task(
         raise FeedbackRefusedError(
             f"preferences must be a list of at most {MAX_PREFERENCES} texts of {MAX_PREFERENCE_CHARS} characters."
         )
-    bought = Product.objects.of(wearable.organisation_id).filter(pk=product).first() if product is not None else None
+    # Only a product of the watch's organisation: another company's product does not exist here (issue 19).
+    bought = Product.objects.filter(pk=product, organisation=wearable.organisation_id).first() if product else None
     if product is not None and bought is None:
         raise FeedbackRefusedError("No such product.")
     with transaction.atomic():
@@ -136,11 +141,14 @@ def start_task(wearable: Wearable, task_id: object) -> Task:
     return Task.objects.get(pk=task_id)
 
 
-def accuracy_by_branch_and_week() -> list[dict]:
-    """Per branch and week: tasks with feedback, the share rated very accurate or accurate, the mean score."""
+def accuracy_by_branch_and_week(organisation: Organisation | int | None = None) -> list[dict]:
+    """Per branch and week: tasks with feedback, the share rated very accurate or accurate, the mean score (of
+    ``organisation``'s branches; every branch when None, for a superuser)."""
     rows: dict[tuple, dict] = defaultdict(lambda: {"tasks": 0, "accurate": 0, "score": 0.0})
-    feedback = TaskFeedback.objects.annotate(week=TruncWeek("created_at")).values(
-        "task__branch__name", "week", "tier", "match_score"
+    feedback = (
+        scoped(TaskFeedback.objects.all(), organisation)
+        .annotate(week=TruncWeek("created_at"))
+        .values("task__branch__name", "week", "tier", "match_score")
     )
     for row in feedback:
         key = (row["task__branch__name"], row["week"])

@@ -70,7 +70,9 @@ class LiveCall:
             return self._recognise(utterance)
 
     def _recognise(self, utterance: Utterance) -> list[tuple[CallSegment, list[ReplySuggestion]]]:
-        segments = recognise_utterance(utterance.samples, self.call.language, utterance.start)
+        segments = recognise_utterance(
+            utterance.samples, self.call.language, utterance.start, self.call.customer.organisation_id
+        )
         if not segments:
             return []
         texts = [s.text for s in segments]

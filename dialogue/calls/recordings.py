@@ -72,7 +72,7 @@ def transcribe_call(call_id: int) -> Call | None:
         def progress(done: float, total: float) -> None:
             _update(call.pk, progress=round(done / total, 3) if total else 1.0)
 
-        result = transcribe(clip, call.language, progress=progress)
+        result = transcribe(clip, call.language, progress=progress, organisation=call.customer.organisation_id)
     except (AudioInputError, SpeechError, OSError) as error:
         return _update(call.pk, status=Call.Status.FAILED, error=str(error)[:300])
     except Exception:

@@ -146,9 +146,13 @@ def _warm_up(model) -> None:  # noqa: ANN001 - a whisper.model.Whisper
 
 # --- Recognition ----------------------------------------------------------------------------------------------------
 def transcribe(
-    clip: AudioClip, language: str = "zh-hans", progress: Callable[[float, float], None] | None = None
+    clip: AudioClip,
+    language: str = "zh-hans",
+    progress: Callable[[float, float], None] | None = None,
+    organisation: int | None = None,
 ) -> Transcript:
-    """Segments with times (seconds from the start of the clip), text in the customer's script, sound information."""
+    """Segments with times (seconds from the start of the clip), text in the customer's script, sound information;
+    emotions read with ``organisation``'s word lists and weights (the product-wide ones without, issue 19)."""
     whisper_language = WHISPER_LANGUAGES.get(language)
     if whisper_language is None:
         raise SpeechError(f"Unsupported language {language!r}: zh-hans, yue or en.")
@@ -158,7 +162,7 @@ def transcribe(
     for offset, chunk in chunks(clip.samples, clip.rate):
         if _is_silent(chunk):
             continue
-        segments += _recognise(chunk, offset, whisper_language, clip, language)
+        segments += _recognise(chunk, offset, whisper_language, clip, language, organisation)
         if progress:
             progress(min(clip.duration, offset + len(chunk) / clip.rate), clip.duration)
     linked = [
@@ -168,7 +172,9 @@ def transcribe(
     return Transcript(language, linked, clip.duration, time.perf_counter() - started)
 
 
-def recognise_utterance(samples: np.ndarray, language: str = "zh-hans", offset: float = 0.0) -> list[Segment]:
+def recognise_utterance(
+    samples: np.ndarray, language: str = "zh-hans", offset: float = 0.0, organisation: int | None = None
+) -> list[Segment]:
     """The segment of one short utterance of live audio (16 kHz mono float, at most 30 s), its times shifted by
     ``offset`` seconds (where it starts in the call). Relations are left to the caller, which knows the sentences
     before.
@@ -212,7 +218,7 @@ def recognise_utterance(samples: np.ndarray, language: str = "zh-hans", offset: 
            "avg_logprob": decoded.avg_logprob, "compression_ratio": decoded.compression_ratio}  # fmt: skip
     return [
         replace(s, start=s.start + offset, end=s.end + offset)
-        for s in _segments({"segments": [raw]}, clip.samples, 0.0, whisper_language, clip, language)
+        for s in _segments({"segments": [raw]}, clip.samples, 0.0, whisper_language, clip, language, organisation)
     ]
 
 
@@ -231,13 +237,15 @@ def _encode(model, mel, frames: int):  # noqa: ANN001, ANN202 - whisper's model,
         return encoder.ln_post(x)[0]
 
 
-def _recognise(samples: np.ndarray, offset: float, language: str, clip: AudioClip, ui_language: str) -> list[Segment]:
+def _recognise(
+    samples: np.ndarray, offset: float, language: str, clip: AudioClip, ui_language: str, organisation: int | None
+) -> list[Segment]:
     import whisper
 
     model = whisper_model()
     with _decoding:
         result = _decode(whisper, model, samples, language)
-    return _segments(result, samples, offset, language, clip, ui_language)
+    return _segments(result, samples, offset, language, clip, ui_language, organisation)
 
 
 def _decode(whisper, model, samples: np.ndarray, language: str) -> dict:  # noqa: ANN001 - the whisper module
@@ -257,7 +265,13 @@ def _decode(whisper, model, samples: np.ndarray, language: str) -> dict:  # noqa
 
 
 def _segments(
-    result: dict, samples: np.ndarray, offset: float, language: str, clip: AudioClip, ui_language: str
+    result: dict,
+    samples: np.ndarray,
+    offset: float,
+    language: str,
+    clip: AudioClip,
+    ui_language: str,
+    organisation: int | None = None,
 ) -> list[Segment]:
     segments = []
     for raw in result["segments"]:
@@ -268,9 +282,9 @@ def _segments(
         if not text:
             continue
         start, end = offset + raw["start"], offset + min(raw["end"], len(samples) / clip.rate)
-        first = first_emotion(text, ui_language)
+        first = first_emotion(text, ui_language, organisation)
         sound = _sound(clip, start, end, text)
-        fused, second = fused_emotion(first.scores, bool(first.keywords), sound, emotion_weights())
+        fused, second = fused_emotion(first.scores, bool(first.keywords), sound, emotion_weights(organisation))
         segments.append(
             Segment(
                 start=start,
