@@ -228,7 +228,6 @@ class User(AbstractUser):
         max_length=100,
         null=True,
         blank=True,
-        unique=True,
         help_text=_("The staff member's id on the IM platform; webhooks name staff by it."),
     )
     organisation = models.ForeignKey(
@@ -251,6 +250,13 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         verbose_name = _("staff member")
         verbose_name_plural = _("staff members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "im_user_id"],
+                condition=Q(im_user_id__isnull=False),
+                name="staff_im_id_per_organisation",
+            )
+        ]
 
     def save(self, *args, **kwargs) -> None:
         # Managers work in the admin; the role, not a separate flag, grants that.
@@ -855,7 +861,7 @@ class ChatMessage(models.Model):
     text = models.TextField(_("text"), blank=True)
     image = models.ImageField(_("image"), upload_to="chat/%Y/%m/", blank=True)
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
-    external_id = models.CharField(_("IM message id"), max_length=100, null=True, blank=True, unique=True)
+    external_id = models.CharField(_("IM message id"), max_length=100, null=True, blank=True)
 
     class Meta:
         verbose_name = _("chat message")
@@ -869,6 +875,17 @@ class ChatMessage(models.Model):
             models.CheckConstraint(condition=Q(kind="image") | ~Q(text=""), name="message_text_not_empty"),
             models.CheckConstraint(
                 condition=Q(customer__isnull=False) | Q(group__isnull=False), name="message_customer_or_group"
+            ),
+            # An IM message id is unique within one company's customer or group, not across companies (issue 19).
+            models.UniqueConstraint(
+                fields=["customer", "external_id"],
+                condition=Q(customer__isnull=False, external_id__isnull=False),
+                name="message_im_id_per_customer",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "external_id"],
+                condition=Q(customer__isnull=True, external_id__isnull=False),
+                name="message_im_id_per_group",
             ),
         ]
 

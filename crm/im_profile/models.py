@@ -20,7 +20,7 @@ class ImIntegration(TenantOwned, TimeStamped):
     """One IM platform account that posts webhooks (P1, P2, P5): a bearer token (only its hash is kept) names it,
     and an HMAC secret signs every payload."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100)
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
     signing_secret = models.CharField(_("signing secret"), max_length=100, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
@@ -40,6 +40,9 @@ class ImIntegration(TenantOwned, TimeStamped):
         verbose_name = _("IM integration")
         verbose_name_plural = _("IM integrations")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="im_integration_name_per_organisation")
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -273,7 +273,10 @@ def message_received(integration: ImIntegration, data: dict, occurred_at: dateti
         group = ChatGroup.objects.of(integration.organisation_id).filter(external_id=data["group_id"]).first()
         if group is None:
             raise WebhookRefusedError(400, f"Unknown group {data['group_id']!r}: send group.changed first.", "group_id")
-    if ChatMessage.objects.filter(external_id=data["message_id"]).exists():
+    # The same message id may exist at another company: a duplicate is one of this customer's (or group's) messages.
+    earlier = ChatMessage.objects.filter(external_id=data["message_id"])
+    earlier = earlier.filter(customer=customer) if customer is not None else earlier.filter(group=group)
+    if earlier.exists():
         return Outcome("duplicate", customer)
     message = ChatMessage(
         customer=customer, staff=staff, group=group, direction=data["direction"], kind=data["kind"],
