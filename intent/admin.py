@@ -10,9 +10,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from base.model_files import ModelFileError
+from crm import tenancy
+from crm.models import Organisation
 from intent.config import invalidate_config
 from intent.feedback import waiting_examples
-from intent.model_store import activate_version
+from intent.model_store import activate_version, engine_status
 from intent.models import (
     CommunicationType,
     GreetingTemplate,
@@ -166,6 +168,16 @@ class IntentModelVersionAdmin(ActivateVersionAction, admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # noqa: ANN201
+        # Which model ranks each organisation's customers, or that it is still on the cold-start ranking (issue 19).
+        organisations = Organisation.objects.order_by("name")
+        if not tenancy.sees_every_organisation(request.user):
+            organisations = organisations.filter(pk=request.user.organisation_id)
+        for organisation in organisations:
+            status = engine_status(organisation)
+            self.message_user(request, status.describe(), messages.WARNING if status.cold_start else messages.INFO)
+        return super().changelist_view(request, extra_context)
 
     def _metric(self, version: IntentModelVersion, name: str) -> str:
         value = (version.metrics.get("intentnet") or {}).get(name)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from base import model_files
 from crm.models import Organisation
@@ -66,8 +67,13 @@ class EngineStatus:
 
     def describe(self) -> str:
         if self.version is None:
-            return f"{self.organisation.name}: 冷启动 (cold start: no trained model yet, level and profile ranking)"
-        return f"{self.organisation.name}: {self.version.version}"
+            return _(
+                "%(organisation)s: cold start — no trained model yet; customers are ranked by their level and profile."
+            ) % {"organisation": self.organisation.name}
+        return _("%(organisation)s: model %(version)s ranks the customers.") % {
+            "organisation": self.organisation.name,
+            "version": self.version.version,
+        }
 
 
 def engine_status(organisation: Organisation | int | None = None) -> EngineStatus:
