@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from crm import tenancy
 from crm.admin_scoping import has_own_row
 from dialogue.config import invalidate_config
 from dialogue.emotion_store import activate_version
@@ -70,7 +71,9 @@ class WordEntryAdmin(ConfigAdmin):
         form = ImportForm(request.POST or None, request.FILES or None)
         errors: list[str] = []
         if request.method == "POST" and form.is_valid():
-            report = import_csv(form.cleaned_data["file"].read())
+            # A manager imports into their organisation's own lists; only an operator above every organisation
+            # (a superuser without one) changes the product-wide lists (issue 19).
+            report = import_csv(form.cleaned_data["file"].read(), tenancy.organisation_id_of(request.user))
             if report.ok:
                 self.message_user(
                     request,

@@ -96,9 +96,19 @@ SOFA_FAQS = (
 )
 
 
-def sofa_on_sale(code: str = "sofa", purchase_url: str = "https://shop.example.cn/p/cloud") -> models.Product:
-    """A sofa with specs and a purchase link, and four FAQs about sofas: what a card's chat can talk about."""
-    category = ProductCategoryFactory(code=code, name="沙发")
+def sofa_on_sale(
+    code: str = "sofa", purchase_url: str = "https://shop.example.cn/p/cloud", organisation=None
+) -> models.Product:
+    """A sofa with specs and a purchase link, and four FAQs about sofas: what a card's chat can talk about; in
+    ``organisation`` (default: the default organisation)."""
+    if organisation is None:
+        category = ProductCategoryFactory(code=code, name="沙发")
+    else:
+        category, _ = models.ProductCategory.objects.get_or_create(
+            organisation=organisation,
+            code=code,
+            defaults={"name": "沙发", "line_of_business": models.ProductCategory.LineOfBusiness.HOME},
+        )
     product = ProductFactory(
         category=category,
         name="云朵布艺沙发",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from crm.models import Customer
+from crm.models import Customer, User
 from salescard.demo.login import ensure_demo_manager
 from tests.e2e.conftest import SCREENSHOTS
 from tests.servers import daphne_server
@@ -19,7 +19,16 @@ def test_demo_manager_logs_in_and_sees_the_customer_list(page) -> None:
     # Given the demo data and the demo manager's login, served by a real Daphne process
     call_command("seed_demo", customers=20, seed=7, verbosity=0)
     login = ensure_demo_manager(password=PASSWORD)
-    some_customer = Customer.objects.order_by("-updated_at").first()
+    manager = User.objects.get(username=login.username)
+    # Only the manager's own company's customers (issue 19); the other company's are not listed.
+    own = Customer.objects.filter(organisation=manager.organisation)
+    some_customer = own.order_by("-updated_at").first()
+    stranger = (
+        Customer.objects.exclude(organisation=manager.organisation)
+        .exclude(name__in=own.values("name"))
+        .order_by("-updated_at")
+        .first()
+    )
 
     with daphne_server() as base_url:
         # When the manager signs in through the admin login form
@@ -34,8 +43,9 @@ def test_demo_manager_logs_in_and_sees_the_customer_list(page) -> None:
         page.screenshot(path=str(SCREENSHOTS / "admin-customers.png"), full_page=True)
 
         # Then the list shows the demo customers, in Chinese
-        assert page.locator("#result_list tbody tr").count() == Customer.objects.count()
+        assert page.locator("#result_list tbody tr").count() == own.count() < Customer.objects.count()
         assert page.locator("#result_list").get_by_text(some_customer.name, exact=True).count() >= 1
+        assert stranger is not None and page.locator("#result_list").get_by_text(stranger.name, exact=True).count() == 0
         assert "客户" in page.title()
 
 

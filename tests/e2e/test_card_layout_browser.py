@@ -70,7 +70,7 @@ def card_link():
         phone="13802561174",
         site_url="https://home.example.cn/",
     )
-    sofa_on_sale()
+    sofa_on_sale(organisation=home)  # the card's company sells it
     return issue_link(card, CustomerFactory(owner=salesperson, name="王芳"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from crm.models import User
 from dialogue.analysis import analyze_reply, start_conversation
 from dialogue.models import AnswerTemplate, ScoringSettings, ScoringSettingsChange, WordEntry
 from dialogue.seeding import seed_defaults
@@ -39,25 +40,37 @@ def test_manager_edits_scoring_settings_imports_words_and_reads_a_conversation(p
 
     with daphne_server() as base_url:
         sign_in(page, base_url)
-        # An impossible α is refused with the reason, in Chinese
+        manager = User.objects.get(username=ensure_demo_manager().username)
+        # The product-wide settings are the operator's: a manager sees them and cannot change them (issue 19)
         page.goto(f"{base_url}/admin/dialogue/scoringsettings/{record.pk}/change/")
+        assert page.locator("#id_alpha").count() == 0
+        # The manager gives their company its own settings; an impossible α is refused with the reason, in Chinese
+        page.goto(f"{base_url}/admin/dialogue/scoringsettings/add/")
         page.fill("#id_alpha", "0")
         page.click("input[name=_save]")
         page.locator(".errorlist").first.wait_for(state="visible", timeout=10_000)
         assert "α" in page.locator(".errorlist").first.inner_text()
-        assert not ScoringSettingsChange.objects.exists()
-        # A valid change is saved and audited
+        assert ScoringSettings.objects.count() == 1
+        # A valid one is saved for the manager's organisation; the product-wide row is unchanged
         page.fill("#id_alpha", "1.2")
         page.click("input[name=_save]")
         page.wait_for_url(f"{base_url}/admin/dialogue/scoringsettings/")
-        assert ScoringSettings.objects.get().alpha == 1.2
-        assert ScoringSettingsChange.objects.filter(field="alpha", new_value="1.2").exists()
+        assert ScoringSettings.objects.get(organisation=manager.organisation).alpha == 1.2
+        assert ScoringSettings.objects.get(organisation__isnull=True).alpha == record.alpha
+        # Changing it again is audited
+        own = ScoringSettings.objects.get(organisation=manager.organisation)
+        page.goto(f"{base_url}/admin/dialogue/scoringsettings/{own.pk}/change/")
+        page.fill("#id_alpha", "1.3")
+        page.click("input[name=_save]")
+        page.wait_for_url(f"{base_url}/admin/dialogue/scoringsettings/")
+        assert ScoringSettingsChange.objects.filter(field="alpha", new_value="1.3").exists()
         # A word-list CSV is imported from the change list
         page.goto(f"{base_url}/admin/dialogue/wordentry/import/")
         page.set_input_files("input[type=file]", str(csv_file))
         page.click("input[type=submit]")
         page.wait_for_url(f"{base_url}/admin/dialogue/wordentry/")
-        assert WordEntry.objects.filter(word="绝绝子", kind="positive").exists()
+        # into the manager's organisation's own list, not the product-wide one
+        assert WordEntry.objects.filter(word="绝绝子", kind="positive", organisation=manager.organisation).exists()
         # The conversation browser shows the customer's text escaped, with its analysis
         page.goto(f"{base_url}/admin/dialogue/conversation/{conversation.pk}/change/")
         SCREENSHOTS.mkdir(exist_ok=True)
