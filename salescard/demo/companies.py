@@ -43,9 +43,11 @@ COMPANIES: dict[str, DemoCompany] = {
         card_theme="classic",
         facts={
             Topic.ABOUT: (
-                "招财银行是一家全国性股份制商业银行，深圳分行为您提供存款、理财、基金、保险和信用卡服务。",
+                "招财银行是一家全国性股份制商业银行，深圳分行为您提供存款、理财、基金、保险和信用卡服务；"
+                "我们代理的保险由合作的寿险公司安心人寿承保，理赔全程有专人协助。",
                 "Zhaocai Bank is a national joint-stock commercial bank; its Shenzhen branch offers deposits, wealth "
-                "management, funds, insurance and credit cards.",
+                "management, funds, insurance and credit cards. The insurance we sell is underwritten by our partner, "
+                "the life insurer Anxin Life (安心人寿), with a person helping you through every claim.",
             ),
             Topic.ADDRESS: (
                 "深圳分行在福田区深南大道 7088 号招财大厦一楼，地铁 1 号线购物公园站 B 出口步行约 5 分钟。",
@@ -53,39 +55,52 @@ COMPANIES: dict[str, DemoCompany] = {
                 "minutes' walk from exit B of Shopping Park station on metro line 1.",
             ),
             Topic.HOURS: (
-                "网点营业时间是周一到周五 9:00–17:00，周六 9:30–16:00，周日和法定节假日休息；手机银行 24 小时可用。",
+                "网点营业时间是周一到周五 9:00–17:00，周六 9:30–16:00，周日和法定节假日休息；手机银行 24 小时可用，"
+                "保险理赔报案热线 95519 也是 24 小时有人接听。",
                 "The branch is open Monday to Friday 9:00–17:00 and Saturday 9:30–16:00, closed on Sundays and public "
-                "holidays; mobile banking works around the clock.",
+                "holidays; mobile banking and the insurance claims line 95519 work around the clock.",
             ),
             Topic.PHONE: (
-                "客服热线 95555，24 小时有人接听；您也可以直接在这里留言，我会转给理财经理。",
-                "Call our service line 95555, answered around the clock, or leave a message here and I will pass it "
-                "to your wealth manager.",
+                "客服热线 95555，24 小时有人接听；保险理赔报案请拨 95519（24 小时）。"
+                "您也可以直接在这里留言，我会转给理财经理。",
+                "Call our service line 95555, answered around the clock; to report an insurance claim call 95519 (24 "
+                "hours). Or leave a message here and I will pass it to your wealth manager.",
             ),
             Topic.PAYMENT: (
-                "购买理财和基金从您在本行的借记卡直接扣款，支持手机银行、网上银行和柜台办理。",
+                "购买理财和基金从您在本行的借记卡直接扣款，支持手机银行、网上银行和柜台办理；保费可以用银行卡自动扣款，"
+                "也可以微信或支付宝支付，支持年缴和月缴。",
                 "Wealth products and funds are paid from your debit card with us, through mobile banking, online "
-                "banking or at the counter.",
+                "banking or at the counter; insurance premiums by bank-card direct debit, WeChat Pay or Alipay, "
+                "yearly or monthly.",
             ),
             Topic.INSTALMENTS: (
-                "信用卡消费可以分 3、6、12 或 24 期，每期手续费率 0.6% 起；理财和存款产品不能分期购买。",
-                "Credit-card purchases can be split into 3, 6, 12 or 24 instalments from 0.6 % a month; wealth and "
-                "deposit products cannot be bought in instalments.",
+                "信用卡消费可以分 3、6、12 或 24 期，每期手续费率 0.6% 起；"
+                "长期保险可以选择 10 年、20 年或 30 年分期缴费，也可以按月缴（月缴），不另收手续费；"
+                "理财和存款产品不能分期购买。",
+                "Credit-card purchases can be split into 3, 6, 12 or 24 instalments from 0.6 % a month; long-term "
+                "insurance can be paid over 10, 20 or 30 years, or monthly, with no extra fee; wealth and deposit "
+                "products cannot be bought in instalments.",
             ),
             Topic.DELIVERY: (
-                "信用卡审批通过后 5–7 个工作日寄到您填写的地址，理财产品在手机银行里即时查看，不需要寄送。",
+                "信用卡审批通过后 5–7 个工作日寄到您填写的地址，理财产品在手机银行里即时查看，不需要寄送；"
+                "投保成功后电子保单会立刻发到您的手机和邮箱，需要纸质保单可以免费寄送。",
                 "An approved credit card arrives at your address in 5–7 working days; wealth products show in mobile "
-                "banking at once, nothing is posted.",
+                "banking at once, nothing is posted; once insured, the e-policy reaches your phone and e-mail at once, "
+                "and a paper policy is posted free on request.",
             ),
             Topic.RETURNS: (
-                "理财产品有 24 小时冷静期，冷静期内可以无条件撤销；到期前赎回按产品说明书的规则办理。",
-                "Wealth products have a 24-hour cooling-off period in which you may cancel without reason; redemption "
-                "before maturity follows the product's prospectus.",
+                "理财产品有 24 小时冷静期，冷静期内可以无条件撤销；保险保单有 15 天犹豫期，犹豫期内退保全额退还保费，"
+                "之后退保按现金价值退还；到期前赎回理财按产品说明书的规则办理。",
+                "Wealth products have a 24-hour cooling-off period in which you may cancel without reason; insurance "
+                "policies have a 15-day cooling-off period with a full refund of the premium; redemption before "
+                "maturity follows the product's prospectus.",
             ),
             Topic.AFTER_SALES: (
-                "购买后您的专属理财经理会定期回访，有任何问题都可以拨打 95555 或到网点咨询。",
+                "购买后您的专属理财经理会定期回访，有任何问题都可以拨打 95555 或到网点咨询；保险理赔报案拨打 95519 "
+                "或在 App 上传材料，资料齐全后一般 3 个工作日内结案，顾问全程协助。",
                 "After you buy, your own wealth manager checks in regularly; for anything else call 95555 or visit a "
-                "branch.",
+                "branch. Report an insurance claim on 95519 or upload the papers in the app; complete claims are "
+                "usually settled within 3 working days, with your adviser helping throughout.",
             ),
             Topic.SITE: (
                 "官网是 https://bank.salescard.example/ ，名片上的“官网”按钮也能直接打开。",
