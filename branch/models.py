@@ -35,7 +35,7 @@ class Branch(TenantOwned):
         default=list,
         blank=True,
         validators=[validate_lines],
-        help_text=_("What the branch serves, e.g. [\"banking\", \"insurance\"]. Empty: every line of the company."),
+        help_text=_('What the branch serves, e.g. ["banking", "insurance"]. Empty: every line of the company.'),
     )
 
     tenant_parent = "manager"
