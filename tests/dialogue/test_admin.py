@@ -88,7 +88,7 @@ def test_a_manager_sees_the_product_wide_settings_but_may_not_change_them(manage
     assert scoring_record().alpha == record.alpha
 
 
-def test_word_list_import_adds_and_updates_entries(manager_client):
+def test_word_list_import_adds_and_updates_entries(manager_client, manager):
     WordEntry.objects.filter(kind="positive", language="zh-hans", word="棒极了").delete()
     data = "kind,language,word,label,weight\npositive,zh-hans,棒极了,,1\ndegree,zh-hans,非常,,2.5\n"
     response = manager_client.post(
@@ -96,8 +96,10 @@ def test_word_list_import_adds_and_updates_entries(manager_client):
         {"file": SimpleUploadedFile("words.csv", data.encode())},
     )
     assert response.status_code == 302
-    assert WordEntry.objects.filter(kind="positive", word="棒极了").exists()
-    assert WordEntry.objects.get(kind="degree", language="zh-hans", word="非常").weight == 2.5
+    # A manager imports into their organisation's own lists; the product-wide entries stay as they were (issue 19).
+    own = WordEntry.objects.filter(organisation=manager.organisation)
+    assert own.filter(kind="positive", word="棒极了").exists()
+    assert own.get(kind="degree", language="zh-hans", word="非常").weight == 2.5
 
 
 def test_a_bad_line_refuses_the_whole_import(manager_client, english):

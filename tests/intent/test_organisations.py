@@ -12,7 +12,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from crm.consent import record_consent
 from crm.models import BehaviorEvent, Consent, Organisation
@@ -164,7 +164,8 @@ def test_an_organisation_with_little_history_stays_on_cold_start_and_says_so(mod
     assert f"{bank.name}: saved intent-{bank.pk}-" in text
     assert active_version(newcomer) is None and not IntentModelVersion.objects.filter(organisation=newcomer).exists()
     status = engine_status(newcomer)
-    assert status.cold_start and "冷启动" in status.describe()
+    with translation.override("zh-hans"):
+        assert status.cold_start and "冷启动" in status.describe()
     assert not engine_status(bank).cold_start
 
     prediction = predict_intent(walk_in)
