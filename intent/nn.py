@@ -73,6 +73,7 @@ class IntentNetConfig:
     dropout: float = 0.2
     id_dropout: float = 0.0  # share of product ids hidden per training step, so category/attributes carry weight
     history_prior: bool = True  # add the browsing-history prior to the scores (see IntentNet.history_prior)
+    wide_user: bool = False  # a linear path from the profile vector to the scores (see IntentNet.wide_user)
 
     def __post_init__(self) -> None:
         if self.n_products < 1:
@@ -268,6 +269,14 @@ class IntentNet(nn.Module):
         # category", added to every product's logit (see history_prior).
         self.history_weights = nn.Parameter(torch.tensor([0.5, 0.5]))
         self._init_weights()
+        # Wide path (opt-in): the profile vector mapped linearly into the association space, so each product's score
+        # moves linearly with every profile value; tabular inputs such as economic indicators then keep their trend
+        # beyond the training range, where the attention branches saturate. Built after the other weights and
+        # zero at the start, so a seeded model starts exactly as it would without the path.
+        self.user_wide = None
+        if c.wide_user and c.n_user_features:
+            self.user_wide = nn.Linear(c.n_user_features, d, bias=False)
+            nn.init.zeros_(self.user_wide.weight)
 
     def _init_weights(self) -> None:
         for module in self.modules():
@@ -461,6 +470,9 @@ class IntentNet(nn.Module):
         table, _ = self._tables()
         browse, apps, user, _ = self._encode(batch, table, causal=False)
         vectors, mix = self._associate(browse, apps, user)
+        if self.user_wide is not None:
+            # Added to every association, so the combined score (mix sums to 1) gains exactly the wide term.
+            vectors = vectors + self.user_wide(batch.user_features).unsqueeze(-2)
         prior = self.history_prior(batch) if self.config.history_prior else None
         return self.output_from(vectors, mix, prior=prior)
 
