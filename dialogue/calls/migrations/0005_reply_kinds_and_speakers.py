@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0003_organisations'),
+        ('calls', '0004_model_verdict'),
     ]
 
     operations = [
