@@ -361,6 +361,7 @@ NEUTRAL_KINDS = (RAPPORT, OPENING, NEEDS_DISCOVERY)
 CARRIED_ACTS = frozenset({"complaint", "interest", "price_objection", "hesitation"})
 ENGAGED_ACTS = frozenset({"complaint", "person", "ready_to_buy", "hesitation", "trust", "price_objection", "interest",
                           "needs", "question", "confused", "low_mood"})  # fmt: skip
+_STOP_TALKING = re.compile(r"(不要|别|甭)(再)?(说|讲|打)了|不聊了|挂了")
 _PUNCTUATION = "，。！？、；：,.!;:…~ "
 
 
@@ -406,7 +407,10 @@ def read_customer(text: str, emotion: str = "calm", context: Sequence[str] = ())
                 act, kinds, carried = previous, previous_kinds, True
                 break
     angry = emotion == "angry"
-    if act == "busy" and angry:
+    if act == "busy" and angry and _STOP_TALKING.search(text):
+        # V5: "现在有事，不要说了" said angrily ends the call (apologise, stop calling); said calmly it is busy.
+        act, kinds = "refusal", (DO_NOT_DISTURB, CALLBACK_OFFER)
+    elif act == "busy" and angry:
         kinds = (CALLBACK_OFFER, DO_NOT_DISTURB)
     elif act == "price_objection" and angry:
         kinds = (OBJECTION_PRICE, APOLOGY_REMEDY, OBJECTION_OTHER)

@@ -1,16 +1,24 @@
 """Choosing, delivering and learning from reply suggestions during a call (SPEC V6–V9).
 
-**Final choice (V7).** The target model (``dialogue.calls.target_model``) scores every script it knows for the newest
-sentence; the final score of each active script of the call's language and product category is
+**Final choice (V7).** The suggestions answer the customer: a segment the salesperson said (``CallSegment.speaker``,
+``dialogue.speech.speakers``) gets none. The target model (``dialogue.calls.target_model``) scores every script it
+knows for the newest sentence, and ``reply_kinds.read_customer`` reads what the sentence calls for (the customer's
+act from its words, the emotion, the customer's sentences before). The final score of each active script of the
+call's language, product category and line of business is
 
-    0.65 · model probability + 0.25 · scene affinity + 0.10 · category fit (+ 0.10 for an apology when the customer
-    has been angry for two of the last three sentences) − 1 when the script was already used in this call
+    0.35 · model probability + 0.50 · kind fit + 0.10 · scene affinity + 0.10 · category fit
+    (+ 0.08 when a tag of the script names the sentence's topic, + 0.10 for an apology when the customer has been
+    angry for two of the last three sentences) − 1 when the script was already used in this call
 
-where the category fit is 1 for a script of the call's product category and ½ for a general one (another
-category's scripts are not offered), and the scene affinity weighs the scenes of the last ``CONTEXT_SENTENCES``
-sentences (newest 1, then ½, ¼; a ``general`` sentence half that), so that a sentence without cues ("嗯，那再说吧")
-keeps the scene of the talk before it. Scripts the model has not seen
-yet (a manager just wrote them) still rank by scene and category. The top three are kept with their reasons.
+where the kind fit is 1 for the kind the sentence calls for first, then 0.7, 0.5, 0.35 (an angry complaint: an
+apology with a remedy; interest: the next step; busy: a brief callback offer), the category fit is 1 for a script of
+the call's product category and ½ for a general one (another category's scripts are not offered), and the scene
+affinity weighs the scenes of the last ``CONTEXT_SENTENCES`` sentences (newest 1, then ½, ¼; a ``general`` sentence
+half that). The three kept favour more than one kind (a repeated kind counts ``W_REPEATED_KIND`` less after the
+first), and a goodbye or do-not-disturb script is never first unless the customer is saying goodbye or refusing
+further calls. Scripts the model has not seen yet (a manager just wrote them) still rank by kind, scene and
+category. The weights were set on the tuning two thirds of ``bench/data/reply_kinds_labelled.jsonl``
+(``bench/bench_reply_kinds.py``).
 
 **Delivery (V8).** Suggestions and segments are pushed to the salesperson's terminal group ``sales.<user_id>``
 (the call page listens there); "send to the customer" texts the script to the customer when they agreed to
