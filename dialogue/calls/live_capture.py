@@ -11,7 +11,8 @@ sentences
 - **Who speaks** (``dialogue.speech.speakers``): a call started with ``channels: 2`` streams interleaved stereo, the
   promoter's own microphone on channel 0 (the salesperson) and the line on channel 1 (the customer). Each channel is
   cut into utterances on its own, so every segment knows its speaker, and suggestions follow only the customer's.
-  A mono stream (one microphone hearing both) is not separated: suggestions follow every sentence.
+  A mono stream (one microphone hearing both) is told apart by voice as it arrives (``speakers.OnlineVoices``: the
+  opening utterance is the salesperson's, the answer the customer's, later ones the nearer voice).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from dialogue.calls.suggestions import call_category
 from dialogue.sentence_context import relations
 from dialogue.speech.audio_input import TARGET_RATE
 from dialogue.speech.recognition import WHISPER_LANGUAGES, recognise_utterance
+from dialogue.speech.speakers import OnlineVoices
 from dialogue.speech.utterances import StreamError, Utterance, UtteranceCutter, pcm16_to_float
 
 LIVE_DIR = "calls/live"
@@ -58,6 +60,7 @@ class LiveCall:
     cutter: UtteranceCutter = field(default_factory=UtteranceCutter)  # the microphone (mono: everything)
     channels: int = 1
     line_cutter: UtteranceCutter | None = None  # stereo: the line, the customer
+    voices: OnlineVoices = field(default_factory=OnlineVoices)  # mono: the speakers by voice
     last_text: str = ""
     finished: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)  # one recognition or finish at a time
@@ -94,7 +97,7 @@ class LiveCall:
         texts = [s.text for s in segments]
         linked = relations([self.last_text, *texts] if self.last_text else texts)[-len(texts) :]
         segments = [replace(s, relation=r) for s, r in zip(segments, linked, strict=True)]
-        speaker = getattr(utterance, "speaker", Speaker.UNKNOWN)
+        speaker = getattr(utterance, "speaker", None) or self.voices.assign(utterance.samples)
         with transaction.atomic():
             stored = store_segments(self.call, segments, self.category, [speaker] * len(segments))
         self.last_text = texts[-1]

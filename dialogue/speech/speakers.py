@@ -11,6 +11,10 @@ suggestions follow only the customer's.
   ``acoustics.pitch_track``; standardised, then Ward's agglomerative clustering into two groups). The voice of the
   first stretch is the salesperson's (the same outbound rule). A recording whose channels are copies of each other
   counts as one channel.
+- **One channel, live** (``OnlineVoices``: one microphone hearing both parties): each utterance is told apart as it
+  arrives, from the utterances before it only. The first is the salesperson's (the opening), the first after it the
+  customer's (the answer); every later one goes to the voice whose mean features are nearer (standardised over the
+  call so far, pitch weighted as in the clustering).
 - With fewer than two stretches nothing is separated (``Speaker.UNKNOWN``): suggestions follow every sentence, as
   before separation existed.
 
@@ -163,3 +167,30 @@ def _level_db(samples: np.ndarray) -> float:
 def _first_speech(samples: np.ndarray, rate: int) -> float:
     turns = speech_turns(samples, rate)
     return turns[0][0] if turns else float("inf")
+
+
+class OnlineVoices:
+    """Speakers of a one-microphone live call, decided utterance by utterance (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.features: list[np.ndarray] = []
+        self.speakers: list[str] = []
+
+    def assign(self, samples: np.ndarray, rate: int = TARGET_RATE) -> str:
+        self.features.append(voice_features(samples, rate))
+        if len(self.features) <= 2:
+            speaker = SALESPERSON if len(self.features) == 1 else CUSTOMER
+        else:
+            points = np.stack(self.features)
+            spread = points.std(axis=0)
+            scaled = (points - points.mean(axis=0)) / np.where(spread > 1e-6, spread, 1.0)
+            scaled[:, -1] *= PITCH_WEIGHT
+            before, newest = scaled[:-1], scaled[-1]
+            labels = np.array(self.speakers)
+            distance = {
+                who: float(np.linalg.norm(newest - before[labels == who].mean(axis=0)))
+                for who in (SALESPERSON, CUSTOMER)
+            }
+            speaker = min(distance, key=distance.get)
+        self.speakers.append(speaker)
+        return speaker

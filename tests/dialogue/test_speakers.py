@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from dialogue.speech.audio_input import TARGET_RATE
-from dialogue.speech.speakers import CUSTOMER, SALESPERSON, read_channels, separate, speech_turns
+from dialogue.speech.speakers import CUSTOMER, SALESPERSON, OnlineVoices, read_channels, separate, speech_turns
 from tests.needs import needs
 
 pytestmark = needs(binary="ffmpeg")
@@ -76,3 +76,13 @@ def test_channels_that_copy_each_other_are_separated_by_voice(tmp_path):
 def test_a_single_sentence_is_not_separated():
     samples, turns, _ = demo("sofa_price_zh.mp3")
     assert separate(samples[None, :], turns[:1]).speakers == [""]
+
+
+def test_live_voices_follow_the_voice_not_the_turn_order():
+    # One microphone hearing both: the salesperson speaks twice in a row, then the customer three times.
+    samples, turns, truth = demo("sofa_price_zh.mp3")
+    order = [0, 1, 2, 4, 3, 5, 7, 6]
+    voices = OnlineVoices()
+    heard = [voices.assign(samples[int(turns[i][0] * TARGET_RATE) : int(turns[i][1] * TARGET_RATE)]) for i in order]
+    assert heard == [truth[i] for i in order] == [SALESPERSON, CUSTOMER, SALESPERSON, SALESPERSON, CUSTOMER,
+                                                  CUSTOMER, CUSTOMER, SALESPERSON]  # fmt: skip
