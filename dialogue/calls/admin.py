@@ -16,7 +16,7 @@ from intent.admin import ActivateVersionAction
 class CallSegmentInline(RecordOnlyMixin, admin.TabularInline):
     model = CallSegment
     extra = 0
-    fields = ["index", "start", "end", "text", "emotion", "keywords", "sound"]
+    fields = ["index", "start", "end", "speaker", "text", "emotion", "keywords", "sound"]
     readonly_fields = fields
     can_delete = False
 
@@ -33,8 +33,8 @@ class CallAdmin(RecordOnlyMixin, admin.ModelAdmin):
 
 @admin.register(CallSegment)
 class CallSegmentAdmin(RecordOnlyMixin, admin.ModelAdmin):
-    list_display = ["call", "index", "start", "end", "text", "emotion"]
-    list_filter = ["emotion"]
+    list_display = ["call", "index", "start", "end", "speaker", "text", "emotion"]
+    list_filter = ["emotion", "speaker"]
     search_fields = ["text"]
     list_select_related = ["call__customer"]
 
@@ -42,11 +42,11 @@ class CallSegmentAdmin(RecordOnlyMixin, admin.ModelAdmin):
 # --- Reply scripts (SPEC V6–V9) ---------------------------------------------------------------------------------------
 @admin.register(ReplyScript)
 class ReplyScriptAdmin(admin.ModelAdmin):
-    """Managers write and edit the scripts; a new script is suggested by scene and category at once, and by the
-    model after the next retraining has samples of it."""
+    """Managers write and edit the scripts; a new script is suggested by its kind, scene and category at once, and by
+    the model after the next retraining has samples of it."""
 
-    list_display = ["key", "text", "language", "scene", "category", "is_active", "updated_at"]
-    list_filter = ["language", "scene", "is_active", "category"]
+    list_display = ["key", "text", "language", "kind", "scene", "category", "is_active", "updated_at"]
+    list_filter = ["language", "kind", "scene", "is_active", "category"]
     list_editable = ["is_active"]
     search_fields = ["key", "text"]
     list_select_related = ["category"]

@@ -1,9 +1,11 @@
 """``/ws/calls/live/``: live capture of a call from the salesperson's microphone (SPEC V1, V2, V7, V8).
 
 Signed-in salespeople and managers only (close 4401 / 4403). Protocol:
-- ``{"action": "start", "customer": id, "language": "zh-hans"|"yue"|"en"}`` → ``{"type": "started", "call": id}``
-  (refused with an error frame without the customer's call-recording consent);
-- binary frames: little-endian 16-bit PCM, mono, 16 kHz, up to 256 KB each;
+- ``{"action": "start", "customer": id, "language": "zh-hans"|"yue"|"en", "channels": 1|2}`` →
+  ``{"type": "started", "call": id}`` (refused with an error frame without the customer's call-recording consent);
+- binary frames: little-endian 16-bit PCM, 16 kHz, up to 256 KB each; mono by default, or with ``channels: 2``
+  interleaved stereo: the promoter's own microphone (the salesperson) on channel 0, the line (the customer) on 1;
+  then each segment says who spoke and suggestions follow only the customer's;
 - ``{"action": "stop"}`` → the waiting speech is recognised, then ``{"type": "stopped", "call": id, "duration"}``.
 Server frames while the call runs: ``segment`` (a recognised sentence with its emotions and sound information) and
 ``suggestions`` (the top replies after it); the same go to the salesperson's ``sales.<user_id>`` group for the call
@@ -96,7 +98,10 @@ class CallCaptureConsumer(JsonFramesConsumer):
             return
         try:
             self.live = await database_sync_to_async(start_live_call)(
-                self.scope["user"], content.get("customer"), content.get("language", "zh-hans")
+                self.scope["user"],
+                content.get("customer"),
+                content.get("language", "zh-hans"),
+                content.get("channels", 1),
             )
         except CallRefusedError as error:
             await self.send_error(str(error))

@@ -77,6 +77,14 @@ class Call(models.Model):
         return f"{self.customer} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class Speaker(models.TextChoices):
+    """Who said a segment (``dialogue.speech.speakers``): suggestions follow only the customer's sentences."""
+
+    SALESPERSON = "salesperson", _("Salesperson")
+    CUSTOMER = "customer", _("Customer")
+    UNKNOWN = "", _("Not separated")
+
+
 class CallSegment(models.Model):
     """One pause-bounded stretch of a call's speech (V2) with its sound information and first emotion (V3)."""
 
@@ -96,6 +104,9 @@ class CallSegment(models.Model):
     scene = models.CharField(_("scene"), max_length=12, default="general")
     relation = models.CharField(_("relation to the previous segment"), max_length=10, default="statement")
     sound = models.JSONField(_("sound information"), default=dict)
+    speaker = models.CharField(
+        _("speaker"), max_length=12, choices=Speaker.choices, default=Speaker.UNKNOWN, blank=True
+    )
 
     class Meta:
         db_table = "dialogue_callsegment"  # the table kept its name when the model moved here
@@ -109,9 +120,32 @@ class CallSegment(models.Model):
 
 
 class ReplyScript(OrganisationOverride):
-    """A reply the salesperson can say (V6): written and edited by managers in the admin."""
+    """A reply the salesperson can say (V6): written and edited by managers in the admin. Its kind says what the
+    reply does (``dialogue.calls.reply_kinds``), which decides when it fits: an apology with a remedy after a
+    complaint, the next step after interest, a brief callback offer when the customer is busy."""
+
+    class Kind(models.TextChoices):
+        APOLOGY_REMEDY = "apology_remedy", _("Apology and a remedy")
+        REMEDY = "remedy", _("After-sale remedy")
+        NEXT_STEP = "next_step", _("Next step (visit, appointment, quote)")
+        CALLBACK_OFFER = "callback_offer", _("Brief callback offer")
+        OBJECTION_PRICE = "objection_price", _("Price objection")
+        OBJECTION_OTHER = "objection_other", _("Other objection or hesitation")
+        ANSWER_INFO = "answer_info", _("Answer or information")
+        NEEDS_DISCOVERY = "needs_discovery", _("Ask about needs")
+        CLOSING = "closing", _("Closing the sale")
+        GOODBYE = "goodbye", _("Goodbye")
+        DO_NOT_DISTURB = "do_not_disturb", _("Apologise and stop calling")
+        OPENING = "opening", _("Opening")
+        REASSURE = "reassure", _("Reassurance")
+        RAPPORT = "rapport", _("Small talk back")
+        EMPATHY = "empathy", _("Empathy")
+        CLARIFY = "clarify", _("Say it again, more simply")
+        ESCALATE = "escalate", _("Bring in a manager")
+        NONE = "", _("Not set")
 
     key = models.SlugField(_("key"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NONE, blank=True)
     text = models.TextField(_("text"), max_length=400)
     language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.MANDARIN)
     scene = models.CharField(_("scene"), max_length=12, choices=SCENE_CHOICES, default="general")

@@ -14,7 +14,7 @@ from dialogue.handoff_delivery import group_for_salesperson, managers_groups_for
 
 SEGMENT_FIELDS = (
     "index", "start", "end", "text", "emotion", "emotion_scores", "first_emotion", "second_scores", "keywords",
-    "situation", "scene", "relation", "sound",
+    "situation", "scene", "relation", "sound", "speaker",
 )  # fmt: skip
 
 

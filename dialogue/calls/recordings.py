@@ -1,5 +1,6 @@
 """Call recordings (SPEC V1, V2, X3): receive an upload under the customer's call-recording consent, transcribe it
-in the background, store the segments. A call never stays stuck: every failure ends in ``failed`` with a reason."""
+in the background, store the segments with who said each (``dialogue.speech.speakers``).
+A call never stays stuck: every failure ends in ``failed`` with a reason."""
 
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ from django.utils.translation import gettext as _
 
 from crm.consent import current_consents
 from crm.models import Consent, Customer, User
-from dialogue.calls.models import Call, CallSegment, ReplySuggestion
+from dialogue.calls.models import Call, CallSegment, ReplySuggestion, Speaker
 from dialogue.calls.pushes import announce_status
 from dialogue.calls.suggestions import call_category, suggest_after
 from dialogue.speech.audio_input import AudioInputError, decode_file, probe
 from dialogue.speech.recognition import Segment, SpeechError, transcribe
+from dialogue.speech.speakers import read_channels, separate
 
 logger = logging.getLogger(__name__)
 
@@ -79,13 +81,25 @@ def transcribe_call(call_id: int) -> Call | None:
         logger.exception("Transcribing call %s failed", call.pk)
         _update(call.pk, status=Call.Status.FAILED, error=_("Transcription failed; see the log."))
         raise
+    speakers = _speakers(Path(call.recording.path), result.segments, clip.duration)
     with transaction.atomic():
         CallSegment.objects.filter(call=call).delete()  # a redelivered task starts over
-        store_segments(call, result.segments)
+        store_segments(call, result.segments, speakers=speakers)
         return _update(
             call.pk, status=Call.Status.DONE, progress=1.0, duration=clip.duration, rtf=round(result.rtf, 3),
             transcribed_at=timezone.now(),
         )  # fmt: skip
+
+
+def _speakers(path: Path, segments: list[Segment], duration: float) -> list[str]:
+    """Who said each segment (``dialogue.speech.speakers``: the channels when the recording has two, else the voices);
+    not separated when the channels cannot be read again."""
+    try:
+        channels = read_channels(path, duration + 1.0)
+    except (AudioInputError, OSError):
+        logger.warning("The speakers of %s could not be separated", path)
+        return [Speaker.UNKNOWN] * len(segments)
+    return separate(channels, [(segment.start, segment.end) for segment in segments]).speakers
 
 
 def _update(call_id: int, **values: object) -> Call:
@@ -97,19 +111,21 @@ def _update(call_id: int, **values: object) -> Call:
 
 
 def store_segments(
-    call: Call, segments: list[Segment], category: str | None = None
+    call: Call, segments: list[Segment], category: str | None = None, speakers: list[str] | None = None
 ) -> list[tuple[CallSegment, list[ReplySuggestion]]]:
-    """Store recognised segments after the call's last one, each with its top reply suggestions (V7)."""
+    """Store recognised segments after the call's last one, each with who said it (``speakers``, parallel to
+    ``segments``; not separated when absent) and, after the customer's, its top reply suggestions (V7)."""
     last = CallSegment.objects.filter(call=call).order_by("-index").values_list("index", flat=True).first()
     first_index = 0 if last is None else last + 1
     category = call_category(call) if category is None else category
+    speakers = speakers or [Speaker.UNKNOWN] * len(segments)
     stored = []
-    for index, segment in enumerate(segments, start=first_index):
+    for index, (segment, speaker) in enumerate(zip(segments, speakers, strict=True), start=first_index):
         row = CallSegment.objects.create(
             call=call, index=index, start=segment.start, end=segment.end, text=segment.text,
             emotion=segment.emotion, emotion_scores=segment.emotion_scores, first_emotion=segment.first_emotion,
             second_scores=segment.second_scores, keywords=list(segment.keywords), situation=segment.situation,
-            scene=segment.scene, relation=segment.relation, sound=segment.sound,
+            scene=segment.scene, relation=segment.relation, sound=segment.sound, speaker=speaker,
         )  # fmt: skip
         stored.append((row, suggest_after(row, category)))
     return stored

@@ -1,16 +1,24 @@
 """Choosing, delivering and learning from reply suggestions during a call (SPEC V6–V9).
 
-**Final choice (V7).** The target model (``dialogue.calls.target_model``) scores every script it knows for the newest
-sentence; the final score of each active script of the call's language and product category is
+**Final choice (V7).** The suggestions answer the customer: a segment the salesperson said (``CallSegment.speaker``,
+``dialogue.speech.speakers``) gets none. The target model (``dialogue.calls.target_model``) scores every script it
+knows for the newest sentence, and ``reply_kinds.read_customer`` reads what the sentence calls for (the customer's
+act from its words, the emotion, the customer's sentences before). The final score of each active script of the
+call's language, product category and line of business is
 
-    0.65 · model probability + 0.25 · scene affinity + 0.10 · category fit (+ 0.10 for an apology when the customer
-    has been angry for two of the last three sentences) − 1 when the script was already used in this call
+    0.35 · model probability + 0.50 · kind fit + 0.10 · scene affinity + 0.10 · category fit
+    (+ 0.08 when a tag of the script names the sentence's topic, + 0.10 for an apology when the customer has been
+    angry for two of the last three sentences) − 1 when the script was already used in this call
 
-where the category fit is 1 for a script of the call's product category and ½ for a general one (another
-category's scripts are not offered), and the scene affinity weighs the scenes of the last ``CONTEXT_SENTENCES``
-sentences (newest 1, then ½, ¼; a ``general`` sentence half that), so that a sentence without cues ("嗯，那再说吧")
-keeps the scene of the talk before it. Scripts the model has not seen
-yet (a manager just wrote them) still rank by scene and category. The top three are kept with their reasons.
+where the kind fit is 1 for the kind the sentence calls for first, then 0.7, 0.5, 0.35 (an angry complaint: an
+apology with a remedy; interest: the next step; busy: a brief callback offer), the category fit is 1 for a script of
+the call's product category and ½ for a general one (another category's scripts are not offered), and the scene
+affinity weighs the scenes of the last ``CONTEXT_SENTENCES`` sentences (newest 1, then ½, ¼; a ``general`` sentence
+half that). The three kept favour more than one kind (a repeated kind counts ``W_REPEATED_KIND`` less after the
+first), and a goodbye or do-not-disturb script is never first unless the customer is saying goodbye or refusing
+further calls. Scripts the model has not seen yet (a manager just wrote them) still rank by kind, scene and
+category. The weights were set on the tuning two thirds of ``bench/data/reply_kinds_labelled.jsonl``
+(``bench/bench_reply_kinds.py``).
 
 **Delivery (V8).** Suggestions and segments are pushed to the salesperson's terminal group ``sales.<user_id>``
 (the call page listens there); "send to the customer" texts the script to the customer when they agreed to
@@ -25,6 +33,7 @@ outcome as a deal makes every reply used in it a sample scored ``OUTCOME_SCORE``
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,9 +45,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.consent import current_consents
-from crm.models import Consent, Organisation, User
+from crm.models import Consent, Organisation, ProductCategory, User
 from crm.tenancy import lines_of, products_for, with_defaults
-from dialogue.calls.models import Call, CallSegment, ReplySample, ReplyScript, ReplySuggestion
+from dialogue.calls.models import Call, CallSegment, ReplySample, ReplyScript, ReplySuggestion, Speaker
+from dialogue.calls.reply_kinds import ENDING_KINDS, CustomerReading, read_customer
 from dialogue.calls.script_library import active_reply_model, feedback_samples_since_training
 from dialogue.calls.target_model import Example
 from dialogue.config import get_scoring
@@ -89,9 +99,11 @@ def choose(
     used: frozenset[str] = frozenset(),
     k: int = TOP_K,
     organisation: Organisation | int | None = None,
+    line: str | None = None,
 ) -> list[Suggestion]:
-    """The top ``k`` scripts after the last of ``sentences`` (oldest first), from the reply scripts
-    ``organisation`` uses (``scripts_for``)."""
+    """The top ``k`` scripts after the last of ``sentences`` (oldest first; the last is the customer's), from the
+    reply scripts ``organisation`` uses (``scripts_for``). ``line`` is the call's line of business (``home``,
+    ``banking``, ``insurance``; looked up from ``category`` when not given)."""
     if not sentences:
         return []
     recent = list(sentences[-CONTEXT_SENTENCES:])
@@ -102,29 +114,118 @@ def choose(
         scene=current.scene, category=category, sound=current.sound or {},
     )  # fmt: skip
     probabilities = model.probabilities(example) if model else {}
+    customer_before = [s.text for s in recent[:-1] if getattr(s, "speaker", "") != "salesperson"]
+    reading = read_customer(current.text, current.emotion, customer_before)
     affinity = scene_affinity([s.scene for s in recent])
     angry_run = sum(s.emotion == "angry" for s in recent) >= 2
+    line = line_of(category) if line is None else line
     scored = []
     for script in scripts_for(organisation, SCRIPT_LANGUAGE.get(language, language)):
         code = script.category.code if script.category_id else ""
-        if code and code != category:
+        if code and code != category or not _fits_line(script, line):
             continue
         probability = probabilities.get(script.key, 0.0)
+        fit = reading.fit(script.kind)
         reasons = [_("model %(p)d%%") % {"p": round(probability * 100)}] if probability >= 0.05 else []
-        score = 0.65 * probability + 0.25 * affinity.get(script.scene, 0.0) + (0.10 if code else 0.05)
+        score = (
+            W_MODEL * probability + W_KIND * fit + W_SCENE * affinity.get(script.scene, 0.0)
+            + (W_CATEGORY if code else W_CATEGORY / 2)
+        )  # fmt: skip
+        if fit >= 0.7:
+            reasons.append(_("what the customer's words call for"))
         if affinity.get(script.scene, 0.0) >= 0.5:
             reasons.append(_("fits the scene"))
         if code:
             reasons.append(_("for this product"))
+        if _topic_matches(script, current.text):
+            score += W_TOPIC
         if angry_run and "apology" in (script.tags or []):
             score += 0.10
             reasons.append(_("the customer has been angry"))
         if script.key in used:
             score -= 1.0
             reasons.append(_("already used in this call"))
-        scored.append(Suggestion(script.pk, script.key, script.text, script.scene, score, tuple(reasons)))
-    scored.sort(key=lambda s: (-s.score, s.key))
-    return scored[:k]
+        scored.append(
+            (script.kind, Suggestion(script.pk, script.key, script.text, script.scene, score, tuple(reasons)))
+        )
+    scored.sort(key=lambda pair: (-pair[1].score, pair[1].key))
+    return [suggestion for _kind, suggestion in _no_goodbye_first(_varied(scored, k), reading)][:k]
+
+
+W_MODEL, W_KIND, W_SCENE, W_CATEGORY, W_TOPIC, W_REPEATED_KIND = 0.35, 0.50, 0.10, 0.10, 0.08, 0.10
+# A script tagged with a line of business is offered only on calls of that line (a bank's customer is not invited
+# to the furniture showroom); "banking" also covers the insurance a bank sells.
+LINE_TAGS = {"home": {"home"}, "banking": {"banking", "insurance"}}
+# Words of the customer's sentence that a script's tag answers, to choose among scripts of the same kind.
+TOPICS = {
+    "delivery": re.compile(r"送|到货|发货|物流|待发货"),
+    "quality": re.compile(r"坏|裂|歪|松|闪|质量|味道|不一样|划"),
+    "repair": re.compile(r"修|坏|松|不顺|关不严"),
+    "charge": re.compile(r"扣|年费|账单|消费|少了|收益|利息.{0,4}不对|算.{0,2}不对|逾期"),
+    "transfer": re.compile(r"转账|到账|到期"),
+    "service": re.compile(r"态度|排队|打不通|没人|三次|登不上|没消息"),
+    "driving": re.compile(r"开车"),
+    "text": re.compile(r"会议|开会|上班|在外面|地铁|接孩子"),
+    "interest-rate": re.compile(r"利率|利息"),
+    "fee": re.compile(r"年费|手续费|申购费|费"),
+    "price-match": re.compile(r"别家|网上|别的"),
+    "instalment": re.compile(r"分期|一次.{0,4}拿不出"),
+    "discount": re.compile(r"打.?折|优惠|便宜"),
+    "store": re.compile(r"看看|店里|过去|展厅|样品|坐一坐|实物"),
+    "branch": re.compile(r"网点|办理|去哪办|怎么申请|办一张"),
+    "risk-assessment": re.compile(r"测评|理财|基金"),
+    "quote": re.compile(r"报价|方案"),
+    "wechat": re.compile(r"微信"),
+    "materials": re.compile(r"资料|图片"),
+    "link": re.compile(r"链接|下单|付款"),
+    "do-not-disturb": re.compile(r"别再|骚扰|删"),
+}
+
+
+def line_of(category: str) -> str:
+    """The line of business of a product category code ("" when unknown)."""
+    if not category:
+        return ""
+    return (
+        ProductCategory.objects.filter(code=category)
+        .order_by("-organisation__is_default", "pk")
+        .values_list("line_of_business", flat=True)
+        .first()
+        or ""
+    )
+
+
+def _fits_line(script: ReplyScript, line: str) -> bool:
+    tagged = [LINE_TAGS[tag] for tag in script.tags or () if tag in LINE_TAGS]
+    return not tagged or not line or any(line in lines for lines in tagged)
+
+
+def _topic_matches(script: ReplyScript, text: str) -> bool:
+    return any(tag in TOPICS and TOPICS[tag].search(text) for tag in script.tags or ())
+
+
+def _varied(scored: list[tuple[str, Suggestion]], k: int) -> list[tuple[str, Suggestion]]:
+    """The top ``k`` with some variety: after the first, a script of a kind already chosen counts ``W_REPEATED_KIND``
+    less, so a close second kind (the next step beside an answer) gets a place."""
+    chosen: list[tuple[str, Suggestion]] = []
+    rest = scored[:]
+    while rest and len(chosen) < k:
+        kinds = {kind for kind, _s in chosen}
+        best = max(rest, key=lambda pair: pair[1].score - (W_REPEATED_KIND if pair[0] and pair[0] in kinds else 0.0))
+        chosen.append(best)
+        rest.remove(best)
+    return chosen + rest
+
+
+def _no_goodbye_first(scored: list[tuple[str, Suggestion]], reading: CustomerReading) -> list[tuple[str, Suggestion]]:
+    """A goodbye (or a promise never to call again) is never first for a customer who is not ending the call: the
+    best other script goes before it."""
+    if not scored or reading.may_end or scored[0][0] not in ENDING_KINDS:
+        return scored
+    other = next((i for i, (kind, _s) in enumerate(scored) if kind not in ENDING_KINDS), None)
+    if other is None:
+        return scored
+    return [scored[other], *scored[:other], *scored[other + 1 :]]
 
 
 def scripts_for(organisation: Organisation | int | None, language: str) -> list[ReplyScript]:
@@ -176,8 +277,12 @@ def call_category(call: Call) -> str:
 
 
 def suggest_after(segment: CallSegment, category: str | None = None) -> list[ReplySuggestion]:
-    """Choose and store the top suggestions after ``segment`` (replacing any stored for it)."""
+    """Choose and store the top suggestions after ``segment`` (replacing any stored for it). The salesperson's own
+    sentences get none: suggestions answer the customer."""
     call = segment.call
+    if segment.speaker == Speaker.SALESPERSON:
+        ReplySuggestion.objects.filter(segment=segment).delete()
+        return []
     recent = list(
         CallSegment.objects.filter(call=call, index__lte=segment.index).order_by("-index")[:CONTEXT_SENTENCES]
     )

@@ -13,7 +13,8 @@ samples are ``ReplySample`` rows: the shipped history (``dialogue/calls/seed/rep
 that
 scored above the threshold (V9). Evaluation holds out a seeded, per-script stratified fifth of the samples and reports
 top-1 / top-3 accuracy next to two baselines: the same network without the emotion input, and the most frequent
-script of each scene.
+script of each scene; and, with the scripts' kinds, whether the model's first reply is of the right kind beside the
+cue rules alone and the scene's most frequent kinds (the figures ``script_library`` gates activation on).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import random
 import time
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,6 +32,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from dialogue.calls.reply_kinds import read_customer
 from dialogue.sentence_context import SCENES
 from dialogue.text import to_simplified
 
@@ -258,12 +260,53 @@ def same_words_pairs(test: Sequence[Example]) -> list[Example]:
     return [e for e in test if len({s for _, s in by_text[e.text]}) > 1]
 
 
-def train_and_evaluate(examples: Sequence[Example], seed: int = DEFAULT_SEED) -> tuple[ReplyModel, dict]:
+def kind_appropriateness(ranked_kinds: Sequence[Sequence[str]], test: Sequence[Example], kinds: Mapping[str, str]):
+    """Top-1 / top-3 share of ``test`` whose ranked reply kinds put the kind of the script used first / in the first
+    three (the kind, not the exact script, is what makes a reply appropriate)."""
+    if not test:
+        return {"top1": None, "top3": None, "n": 0}
+    wanted = [kinds.get(e.script, "") for e in test]
+    top1 = sum(bool(r) and r[0] == w for r, w in zip(ranked_kinds, wanted, strict=True))
+    top3 = sum(w in r[:3] for r, w in zip(ranked_kinds, wanted, strict=True))
+    return {"top1": round(top1 / len(test), 3), "top3": round(top3 / len(test), 3), "n": len(test)}
+
+
+def kind_baselines(train: Sequence[Example], test: Sequence[Example], kinds: Mapping[str, str]) -> dict:
+    """The reply kinds of the held-out sentences by the two baselines the model must beat: the cue rules alone
+    (``reply_kinds.read_customer``, what serves without a model) and the most frequent kinds of the sentence's
+    scene."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for example in train:
+        counts[example.scene][kinds.get(example.script, "")] += 1
+    overall = Counter(kinds.get(e.script, "") for e in train)
+    scene = [[k for k, _ in (counts.get(e.scene) or overall).most_common(3)] for e in test]
+    rules = [list(read_customer(e.text, e.emotion).kinds) for e in test]
+    return {
+        "rules": kind_appropriateness(rules, test, kinds),
+        "scene_majority": kind_appropriateness(scene, test, kinds),
+    }
+
+
+def model_kinds(model: ReplyModel, test: Sequence[Example], kinds: Mapping[str, str]) -> list[list[str]]:
+    """The model's three most likely distinct reply kinds per sentence."""
+    model.network.eval()
+    with torch.no_grad():
+        order = torch.argsort(model.network(model.featuriser.matrix(test)), dim=1, descending=True).tolist()
+    return [list(dict.fromkeys(kinds.get(model.scripts[i], "") for i in row))[:3] for row in order]
+
+
+def train_and_evaluate(
+    examples: Sequence[Example],
+    seed: int = DEFAULT_SEED,
+    kinds: Mapping[str, str] | None = None,
+    epochs: int = EPOCHS,
+) -> tuple[ReplyModel, dict]:
     """Train on the training split, score on the held-out split with the baselines; the model returned is the one
-    the figures describe."""
+    the figures describe. With the scripts' ``kinds`` (key → kind), ``metrics["kinds"]`` holds the share of
+    held-out sentences given a reply of the right kind by the model and by the baselines it must beat."""
     train, test = split(examples, seed)
-    model = fit(train, seed=seed)
-    no_emotion = fit(train, seed=seed, use_emotion=False)
+    model = fit(train, seed=seed, epochs=epochs)
+    no_emotion = fit(train, seed=seed, use_emotion=False, epochs=epochs)
     swapped = [replace(e, emotion=_other_emotion(e.emotion)) for e in test]
     metrics = {
         "held_out": accuracy(model, test),
@@ -275,6 +318,9 @@ def train_and_evaluate(examples: Sequence[Example], seed: int = DEFAULT_SEED) ->
         "train_samples": len(train),
         "held_out_samples": len(test),
     }
+    if kinds is not None and test:
+        metrics["kinds"] = {"model": kind_appropriateness(model_kinds(model, test, kinds), test, kinds)}
+        metrics["kinds"].update(kind_baselines(train, test, kinds))
     return model, metrics
 
 

@@ -191,3 +191,60 @@ def test_a_call_a_dead_process_left_is_recovered_as_a_recording(settings, monkey
     with wave.open(abandoned.recording.path) as recording:
         assert recording.getnframes() == 16000
     assert Call.objects.get(pk=streaming.pk).status == "transcribing"  # still streaming: left alone
+
+
+def stereo(microphone: bytes, line: bytes) -> bytes:
+    """Two mono PCM streams as one interleaved stereo stream (the shorter padded with silence)."""
+    left, right = np.frombuffer(microphone, "<i2"), np.frombuffer(line, "<i2")
+    length = max(len(left), len(right))
+    frames = np.zeros((length, 2), "<i2")
+    frames[: len(left), 0], frames[: len(right), 1] = left, right
+    return frames.tobytes()
+
+
+def silence(seconds: float) -> bytes:
+    return bytes(2 * int(seconds * 16000))
+
+
+@needs_model
+async def test_with_two_channels_the_microphone_is_the_salesperson_and_only_the_customer_gets_suggestions(
+    checkpoint, settings
+):
+    from dialogue.calls.models import ReplySuggestion
+    from dialogue.calls.script_library import seed_reply_library
+
+    settings.WHISPER_MODEL = str(checkpoint)
+    salesperson, customer = await sync_to_async(people)()
+    await sync_to_async(seed_reply_library)()
+    socket = await socket_for(salesperson)
+    await socket.send_json_to({"action": "start", "customer": customer.pk, "language": "en", "channels": 2})
+    call_id = (await socket.receive_json_from())["call"]
+    opening = pcm_of("Hello, this is Anna from the bank.")
+    question = pcm_of("What is the interest rate?")
+    audio = stereo(opening + silence(len(question) / 32000), silence(len(opening) / 32000) + question)
+    for start in range(0, len(audio), 2 * FRAME):
+        await socket.send_to(bytes_data=audio[start : start + 2 * FRAME])
+    await socket.send_json_to({"action": "stop"})
+    frames = await frames_until(socket, "stopped")
+    assert frames[-1]["duration"] == pytest.approx(len(audio) / 64000, abs=0.01)
+
+    segments = await sync_to_async(lambda: list(CallSegment.objects.filter(call_id=call_id).order_by("index")))()
+    assert [s.speaker for s in segments] == ["salesperson", "customer"]
+    assert "interest" in segments[1].text.lower()
+    suggested = await sync_to_async(
+        lambda: set(ReplySuggestion.objects.filter(call_id=call_id).values_list("segment__speaker", flat=True))
+    )()
+    assert suggested == {"customer"}
+    call = await sync_to_async(Call.objects.get)(pk=call_id)
+    with wave.open(call.recording.path) as recording:
+        assert recording.getnchannels() == 2 and recording.getnframes() == len(audio) // 4
+    await socket.disconnect()
+
+
+async def test_a_channel_count_other_than_one_or_two_is_refused():
+    salesperson, customer = await sync_to_async(people)()
+    socket = await socket_for(salesperson)
+    await socket.send_json_to({"action": "start", "customer": customer.pk, "channels": 3})
+    assert "channels must be 1" in (await socket.receive_json_from())["message"]
+    assert not await sync_to_async(Call.objects.exists)()
+    await socket.disconnect()

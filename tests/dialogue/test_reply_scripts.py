@@ -220,7 +220,9 @@ def test_retraining_records_a_version_with_its_figures_in_the_admin(library, cli
     version = ReplyModelVersion.objects.exclude(version="test").get()
     assert version.samples == ReplySample.objects.count()
     assert version.metrics["held_out"]["top3"] >= 0.9 and (Path(settings.MODEL_DIR) / version.path).is_file()
-    # the shipped-file version had no figures, so the new one is within tolerance of it and goes live
+    # the gate: its choice of reply kind beats the cue rules and the scene majority on the held-out split, so it goes
+    # live and the verdict says so
+    assert version.verdict["passed"] and version.verdict["serving"] == "model"
     assert version.is_active and not ReplyModelVersion.objects.get(version="test").is_active
     client = client_for(manager)
     client.force_login(manager)
@@ -266,3 +268,59 @@ def test_erasing_the_customer_removes_calls_recordings_and_samples_from_their_wo
     assert not Call.objects.filter(customer=customer).exists() and not path.exists()
     assert not ReplySample.objects.exclude(source="seed").exists()
     assert ReplySample.objects.filter(source="seed").count() == seeded  # the shipped history stays
+
+
+# --- Issue 20: replies a salesperson would say ------------------------------------------------------------------------
+def test_an_angry_late_delivery_gets_an_apology_with_a_remedy_not_a_goodbye(library):
+    chosen = choose([Said("我的沙发到现在还没送到", "angry", "after_sale")], "zh-hans", "sofa")
+    kinds = dict(ReplyScript.objects.values_list("key", "kind"))
+    assert kinds[chosen[0].key] == "apology_remedy" and "抱歉" in chosen[0].text
+    assert "annoyed-apologise-end" not in [s.key for s in chosen]
+
+
+def test_interest_gets_the_next_step_not_a_callback(library):
+    chosen = choose([Said("好的，我想去看看", "joyful", "general")], "zh-hans", "sofa")
+    kinds = dict(ReplyScript.objects.values_list("key", "kind"))
+    assert kinds[chosen[0].key] == "next_step"
+    assert "busy-call-back" not in [s.key for s in chosen]
+
+
+@pytest.mark.parametrize(
+    ("text", "emotion"),
+    [("我的沙发到现在还没送到", "angry"), ("这个价格太高了吧", "angry"), ("我再考虑考虑", "calm"),
+     ("推销的吧", "angry"), ("嗯，在忙", "angry"), ("理财说好的收益，到期少了一大截", "angry")],
+)  # fmt: skip
+def test_no_goodbye_first_for_a_customer_who_is_engaged_or_upset(library, text, emotion):
+    first = choose([Said(text, emotion)], "zh-hans")[0]
+    assert ReplyScript.objects.get(key=first.key).kind not in ("goodbye", "do_not_disturb")
+
+
+def test_a_goodbye_is_answered_with_a_goodbye(library):
+    first = choose([Said("好的，谢谢，再见", "joyful", "closing")], "zh-hans")[0]
+    assert ReplyScript.objects.get(key=first.key).kind == "goodbye"
+
+
+def test_the_salesperson_s_own_sentences_get_no_suggestions(library, salesperson):
+    call = Call.objects.create(customer=CustomerFactory(owner=salesperson), salesperson=salesperson, recording="x.wav")
+    said = [("您好，我是小王，您想买沙发吗？", "salesperson"), ("你好，这个沙发多少钱？", "customer"),
+            ("这款沙发三千八百块。", "salesperson"), ("太贵了，可以打折吗？", "customer")]  # fmt: skip
+    for index, (text, speaker) in enumerate(said):
+        segment = CallSegment.objects.create(
+            call=call, index=index, start=index * 3.0, end=index * 3.0 + 2.5, text=text, emotion="calm",
+            first_emotion="calm", speaker=speaker,
+        )  # fmt: skip
+        suggest_after(segment, "sofa")
+    suggested = set(ReplySuggestion.objects.filter(call=call).values_list("segment__speaker", flat=True))
+    assert suggested == {"customer"}
+    assert ReplySuggestion.objects.filter(call=call, segment__index=3).count() == 3
+
+
+def test_a_candidate_worse_than_its_baselines_is_not_activated(library):
+    from dialogue.calls.script_library import retrain_reply_model
+
+    untrained = retrain_reply_model(epochs=0)  # a network that never saw the history
+    assert not untrained.is_active and ReplyModelVersion.objects.get(version="test").is_active
+    verdict = untrained.verdict
+    assert verdict["passed"] is False and verdict["serving"] in ("rules", "scene_majority")
+    assert verdict["candidate"] < max(verdict["baselines"].values())
+    assert "not activated" in verdict["reason"]

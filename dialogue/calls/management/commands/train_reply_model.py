@@ -1,6 +1,7 @@
 """``manage.py train_reply_model [--if-missing]``: load the shipped reply scripts and history (once), train the
 reply-script target model (SPEC V6) on every sample, record the version and print its held-out figures beside the
-baselines (without emotion, scene majority)."""
+baselines (without emotion, scene majority) and the gate's verdict: the version is activated only when its choice of
+reply kind is at least as good as the cue rules' and the scene majority's on the held-out split."""
 
 from __future__ import annotations
 
@@ -37,3 +38,5 @@ class Command(BaseCommand):
             f"{m['scene_majority']['top1']} / {m['scene_majority']['top3']}; emotion swapped "
             f"{m['emotion_swapped']['top1']}."
         )
+        if version.verdict:
+            self.stdout.write(f"Gate: {version.verdict['reason']}")
