@@ -65,6 +65,14 @@ def test_chinese_output_is_simplified_without_spaces():
     assert speech.clean_text(" It was the first ", "en") == "It was the first"
 
 
+def test_chinese_output_has_chinese_punctuation_while_numbers_and_english_keep_theirs():
+    assert speech.clean_text("您好,我是小王,您想買沙發嗎? 你好!", "zh") == "您好，我是小王，您想买沙发吗？你好！"
+    assert speech.clean_text("年利率3.5%,可以吗?", "zh") == "年利率3.5%，可以吗？"
+    assert speech.clean_text("好的... 再见.", "zh") == "好的……再见。"
+    assert speech.clean_text("OK, fine.", "zh") == "OK, fine."
+    assert speech.clean_text("Yes, it is.", "en") == "Yes, it is."
+
+
 def test_missing_model_and_unsupported_language(settings, tmp_path):
     settings.WHISPER_MODEL = str(tmp_path / "missing" / "base.pt")
     with pytest.raises(speech.SpeechError, match="build_asr_model"):
