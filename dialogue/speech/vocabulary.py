@@ -69,17 +69,25 @@ def write_prompt(name: str, categories: Iterable[str], words: Iterable[str], pro
     words = tuple(w for w in words if w not in categories)
     products = tuple(p for p in products if p not in categories and p not in words)
     opening = f"您好，这里是{name}。" if name else "您好，"
-    offer = f"我们有{'、'.join(categories)}" if categories else ""
-    service = f"欢迎咨询{'、'.join(words)}" if words else ""
-    sentence = opening + "，".join(part for part in (offer, service) if part) + "。"
+
+    def sentence(shown: tuple[str, ...], said: tuple[str, ...]) -> str:
+        offer = f"我们有{'、'.join(shown)}" if shown else ""
+        service = f"欢迎咨询{'、'.join(said)}" if said else ""
+        return opening + "，".join(part for part in (offer, service) if part) + "。"
+
+    # Whole terms only: the last business words, then the last categories, give way when the sentence is too long.
+    shown, said = categories, words
+    while len(sentence(shown, said)) > MAX_PROMPT_CHARS and (said or shown):
+        shown, said = (shown, said[:-1]) if len(said) > 1 or not shown else (shown[:-1], said)
+    prompt = sentence(shown, said)
     kept: list[str] = []
     for product in products:
-        candidate = f"比如{'、'.join([*kept, product])}。"
-        if len(sentence) + len(candidate) > MAX_PROMPT_CHARS:
+        if len(prompt) + len(f"比如{'、'.join([*kept, product])}。") > MAX_PROMPT_CHARS:
             break
         kept.append(product)
-    prompt = sentence + (f"比如{'、'.join(kept)}。" if kept else "")
-    return Vocabulary(name, (*categories, *words, *kept), prompt[:MAX_PROMPT_CHARS])
+    if kept:
+        prompt += f"比如{'、'.join(kept)}。"
+    return Vocabulary(name, (*categories, *words, *kept), prompt)
 
 
 def _terms(values: Iterable[str]) -> tuple[str, ...]:

