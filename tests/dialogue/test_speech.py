@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from crm.models import Organisation, ProductCategory
 from dialogue.speech import recognition as speech
 from dialogue.speech.audio_input import TARGET_RATE, AudioClip, decode, decode_file
+from dialogue.speech.vocabulary import Vocabulary
 from tests.conftest import reseed_migrated_defaults
 from tests.needs import SHARED_DATA, needs
 
@@ -73,6 +74,14 @@ def test_chinese_output_has_chinese_punctuation_while_numbers_and_english_keep_t
     assert speech.clean_text("好的... 再见.", "zh") == "好的……再见。"
     assert speech.clean_text("OK, fine.", "zh") == "OK, fine."
     assert speech.clean_text("Yes, it is.", "en") == "Yes, it is."
+
+
+def test_english_calls_are_decoded_without_the_chinese_vocabulary_and_the_prompt_is_off_by_default():
+    words = Vocabulary("好家居", ("沙发", "打折"), "您好，这里是好家居。我们有沙发，欢迎咨询打折。")
+    assert speech._bias(words, "zh", speech.DEFAULT_BIASING) == (("沙发", "打折"), None)
+    assert speech._bias(words, "zh", speech.Biasing(prompt=True)) == (("沙发", "打折"), words.prompt)
+    assert speech._bias(words, "zh", speech.NO_BIASING) == ((), None)
+    assert speech._bias(words, "en", speech.Biasing(prompt=True)) == ((), None)
 
 
 def test_missing_model_and_unsupported_language(settings, tmp_path):
