@@ -10,12 +10,16 @@ the sound information and the first (keyword) emotion of every segment.
   temperature fallback, the compression-ratio and no-speech thresholds, no decoding at all for audio the sound
   analysis finds silent, and a loop that survived every fallback (compression ratio still above 2.4) collapsed to
   one copy of the repeated phrase.
+- Decoding is biased towards the organisation's vocabulary (``dialogue.speech.vocabulary``: catalogue, business
+  words, its own word lists) by ``Biasing``: hotword boosting of word continuations and, optionally, the vocabulary
+  sentence as Whisper's initial prompt. ASCII punctuation next to Chinese characters becomes full-width.
 - Long calls are cut into chunks of about ``CHUNK_SECONDS`` at the quietest moment near each boundary, so no word is
   cut, and a progress callback hears after every chunk.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import threading
@@ -36,6 +40,8 @@ from dialogue.scoring import score_deal_rate
 from dialogue.sentence_context import relations, scene_of
 from dialogue.speech import acoustics
 from dialogue.speech.audio_input import TARGET_RATE, AudioClip
+from dialogue.speech.hotwords import DEFAULT_BONUS, decode_with_hotwords
+from dialogue.speech.vocabulary import Vocabulary, vocabulary_for
 from dialogue.speech.voice_emotion import fused_emotion
 from dialogue.text import prepare, to_simplified
 
@@ -48,6 +54,24 @@ MAX_COMPRESSION_RATIO = 2.4  # Whisper's sign of a repetition loop
 CUT_SEARCH_SECONDS = 5.0
 WHISPER_LANGUAGES = {"zh-hans": "zh", "zh": "zh", "yue": "zh", "en": "en"}
 _SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+# ASCII punctuation touching a Chinese character is Chinese punctuation written half-width (Whisper does that);
+# elsewhere (3.5, "OK, fine") it stays. Spaces around full-width punctuation go.
+_FULL_WIDTH = {",": "，", "?": "？", "!": "！", ";": "；", ":": "：", ".": "。", "...": "……"}
+_ASCII_BY_CJK = re.compile(r"(?<=[\u3400-\u9fff])\s*(\.\.\.|[,?!;:.])|(\.\.\.|[,?!;:.])\s*(?=[\u3400-\u9fff])")
+_SPACE_BY_FULL_WIDTH = re.compile(r"\s*([，。？！；：、…]+)\s*")
+
+
+@dataclass(frozen=True)
+class Biasing:
+    """How decoding leans towards the organisation's vocabulary: ``bonus`` added to the logit of a token that
+    continues one of its words (0: none), and whether its vocabulary sentence is given as the initial prompt."""
+
+    bonus: float = DEFAULT_BONUS
+    prompt: bool = False
+
+
+NO_BIASING = Biasing(bonus=0.0, prompt=False)
+DEFAULT_BIASING = Biasing()
 
 
 class SpeechError(RuntimeError):
@@ -150,19 +174,22 @@ def transcribe(
     language: str = "zh-hans",
     progress: Callable[[float, float], None] | None = None,
     organisation: int | None = None,
+    biasing: Biasing = DEFAULT_BIASING,
 ) -> Transcript:
     """Segments with times (seconds from the start of the clip), text in the customer's script, sound information;
-    emotions read with ``organisation``'s word lists and weights (the product-wide ones without, issue 19)."""
+    decoding biased towards ``organisation``'s vocabulary and emotions read with its word lists and weights (the
+    product-wide ones without, issue 19)."""
     whisper_language = WHISPER_LANGUAGES.get(language)
     if whisper_language is None:
         raise SpeechError(f"Unsupported language {language!r}: zh-hans, yue or en.")
     whisper_model()  # loaded once per process, outside the time the recognition takes
+    vocabulary = vocabulary_for(organisation)
     started = time.perf_counter()
     segments: list[Segment] = []
     for offset, chunk in chunks(clip.samples, clip.rate):
         if _is_silent(chunk):
             continue
-        segments += _recognise(chunk, offset, whisper_language, clip, language, organisation)
+        segments += _recognise(chunk, offset, whisper_language, clip, language, organisation, vocabulary, biasing)
         if progress:
             progress(min(clip.duration, offset + len(chunk) / clip.rate), clip.duration)
     linked = [
@@ -173,7 +200,11 @@ def transcribe(
 
 
 def recognise_utterance(
-    samples: np.ndarray, language: str = "zh-hans", offset: float = 0.0, organisation: int | None = None
+    samples: np.ndarray,
+    language: str = "zh-hans",
+    offset: float = 0.0,
+    organisation: int | None = None,
+    biasing: Biasing = DEFAULT_BIASING,
 ) -> list[Segment]:
     """The segment of one short utterance of live audio (16 kHz mono float, at most 30 s), its times shifted by
     ``offset`` seconds (where it starts in the call). Relations are left to the caller, which knows the sentences
@@ -195,6 +226,7 @@ def recognise_utterance(
     if _is_silent(samples) or len(samples) > whisper.audio.N_SAMPLES:
         return []
     model = whisper_model()
+    terms, prompt = _bias(vocabulary_for(organisation), whisper_language, biasing)
     clip = AudioClip(samples.astype(np.float32), TARGET_RATE, len(samples) / TARGET_RATE, "wav")
     mel = whisper.log_mel_spectrogram(whisper.pad_or_trim(clip.samples), model.dims.n_mels)
     seconds = math.ceil(clip.duration + CONTEXT_MARGIN_SECONDS)  # whole seconds: few distinct shapes for torch
@@ -207,9 +239,9 @@ def recognise_utterance(
         try:
             options = whisper.DecodingOptions(
                 language=whisper_language, task="transcribe", fp16=False, temperature=0.0, sample_len=max_tokens,
-                without_timestamps=True,
+                without_timestamps=True, prompt=prompt,
             )  # fmt: skip
-            decoded = whisper.decode(model, features, options)
+            decoded = decode_with_hotwords(model, features, options, terms, biasing.bonus)
         finally:
             model.dims.n_audio_ctx = full
     if decoded.no_speech_prob > 0.6 and decoded.avg_logprob < -1.0:
@@ -238,30 +270,60 @@ def _encode(model, mel, frames: int):  # noqa: ANN001, ANN202 - whisper's model,
 
 
 def _recognise(
-    samples: np.ndarray, offset: float, language: str, clip: AudioClip, ui_language: str, organisation: int | None
+    samples: np.ndarray,
+    offset: float,
+    language: str,
+    clip: AudioClip,
+    ui_language: str,
+    organisation: int | None,
+    vocabulary: Vocabulary,
+    biasing: Biasing,
 ) -> list[Segment]:
     import whisper
 
     model = whisper_model()
+    terms, prompt = _bias(vocabulary, language, biasing)
     with _decoding:
-        result = _decode(whisper, model, samples, language)
+        result = _decode(whisper, model, samples, language, terms, prompt, biasing.bonus)
     return _segments(result, samples, offset, language, clip, ui_language, organisation)
 
 
-def _decode(whisper, model, samples: np.ndarray, language: str) -> dict:  # noqa: ANN001 - the whisper module
-    return whisper.transcribe(
-        model,
-        samples.astype(np.float32),
-        language=language,
-        task="transcribe",
-        fp16=False,
-        verbose=None,
-        temperature=(0.0, 0.2, 0.4),
-        condition_on_previous_text=False,
-        compression_ratio_threshold=MAX_COMPRESSION_RATIO,
-        no_speech_threshold=0.6,
-        logprob_threshold=-1.0,
-    )
+def _bias(vocabulary: Vocabulary, language: str, biasing: Biasing) -> tuple[tuple[str, ...], str | None]:
+    """The words to boost and the initial prompt for ``language`` (the vocabulary is Chinese)."""
+    if language != "zh":
+        return (), None
+    return (vocabulary.terms if biasing.bonus else ()), (vocabulary.prompt if biasing.prompt else None)
+
+
+def _decode(
+    whisper,  # noqa: ANN001 - the whisper module
+    model,  # noqa: ANN001 - a whisper.model.Whisper
+    samples: np.ndarray,
+    language: str,
+    terms: tuple[str, ...] = (),
+    prompt: str | None = None,
+    bonus: float = 0.0,
+) -> dict:
+    # whisper.transcribe decodes every window through model.decode: shadowed here (under the decoding lock) by the
+    # same decoding with the hotword filter.
+    model.decode = functools.partial(decode_with_hotwords, model, terms=terms, bonus=bonus)
+    try:
+        return whisper.transcribe(
+            model,
+            samples.astype(np.float32),
+            language=language,
+            task="transcribe",
+            fp16=False,
+            verbose=None,
+            temperature=(0.0, 0.2, 0.4),
+            condition_on_previous_text=False,
+            compression_ratio_threshold=MAX_COMPRESSION_RATIO,
+            no_speech_threshold=0.6,
+            logprob_threshold=-1.0,
+            initial_prompt=prompt,
+        )
+    finally:
+        del model.decode
 
 
 def _segments(
@@ -339,10 +401,13 @@ def emotion_weights(organisation: int | None = None) -> tuple[float, float]:
 
 
 def clean_text(text: str, language: str) -> str:
-    """Simplified characters for Chinese, no spaces between Chinese characters, trimmed."""
+    """Simplified characters and Chinese (full-width) punctuation for Chinese, no spaces between Chinese
+    characters, trimmed."""
     text = text.strip()
     if language == "zh":
         text = _SPACE_BETWEEN_CJK.sub("", to_simplified(text))
+        text = _ASCII_BY_CJK.sub(lambda m: _FULL_WIDTH[m.group(1) or m.group(2)], text)
+        text = _SPACE_BY_FULL_WIDTH.sub(r"\1", text)
     return text
 
 

