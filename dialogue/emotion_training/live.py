@@ -31,6 +31,7 @@ class ReadRows:
 
     matches: list[Sequence[Match]]
     model: list[tuple[dict[str, float], float]] | None
+    texts: list[str]  # normalised, as the blend sees them
 
 
 def shipped_word_lists() -> WordLists:
@@ -42,19 +43,22 @@ def read_rows(texts: Sequence[str], predictor: EmotionPredictor | None, words: W
     normalised = [prepare(text).normalised for text in texts]
     matches = [words.match(text) for text in normalised]
     if predictor is None:
-        return ReadRows(matches, None)
+        return ReadRows(matches, None, normalised)
     predictions = predictor.predict(normalised)
-    return ReadRows(matches, [(p.scores, p.positive) for p in predictions])
+    return ReadRows(matches, [(p.scores, p.positive) for p in predictions], normalised)
 
 
 def live_results(rows: ReadRows, cfg: ScoringValues) -> list[EmotionResult]:
     """What the product would show for each row with these settings."""
     outputs = rows.model or [None] * len(rows.matches)
-    return [blend(matches, output, cfg) for matches, output in zip(rows.matches, outputs, strict=True)]
+    return [
+        blend(matches, output, cfg, text=text)
+        for matches, output, text in zip(rows.matches, outputs, rows.texts, strict=True)
+    ]
 
 
 def lexicon_only(rows: ReadRows) -> ReadRows:
-    return ReadRows(rows.matches, None)
+    return ReadRows(rows.matches, None, rows.texts)
 
 
 def six_class_of(results: Sequence[EmotionResult], examples: Sequence[TextExample]) -> dict:

@@ -73,6 +73,20 @@ def test_a_reply_without_emotion_words_gets_the_model_alone():
     assert result.decided_by == "model"
 
 
+def test_a_plain_question_is_calm_unless_the_model_is_sure():
+    """The model learned that questions complain ("怎么还没送到？"); a customer's "你们店在哪里" is no complaint."""
+    unsure = ({"excited": 0.05, "joyful": 0.01, "angry": 0.62, "calm": 0.02, "low": 0.23, "lost": 0.07}, 0.003)
+    question = "你们店在哪里？"
+    result = blend(matches(question), unsure, ScoringValues(), text=prepare(question).normalised)
+    assert result.label == "calm"
+    assert result.polarity == 0.5
+    assert result.model_positive is None, "an undecided question does not lower satisfaction K"
+    statement = "这家店我以后都不想再来了"
+    assert blend(matches(statement), unsure, ScoringValues(), text=statement).label == "angry"
+    sure = ({e: (0.9 if e == "angry" else 0.02) for e in EMOTIONS}, 0.01)
+    assert blend(matches(question), sure, ScoringValues(), text=question).label == "angry"
+
+
 def test_polarity_words_blend_with_the_model_polarity():
     model = (dict.fromkeys(EMOTIONS, 1 / 6), 0.2)
     result = blend(matches("我很喜欢"), model, ScoringValues(lexicon_weight=0.4, model_weight=0.6))
