@@ -61,6 +61,7 @@ def main() -> None:
     import torch
 
     from dialogue.config import ScoringValues
+    from dialogue.emotion import blend
     from dialogue.emotion_training.live import shipped_word_lists
     from dialogue.emotion_training.network import load_model
     from dialogue.scoring import MODEL_LEAN_SHARE, polarity_shares, score_satisfaction
@@ -85,7 +86,13 @@ def main() -> None:
         human.append(float(np.mean([a["quality"]["S"] for a in dialogue["annotations"]])))
         texts.append(prepared.normalised)
     human_a, pos, neg = np.array(human), np.array(positive), np.array(negative)
-    model_positive = np.array([p.positive for p in load_model(args.model).predictor().predict(texts)])
+    predictions = load_model(args.model).predictor().predict(texts)
+    model_positive = np.array([p.positive for p in predictions])
+    # What analyze_reply hands score_satisfaction: the blend's trusted model polarity (None for a plain question).
+    engine_positive = [
+        blend(found, (p.scores, p.positive), ScoringValues(), text=text).model_positive
+        for found, p, text in zip(all_matches, predictions, texts, strict=True)
+    ]
     print(f"{len(dialogues)} dialogues; annotators' mean S: {human_a.mean():.3f} (sd {human_a.std():.3f})")
     print(f"dialogues with a positive word: {(pos > 0).mean():.1%}, with a negative word: {(neg > 0).mean():.1%}")
     print("\n|β|/α   Spearman ρ(K, mean S)")
@@ -147,8 +154,8 @@ def main() -> None:
     # The engine's own function on each dialogue, with the shipped default settings.
     engine_k = np.array(
         [
-            score_satisfaction(n, found, ScoringValues(), model_positive=float(p)).score
-            for n, found, p in zip(token_counts, all_matches, model_positive, strict=True)
+            score_satisfaction(n, found, ScoringValues(), model_positive=p).score
+            for n, found, p in zip(token_counts, all_matches, engine_positive, strict=True)
         ]
     )
     rows = {

@@ -66,7 +66,7 @@ class TrainSettings:
     emotion_loss_weight: float = 1.0
     label_smoothing: float = 0.05
     class_weight_power: float = 0.5
-    general_repeat: int = 3
+    general_repeat: int = 1
     calibrate_bias: bool = True
     min_char_count: int = 2
     threads: int = 2
@@ -157,7 +157,8 @@ def train_emotion_model(
     try:
         config_fields = {"buckets": 1 << 17, "max_chars": 256, **settings.net}
         # The general-Weibo rows are few next to the COVID ones and the reviews, and they are the customer's
-        # register: each is seen ``general_repeat`` times an epoch.
+        # register: each can be seen ``general_repeat`` times an epoch (1, the default, until a full run on
+        # idle cores shows that more helps; issue 20 ran out of CPU before it could).
         train = [
             e for e in data.train for _ in range(settings.general_repeat if e.source == Path(USUAL_FILE).name else 1)
         ]
