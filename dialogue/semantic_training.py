@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from base.model_gate import judge
 from dialogue.answers import search_languages
 from dialogue.knowledge import Doc, KnowledgeBase
 from dialogue.semantic_match import WEIGHTS, Calibration, SemanticMatcher, normalise
@@ -334,6 +335,7 @@ class TrainingReport:
     validation_top1_by_weight: dict[float, float]
     validation: dict[str, dict]
     size_bytes: int
+    verdict: dict = field(default_factory=dict)
 
 
 def train_faq_matcher(cfg: TrainingSettings = TrainingSettings(), path: Path = WEIGHTS) -> TrainingReport:
@@ -354,6 +356,17 @@ def train_faq_matcher(cfg: TrainingSettings = TrainingSettings(), path: Path = W
             KnowledgeBase(docs, SemanticMatcher(encoder, combined, semantic)), validation, categories
         ).as_dict(),
     }
+    # Never worse than BM25 (issue 20): on the held-out FAQ groups the combined matcher must answer at least as many
+    # questions correctly as BM25 alone, which is what serves when the matcher is disabled.
+    held_out = [r for r in rows if r.split == "held_out"]
+    verdict = judge(
+        "answered_correctly",
+        evaluate(KnowledgeBase(docs, SemanticMatcher(encoder, combined, semantic)), held_out, categories).as_dict()[
+            "answered_correctly"
+        ],
+        {"bm25": evaluate(KnowledgeBase(docs, None), held_out, categories).as_dict()["answered_correctly"]},
+        split="held-out FAQ groups",
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     state = {key: value.detach().half() for key, value in model.state_dict().items()}
     torch.save(
@@ -362,7 +375,8 @@ def train_faq_matcher(cfg: TrainingSettings = TrainingSettings(), path: Path = W
             "config": {"buckets": cfg.buckets, "dim": cfg.dim},
             "combined": combined.as_dict(),
             "semantic": semantic.as_dict(),
-            "enabled": True,
+            "enabled": verdict.passed,
+            "verdict": verdict.as_dict(),
             "name": f"faq-matcher-seed{cfg.seed}",
         },
         path,
@@ -378,6 +392,7 @@ def train_faq_matcher(cfg: TrainingSettings = TrainingSettings(), path: Path = W
         by_weight,
         figures,
         path.stat().st_size,
+        verdict.as_dict(),
     )
     path.with_suffix(".json").write_text(
         json.dumps(
@@ -390,6 +405,7 @@ def train_faq_matcher(cfg: TrainingSettings = TrainingSettings(), path: Path = W
                 "semantic": semantic.as_dict(),
                 "validation_top1_by_weight": {str(k): v for k, v in by_weight.items()},
                 "validation": figures,
+                "verdict": verdict.as_dict(),
             },
             indent=1,
             ensure_ascii=False,

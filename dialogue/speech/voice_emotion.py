@@ -12,6 +12,10 @@ dictionary emotion as six indicators. It is small enough to store as JSON coeffi
 it is trained by ``manage.py train_voice_emotion`` in seconds. The evaluation holds out a fifth of the *keywords*:
 no word of the test split is heard in training.
 
+**Never worse than the dictionary (issue 20).** ``train`` records a verdict: the fused emotion's held-out accuracy
+against the dictionary emotion alone. ``manage.py train_voice_emotion`` saves the model only when it passed, so a
+model that would make calls read worse never serves (the first emotion serves alone, or the previous model).
+
 **Fusion (V5).** fused = w₁ · first + w₂ · second, where second is the model's probabilities and first is the
 dictionary's reading *calibrated*: a keyword of emotion k stands for the distribution of the emotions actually
 expressed when such keywords were said (counted on the training samples, add-one smoothed), not for k with
@@ -33,6 +37,7 @@ import numpy as np
 from django.conf import settings
 
 from base.model_files import Located, ModelSlot
+from base.model_gate import judge
 from dialogue.models import EMOTIONS
 from dialogue.speech import acoustics
 
@@ -225,6 +230,12 @@ def train(keywords: dict[str, str], seed: int = 7, weights: tuple[float, float] 
     )
     metrics = {"held_out": evaluate(trial, held_out, weights), "training_samples": len(training),
                "keywords": len(keywords), "seed": seed, "weights": list(weights)}  # fmt: skip
+    # The fused emotion is what a call shows; it serves only when it is at least as accurate on the held-out
+    # keywords as the first (dictionary) emotion alone, which is what serves without a voice model (issue 20).
+    metrics["verdict"] = judge(
+        "accuracy", metrics["held_out"]["fused"], {"keyword dictionary alone": metrics["held_out"]["first"]},
+        split="held-out keywords",
+    ).as_dict()  # fmt: skip
     mean, scale, classifier = fit(samples)
     return VoiceEmotionModel(
         mean, scale, classifier.coef_, classifier.intercept_, tuple(classifier.classes_), metrics, calibrate(samples)

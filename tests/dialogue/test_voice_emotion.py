@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from dialogue.models import EMOTIONS
+from dialogue.models import EMOTIONS, ScoringSettings, WordEntry
 from dialogue.speech import acoustics
 from dialogue.speech.recognition import first_emotion
 from dialogue.speech.voice_emotion import (
@@ -71,6 +71,37 @@ def test_training_reports_held_out_accuracy_and_the_fusion_helps(trained):
     assert held_out["samples"] >= 100
     # On unseen keywords the voice beats chance and the dictionary, and the fusion beats both.
     assert held_out["second"] > held_out["first"] and held_out["fused"] > held_out["second"]
+    verdict = model.metrics["verdict"]  # so the fused emotion serves: it beats the dictionary alone (issue 20)
+    assert verdict["passed"] and verdict["baselines"] == {"keyword dictionary alone": held_out["first"]}
+    assert "Voice emotion model written" in trained
+
+
+@needs_espeak
+@pytest.mark.django_db
+def test_a_fusion_worse_than_the_dictionary_alone_is_never_saved(settings, tmp_path):
+    """Weights that ignore both emotions make every call read the same emotion: the verdict fails, nothing is
+    saved, and the dictionary emotion keeps serving alone."""
+    from dialogue.config import invalidate_config
+    from dialogue.speech import voice_emotion
+
+    reseed_migrated_defaults()
+    settings.MODEL_DIR = tmp_path
+    keywords = dict(
+        WordEntry.objects.filter(kind=WordEntry.Kind.EMOTION_KEYWORD, language="zh-hans", is_active=True)
+        .order_by("word")
+        .values_list("word", "label")[:40]
+    )
+    model = voice_emotion.train(keywords, 7, (0.0, 0.0))
+    verdict = model.metrics["verdict"]
+    assert not verdict["passed"] and verdict["serving"] == "keyword dictionary alone"
+    ScoringSettings.objects.update(call_keyword_weight=0.0, call_voice_weight=0.0)
+    invalidate_config()
+    out = StringIO()
+    try:
+        call_command("train_voice_emotion", stdout=out)
+    finally:
+        invalidate_config()  # the rollback restores the weights; no process may keep the zeros cached
+    assert "not saved" in out.getvalue() and not voice_emotion.model_path().exists()
 
 
 @needs_espeak

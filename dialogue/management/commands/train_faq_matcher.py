@@ -43,3 +43,4 @@ class Command(BaseCommand):
                 f"  validation {name:>8}: top-1 {f['top1']:.3f}, MRR@5 {f['mrr5']:.3f}, answered correctly "
                 f"{f['answered_correctly']:.3f}, off-topic answered {f['false_answers']:.3f}"
             )
+        self.stdout.write(f"  {report.verdict['reason']}")

@@ -37,10 +37,14 @@ class Command(BaseCommand):
             model = train(keywords, options["seed"], (scoring.call_keyword_weight, scoring.call_voice_weight))
         except (FileNotFoundError, RuntimeError) as error:
             raise CommandError(f"espeak-ng is needed to render the samples: {error}") from error
-        model.save(path)
-        held_out = model.metrics["held_out"]
-        self.stdout.write(
-            f"Voice emotion model written to {path} in {time.perf_counter() - started:.0f} s "
-            f"({len(keywords)} keywords). Held-out accuracy on {held_out['samples']} samples: "
-            f"first {held_out['first']:.3f}, second {held_out['second']:.3f}, fused {held_out['fused']:.3f}."
+        held_out, verdict = model.metrics["held_out"], model.metrics["verdict"]
+        figures = (
+            f"({len(keywords)} keywords, {time.perf_counter() - started:.0f} s). Held-out accuracy on "
+            f"{held_out['samples']} samples: first {held_out['first']:.3f}, second {held_out['second']:.3f}, "
+            f"fused {held_out['fused']:.3f}. {verdict['reason']}"
         )
+        if not verdict["passed"]:
+            self.stdout.write(f"Voice emotion model not saved {figures}")
+            return
+        model.save(path)
+        self.stdout.write(f"Voice emotion model written to {path} {figures}")
