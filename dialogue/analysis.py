@@ -140,7 +140,9 @@ def analyze_reply(conversation: Conversation | int, text: str) -> ReplyAnalysis:
     matches = config.words.match(prepared.normalised)
     product = product_facts(_own_product(conversation))
     emotion = detect_emotion(prepared.normalised, matches, cfg)
-    satisfaction = score_satisfaction(len(prepared.tokens), matches, cfg, prepared.normalised, _attributes(product))
+    satisfaction = score_satisfaction(
+        len(prepared.tokens), matches, cfg, prepared.normalised, _attributes(product), emotion.model_positive
+    )
     deal = score_deal_rate(matches, prepared.chars, cfg)
     situation = refine_situation(detect_situation(matches, deal.above_threshold), text)
     knowledge = get_knowledge_base(organisation_id)

@@ -33,8 +33,8 @@ class ScoringValues:
     gamma: float = 2.0
     satisfaction_threshold: float = 0.0
     deal_rate_threshold: float = 0.3
-    lexicon_weight: float = 0.4
-    model_weight: float = 0.6
+    lexicon_weight: float = 0.1
+    model_weight: float = 0.9
     call_keyword_weight: float = 0.4
     call_voice_weight: float = 0.6
     feedback_score_threshold: int = 60

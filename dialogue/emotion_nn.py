@@ -219,6 +219,9 @@ class EmotionNet(nn.Module):
             self.unigram.weight[PAD_ID].zero_()
         # Inverse document frequency of every unigram id, then every n-gram bucket (set by training).
         self.register_buffer("idf", torch.ones(config.n_chars + config.buckets))
+        # Per-emotion offsets added to the emotion logits, chosen on validation after training (zero while
+        # training): they trade a little accuracy on the common classes for recall of the rare ones.
+        self.register_buffer("emotion_bias", torch.zeros(len(EMOTION_NAMES)))
 
     def set_idf(self, batches: Iterable[EncodedBatch], n_texts: int) -> None:
         """Smoothed idf, ``log((1 + N) / (1 + df)) + 1`` as scikit-learn's TfidfVectorizer, from the training
@@ -266,7 +269,7 @@ class EmotionNet(nn.Module):
         shared = self.dropout(self.features(batch))
         hidden = self.dropout(F.relu(self.hidden(shared)))
         joined = torch.cat([shared, hidden], dim=1)
-        return self.emotion_head(joined), self.polarity_head(joined).squeeze(-1)
+        return self.emotion_head(joined) + self.emotion_bias, self.polarity_head(joined).squeeze(-1)
 
     def size_bytes(self, bytes_per_weight: int = 2) -> int:
         return sum(p.numel() for p in self.parameters()) * bytes_per_weight

@@ -55,7 +55,7 @@ def post_settings(operator_client, **changes):
         ("beta", 0, "β must be less than 0"),
         ("beta", 0.5, "β must be less than 0"),
         ("deal_rate_threshold", 1.5, "deal-rate threshold must be greater than 0 and at most 1"),
-        ("model_weight", 0.9, "must add up to 1"),
+        ("model_weight", 0.6, "must add up to 1"),  # the default lexicon weight is 0.1
         ("call_voice_weight", 0.9, "keyword and voice emotion weights must add up to 1"),
         ("call_keyword_weight", 1.5, "must lie between 0 and 1"),
         ("analysis_interval_seconds", 0, "between 1 and 3600"),

@@ -58,9 +58,47 @@ def test_blend_uses_the_v5_weights():
     assert result.scores["excited"] == pytest.approx(0.4)
     assert result.scores["low"] == pytest.approx(0.6)
     assert result.label == "low"
-    assert result.polarity == pytest.approx(0.4 * 0.5 + 0.6 * 0.2)
+    assert result.decided_by == "blend"
+    assert result.polarity == pytest.approx(0.2), "no positive or negative word: the model's polarity alone"
     lexicon_led = blend(matches("太棒了"), model, ScoringValues(lexicon_weight=0.7, model_weight=0.3))
     assert lexicon_led.label == "excited"
+
+
+def test_a_reply_without_emotion_words_gets_the_model_alone():
+    """Issue 20: the lexicon's "calm" for a reply with no emotion word is no calm vote."""
+    model = ({"excited": 0.05, "joyful": 0.3, "angry": 0.1, "calm": 0.05, "low": 0.35, "lost": 0.15}, 0.3)
+    result = blend(matches("我再看看吧，最近事情比较多"), model, ScoringValues(lexicon_weight=0.4, model_weight=0.6))
+    assert result.label == "low"
+    assert result.scores == pytest.approx(model[0])
+    assert result.decided_by == "model"
+
+
+def test_a_plain_question_is_calm_unless_the_model_is_sure():
+    """The model learned that questions complain ("怎么还没送到？"); a customer's "你们店在哪里" is no complaint."""
+    unsure = ({"excited": 0.05, "joyful": 0.01, "angry": 0.62, "calm": 0.02, "low": 0.23, "lost": 0.07}, 0.003)
+    question = "你们店在哪里？"
+    result = blend(matches(question), unsure, ScoringValues(), text=prepare(question).normalised)
+    assert result.label == "calm"
+    assert result.polarity == 0.5
+    assert result.model_positive is None, "an undecided question does not lower satisfaction K"
+    statement = "这家店我以后都不想再来了"
+    assert blend(matches(statement), unsure, ScoringValues(), text=statement).label == "angry"
+    sure = ({e: (0.9 if e == "angry" else 0.02) for e in EMOTIONS}, 0.01)
+    assert blend(matches(question), sure, ScoringValues(), text=question).label == "angry"
+
+
+def test_polarity_words_blend_with_the_model_polarity():
+    model = (dict.fromkeys(EMOTIONS, 1 / 6), 0.2)
+    result = blend(matches("我很喜欢"), model, ScoringValues(lexicon_weight=0.4, model_weight=0.6))
+    assert result.polarity == pytest.approx(0.4 * 1.0 + 0.6 * 0.2)
+    assert result.model_positive == pytest.approx(0.2)
+
+
+def test_the_default_weights_lean_on_the_model():
+    defaults = ScoringValues()
+    assert (defaults.lexicon_weight, defaults.model_weight) == (0.1, 0.9)
+    model = ({e: (0.7 if e == "low" else 0.06) for e in EMOTIONS}, 0.4)
+    assert blend(matches("太棒了"), model, defaults).label == "low", "one excited word does not outvote the model"
 
 
 def test_without_a_model_the_lexicon_decides_alone():
@@ -119,16 +157,19 @@ def test_a_corrupt_model_file_is_refused_and_the_lexicon_takes_over(shipped_mode
 
 
 @needs(path=DATA, reason=SHARED_DATA)
-def test_retraining_activates_only_a_better_model(db, settings, tmp_path, capsys):
-    settings.MODEL_DIR = tmp_path
+def test_a_worse_candidate_is_not_activated_and_the_row_says_why(shipped_model, capsys):
+    # Given the shipped model is active, when a candidate trained on 150 rows a file for one epoch is judged
     call_command("train_emotion", "--data", str(DATA), "--max-rows", "150", "--epochs", "1", "--no-snownlp")
-    first = EmotionModelVersion.objects.get()
-    assert first.is_active, "with no active model the first one is activated"
-    assert "accuracy" in first.metrics["binary"]["model"]
-    assert set(first.metrics["six_class_smp2020_usual"]["per_class"]) == set(EMOTIONS)
-    call_command("train_emotion", "--data", str(DATA), "--max-rows", "150", "--epochs", "1", "--no-snownlp")
-    second = EmotionModelVersion.objects.exclude(pk=first.pk).get()
-    assert not second.is_active, "the same seed gives the same model: not better, so not activated"
-    first.refresh_from_db()
-    assert first.is_active
-    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("{")
+    candidate = EmotionModelVersion.objects.exclude(pk=shipped_model.pk).get()
+    # then it stays inactive, the shipped model keeps serving and the verdict names it
+    assert not candidate.is_active
+    shipped_model.refresh_from_db()
+    assert shipped_model.is_active
+    assert candidate.verdict["passed"] is False
+    assert candidate.verdict["serving"] == f"active model {shipped_model.version}"
+    assert "lexicon" in candidate.verdict["baselines"]
+    assert set(candidate.metrics["verdicts"]) == {"six_class", "polarity"}
+    assert set(candidate.metrics["six_class_smp2020_usual"]["per_class"]) == set(EMOTIONS)
+    output = capsys.readouterr().out
+    assert "kept inactive" in output
+    assert output.strip().splitlines()[-1].startswith("{")

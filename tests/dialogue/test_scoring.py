@@ -6,7 +6,13 @@ import pytest
 
 from dialogue.config import ScoringValues
 from dialogue.lexicon import Entry, WordLists
-from dialogue.scoring import ProductAttributes, extract_reasons, score_deal_rate, score_satisfaction
+from dialogue.scoring import (
+    MODEL_LEAN_SHARE,
+    ProductAttributes,
+    extract_reasons,
+    score_deal_rate,
+    score_satisfaction,
+)
 from dialogue.text import prepare
 
 WORDS = WordLists(
@@ -96,3 +102,26 @@ def test_deal_rate_is_clipped_to_one_and_zero_without_intent():
 def test_not_wanting_to_buy_is_no_purchase_intent():
     prepared = prepare("我不想买")
     assert score_deal_rate(WORDS.match(prepared.normalised), prepared.chars, CFG).score == 0.0
+
+
+def test_the_model_lean_fills_a_and_b_where_the_word_lists_are_silent():
+    """Issue 20: K keeps K = α·A + β·B; the model's polarity p adds s·(2p − 1) to A or s·(1 − 2p) to B."""
+    text = "快递到现在还没动静"
+    prepared = prepare(text)
+    found = WORDS.match(prepared.normalised)
+    words_only = score_satisfaction(len(prepared.tokens), found, CFG, text)
+    upset = score_satisfaction(len(prepared.tokens), found, CFG, text, model_positive=0.05)
+    neutral = score_satisfaction(len(prepared.tokens), found, CFG, text, model_positive=0.5)
+    assert words_only.score == 0 and neutral.score == 0
+    assert upset.negative_share == pytest.approx(round(MODEL_LEAN_SHARE * 0.9, 4))
+    assert upset.score == pytest.approx(CFG.beta * MODEL_LEAN_SHARE * 0.9, abs=1e-4)
+    assert upset.score < words_only.score
+
+
+def test_the_model_lean_adds_to_the_word_shares():
+    pleased = satisfaction("我很喜欢")
+    prepared = prepare("我很喜欢")
+    warmer = score_satisfaction(
+        len(prepared.tokens), WORDS.match(prepared.normalised), CFG, prepared.normalised, model_positive=0.95
+    )
+    assert warmer.positive_share == pytest.approx(pleased.positive_share + MODEL_LEAN_SHARE * 0.9, abs=1e-4)
