@@ -22,6 +22,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from dialogue.emotion_training.data import EMOTIONS, EmotionDataMissing, check_data_dir, load_emotion_datasets  # noqa: E402
 from dialogue.emotion_training.network import (  # noqa: E402
     DEFAULT_SEED,
+    TrainSettings,
     evaluate_emotion_model,
     load_model,
     measure_speed,
@@ -49,6 +51,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--max-rows", type=int, default=None, help="cap every source file (quick runs)")
     parser.add_argument("--threads", type=int, default=2, help="torch threads for the speed figures")
+    parser.add_argument("--class-weight-power", type=float, default=None, help="1.0: fully balanced classes")
+    parser.add_argument("--general-repeat", type=int, default=None, help="times each general-Weibo row is seen")
     parser.add_argument("--no-snownlp", action="store_true", help="skip the snownlp baseline (slow)")
     args = parser.parse_args()
 
@@ -62,7 +66,14 @@ def main() -> None:
         model = load_model(args.model)
         origin = f"loaded {args.model}"
     else:
-        model = train_emotion_model(args.data, seed=args.seed, epochs=args.epochs, max_rows=args.max_rows)
+        settings = TrainSettings()
+        if args.class_weight_power is not None:
+            settings = replace(settings, class_weight_power=args.class_weight_power)
+        if args.general_repeat is not None:
+            settings = replace(settings, general_repeat=args.general_repeat)
+        model = train_emotion_model(
+            args.data, seed=args.seed, epochs=args.epochs, max_rows=args.max_rows, settings=settings
+        )
         origin = f"trained in {model.train_seconds:.0f} s"
     datasets = load_emotion_datasets(args.data, seed=model.seed, max_rows=args.max_rows)
     if args.save is not None:

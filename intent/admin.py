@@ -159,9 +159,21 @@ class ActivateVersionAction:
         version = queryset.get()
         verdict = Verdict.from_dict(version.verdict)
         if verdict is not None and not verdict.passed:
+            baseline, value = verdict.best_baseline
             self.message_user(
                 request,
-                _("Version %(v)s is not activated: %(reason)s") % {"v": version.version, "reason": verdict.reason},
+                _(
+                    "Version %(v)s is not activated: its %(metric)s on %(split)s, %(candidate).3f, is worse than "
+                    "%(baseline)s (%(value).3f), which serves instead."
+                )
+                % {
+                    "v": version.version,
+                    "metric": verdict.metric,
+                    "split": verdict.split or "—",
+                    "candidate": verdict.candidate,
+                    "baseline": baseline,
+                    "value": value,
+                },
                 messages.ERROR,
             )
             return
