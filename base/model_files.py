@@ -52,6 +52,12 @@ class ModelVersion(models.Model):
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
     metrics = models.JSONField(_("held-out metrics"), default=dict)
     training = models.JSONField(_("training details"), default=dict, help_text=_("Seed, split, epochs, timing."))
+    verdict = models.JSONField(
+        _("against its baselines"),
+        default=dict,
+        blank=True,
+        help_text=_("The held-out figure beside the baselines' on the same split, and why this version serves or not."),
+    )
     is_active = models.BooleanField(_("active"), default=False)
     created_at = models.DateTimeField(_("trained at"), auto_now_add=True)
 

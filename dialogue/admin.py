@@ -195,8 +195,15 @@ class FAQAdmin(ConfigAdmin):
 @admin.register(EmotionModelVersion)
 class EmotionModelVersionAdmin(ActivateVersionAction, admin.ModelAdmin):
     activate_function = staticmethod(activate_version)
-    list_display = ["version", "is_active", "binary_accuracy", "six_class_macro_f1", "created_at"]
-    readonly_fields = ["version", "path", "sha256", "metrics", "training", "is_active", "created_at"]
+    list_display = [
+        "version",
+        "is_active",
+        "binary_accuracy",
+        "six_class_macro_f1",
+        "against_baselines",
+        "created_at",
+    ]
+    readonly_fields = ["version", "path", "sha256", "metrics", "verdict", "training", "is_active", "created_at"]
     actions = ["activate"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

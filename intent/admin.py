@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from base.model_files import ModelFileError
+from base.model_gate import Verdict
 from crm import tenancy
 from crm.models import Organisation
 from intent.config import invalidate_config
@@ -143,7 +144,10 @@ class PortraitAdmin(admin.ModelAdmin):
 
 class ActivateVersionAction:
     """The admin action that activates one model version (or rolls back to it); ``activate_function`` checks
-    the file and refuses a bad one with a message. Shared by every model kept as files with version rows."""
+    the file and refuses a bad one with a message. Shared by every model kept as files with version rows.
+
+    It also shows each version's held-out figure beside its baselines' (issue 20) and refuses to activate a version
+    whose verdict says a baseline does better: a model worse than its baseline never serves."""
 
     activate_function: Callable = staticmethod(activate_version)
 
@@ -152,17 +156,36 @@ class ActivateVersionAction:
         if queryset.count() != 1:
             self.message_user(request, _("Select exactly one version to activate."), messages.ERROR)
             return
+        version = queryset.get()
+        verdict = Verdict.from_dict(version.verdict)
+        if verdict is not None and not verdict.passed:
+            self.message_user(
+                request,
+                _("Version %(v)s is not activated: %(reason)s") % {"v": version.version, "reason": verdict.reason},
+                messages.ERROR,
+            )
+            return
         try:
-            version = self.activate_function(queryset.get())
+            version = self.activate_function(version)
         except ModelFileError as error:
             self.message_user(request, str(error), messages.ERROR)
             return
         self.message_user(request, _("Version %(v)s is now active.") % {"v": version.version}, messages.SUCCESS)
 
+    @admin.display(description=_("against its baselines"))
+    def against_baselines(self, version) -> str:
+        verdict = Verdict.from_dict(version.verdict)
+        if verdict is None:
+            return "—"
+        baselines = ", ".join(f"{name} {value:.3f}" for name, value in verdict.baselines.items())
+        mark = "✓" if verdict.passed else "✗"
+        text = f"{mark} {verdict.metric} {verdict.candidate:.3f}"
+        return f"{text} vs {baselines}" if baselines else text
+
 
 @admin.register(IntentModelVersion)
 class IntentModelVersionAdmin(ActivateVersionAction, admin.ModelAdmin):
-    list_display = ["version", "is_active", "created_at", "hr_at_1", "hr_at_3", "ndcg_at_3", "mrr"]
+    list_display = ["version", "is_active", "created_at", "hr_at_1", "hr_at_3", "ndcg_at_3", "mrr", "against_baselines"]
     readonly_fields = [f.name for f in IntentModelVersion._meta.fields]
     actions = ["activate"]
 

@@ -22,6 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 
 from base.model_files import Located, ModelSlot
+from base.model_gate import judge
 from crm.models import Customer
 from intent.config import IntentConfig, get_config
 from intent.constellation import CONSTELLATIONS, constellation_of
@@ -119,31 +120,71 @@ def train_personality_model(seed: int = 7, config: IntentConfig | None = None) -
         intercept = np.array([classifier.intercept_[k] if k is not None else -20.0 for k in order])
         return PersonalityModel(hobbies, job_words, coef, intercept, 0.5, {})
 
-    predicted: dict[float, list[str]] = {w: [""] * len(labelled) for w in BLEND_WEIGHTS}
+    def out_of_fold(rows: list[int], folds: int) -> dict[float, dict[int, str]]:
+        """Each row of ``rows`` predicted by a model fit on the other folds of ``rows``, at every blend weight."""
+        predicted: dict[float, dict[int, str]] = {w: {} for w in BLEND_WEIGHTS}
+        for fold in range(folds):
+            held_out = rows[fold::folds]
+            model = fit([i for k, i in enumerate(rows) if k % folds != fold])
+            for i in held_out:
+                model_probs = model.probabilities(labelled[i])
+                for weight in BLEND_WEIGHTS:
+                    probs = blend(model_probs, presets[i], weight)
+                    predicted[weight][i] = max(STYLES, key=lambda s: probs[s])
+        return predicted
+
+    def choose_weight(predicted: dict[float, dict[int, str]]) -> float:
+        def accuracy(weight: float) -> float:
+            return sum(predicted[weight][i] == labels[i] for i in predicted[weight]) / len(predicted[weight])
+
+        return max(BLEND_WEIGHTS, key=lambda w: (accuracy(w), -abs(w - 0.5)))
+
+    # Nested cross-validation (issue 20): each outer fold's blend weight is chosen by an inner cross-validation on
+    # the other four folds only, so the combined figure is measured on customers that neither the model nor the
+    # choice of weight saw. The database alone and the model alone are read off the same outer folds.
+    everyone = list(range(len(labelled)))
+    outer_database, outer_model, outer_combined = [""] * len(labelled), [""] * len(labelled), [""] * len(labelled)
+    chosen_weights = []
     for fold in range(FOLDS):
-        held_out = list(range(fold, len(labelled), FOLDS))
-        model = fit([i for i in range(len(labelled)) if i % FOLDS != fold])
+        held_out = everyone[fold::FOLDS]
+        inner = [i for i in everyone if i % FOLDS != fold]
+        weight = choose_weight(out_of_fold(inner, FOLDS - 1))
+        chosen_weights.append(weight)
+        model = fit(inner)
         for i in held_out:
             model_probs = model.probabilities(labelled[i])
-            for weight in BLEND_WEIGHTS:
-                probs = blend(model_probs, presets[i], weight)
-                predicted[weight][i] = max(STYLES, key=lambda s: probs[s])
+            for target, w in ((outer_database, 0.0), (outer_model, 1.0), (outer_combined, weight)):
+                probs = blend(model_probs, presets[i], w)
+                target[i] = max(STYLES, key=lambda s: probs[s])
 
-    def scores(weight: float) -> dict[str, float]:
+    def scores(predicted: list[str]) -> dict[str, float]:
         return {
-            "accuracy": round(float(accuracy_score(labels, predicted[weight])), 3),
-            "macro_f1": round(float(f1_score(labels, predicted[weight], average="macro", labels=list(STYLES))), 3),
+            "accuracy": round(float(accuracy_score(labels, predicted)), 3),
+            "macro_f1": round(float(f1_score(labels, predicted, average="macro", labels=list(STYLES))), 3),
         }
 
-    best_weight = max(BLEND_WEIGHTS, key=lambda w: (scores(w)["accuracy"], -abs(w - 0.5)))
     metrics = {
-        "preset database": scores(0.0),
-        "trained model": scores(1.0),
-        "combined": scores(best_weight),
-        "blend_weight": best_weight,
-        "evaluation": f"{FOLDS}-fold cross-validation by customer over {len(labelled)} observed customers",
+        "preset database": scores(outer_database),
+        "trained model": scores(outer_model),
+        "combined": scores(outer_combined),
+        "evaluation": (
+            f"{FOLDS}-fold cross-validation by customer over {len(labelled)} observed customers; the blend weight "
+            f"of each fold chosen by an inner {FOLDS - 1}-fold cross-validation on its training customers"
+        ),
+        "fold_weights": chosen_weights,
         "seed": seed,
     }
+    verdict = judge(
+        "accuracy",
+        metrics["combined"]["accuracy"],
+        {"preset database": metrics["preset database"]["accuracy"]},
+        split="held-out folds",
+    )
+    # The weight that serves: chosen the same way on everyone, or the database alone when the combined method did
+    # not beat it on the held-out folds.
+    best_weight = choose_weight(out_of_fold(everyone, FOLDS)) if verdict.passed else 0.0
+    metrics["blend_weight"] = best_weight
+    metrics["verdict"] = verdict.as_dict()
     final = fit(list(range(len(labelled))))
     metrics["seconds"] = round(time.perf_counter() - started, 2)
     path = Path(settings.MODEL_DIR) / FILE_NAME
@@ -205,7 +246,7 @@ def combined_personality(
     config = config or get_config()
     preset = assess_personality(customer, config)
     model = load_personality_model()
-    if model is None:
+    if model is None or model.blend_weight <= 0:  # none trained, or it did not beat the database (issue 20)
         return preset, {}, PersonalityAssessment.Method.PRESET
     model_probs = model.probabilities(customer)
     blended = blend(model_probs, preset_distribution(preset), model.blend_weight)

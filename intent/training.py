@@ -29,6 +29,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from base.model_files import file_sha256
+from base.model_gate import Verdict, activate_if_better, judge, record_verdict
 from crm.models import BehaviorEvent, Customer, Organisation, Product
 from intent.baselines import LogisticBaseline, popularity_scores
 from intent.features import (
@@ -293,9 +294,27 @@ def _save(
             training=details,
         )
         first = not IntentModelVersion.objects.filter(organisation=organisation, is_active=True).exists()
+        verdict = intent_verdict(metrics)
         if activate or (activate is None and first):
-            activate_version(version)
+            activate_if_better(version, verdict, activate_version)
+        else:
+            record_verdict(version, verdict)
     return version
+
+
+GATE_METRIC = "ndcg@3"
+
+
+def intent_verdict(metrics: dict) -> Verdict:
+    """IntentNet against the popularity ranking (what cold start serves) and the logistic regression, by NDCG@3 on
+    the same held-out customers (issue 20): a version that loses to either is never activated; the organisation
+    keeps its active version, or the cold-start ranking when it has none."""
+    return judge(
+        GATE_METRIC,
+        metrics["intentnet"][GATE_METRIC],
+        {name: metrics[name][GATE_METRIC] for name in ("popularity", "logistic_regression")},
+        split="held-out customers",
+    )
 
 
 @dataclass(frozen=True)

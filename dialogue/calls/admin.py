@@ -72,7 +72,16 @@ class ReplySampleAdmin(admin.ModelAdmin):
 @admin.register(ReplyModelVersion)
 class ReplyModelVersionAdmin(ActivateVersionAction, admin.ModelAdmin):
     activate_function = staticmethod(activate_reply_version)
-    list_display = ["version", "is_active", "samples", "top1", "top3", "top1_without_emotion", "created_at"]
+    list_display = [
+        "version",
+        "is_active",
+        "samples",
+        "top1",
+        "top3",
+        "top1_without_emotion",
+        "against_baselines",
+        "created_at",
+    ]
     readonly_fields = [f.name for f in ReplyModelVersion._meta.fields]
     actions = ["activate"]
 

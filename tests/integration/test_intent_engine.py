@@ -9,6 +9,7 @@ from django.db.models import Count
 
 from crm.models import BehaviorEvent, Customer
 from intent.features import load_events
+from intent.model_store import activate_version
 from intent.models import IntentPrediction
 from intent.tasks import predict_intents_task
 from intent.training import TrainSettings, train_intent
@@ -67,7 +68,10 @@ def test_a_worker_predicts_with_the_model_trained_on_postgres(settings, tmp_path
         progress=False,
         organisation=organisation,
     )
-    assert result.version.is_active and result.version.organisation_id == organisation
+    # Two epochs on 60 customers may or may not beat the baselines (the gate decides, issue 20); this test is about
+    # the worker predicting with the version that is active, so it activates the new one itself.
+    assert result.version.verdict["metric"] == "ndcg@3" and result.version.organisation_id == organisation
+    activate_version(result.version)
     browsing = list(
         Customer.objects.filter(events__kind=BehaviorEvent.Kind.BROWSE, organisation=organisation)
         .distinct()

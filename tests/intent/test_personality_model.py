@@ -76,3 +76,33 @@ def test_corrupt_or_foreign_file_is_refused(model_dir, content) -> None:
     (model_dir / FILE_NAME).write_text(content)
     with pytest.raises(PersonalityModelError):
         load_personality_model()
+
+
+@pytest.fixture
+def styles_the_presets_already_know():
+    """Staff observe exactly what the MBTI presets say; job and hobby are noise that a model can overfit."""
+    import random
+
+    from intent.personality import assess_personality
+
+    rng = random.Random(5)
+    for mbti in ("INTJ", "ESTJ", "ISFJ", "ENFP", "ISTP", "ENTP", "INFJ", "ESFP") * 6:
+        _, job, hobbies = rng.choice(PROFILES)
+        customer = CustomerFactory(mbti=mbti, job_title=job, hobbies=hobbies, birthday=None)
+        customer.observed_social_style = (
+            assess_personality(customer).type_code if rng.random() < 0.8 else rng.choice(PROFILES)[0]
+        )
+        customer.save()
+
+
+def test_when_the_combined_method_does_not_beat_the_database_the_database_serves_alone(
+    model_dir, styles_the_presets_already_know
+) -> None:
+    report = train_personality_model(seed=1)
+    verdict = report.metrics["verdict"]
+    assert verdict["baselines"] == {"preset database": report.metrics["preset database"]["accuracy"]}
+    assert not verdict["passed"], report.metrics
+    assert verdict["serving"] == "preset database" and report.metrics["blend_weight"] == 0.0
+    customer = CustomerFactory(mbti="INTJ", job_title="护士", hobbies=["烘焙"], birthday=None)
+    _, model_probs, method = combined_personality(customer)
+    assert (model_probs, method) == ({}, "preset")

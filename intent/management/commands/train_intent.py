@@ -75,5 +75,7 @@ class Command(BaseCommand):
             for model in ("intentnet", "logistic_regression", "popularity"):
                 m = result.metrics[model]
                 self.stdout.write(f"  {model:22} {m['hr@1']:6.3f} {m['hr@3']:6.3f} {m['ndcg@3']:7.3f} {m['mrr']:6.3f}")
+            if version.verdict:
+                self.stdout.write(f"  {version.verdict['reason']}")
         if outcomes and all(o.cold_start for o in outcomes):  # nothing could be trained at all
             raise CommandError("; ".join(o.cold_start_reason for o in outcomes))

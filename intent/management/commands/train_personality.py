@@ -29,3 +29,4 @@ class Command(BaseCommand):
             m = report.metrics[name]
             self.stdout.write(f"  {name:16} accuracy {m['accuracy']:.3f}  macro-F1 {m['macro_f1']:.3f}")
         self.stdout.write(f"  blend weight of the trained model: {report.metrics['blend_weight']}")
+        self.stdout.write(f"  {report.metrics['verdict']['reason']}")

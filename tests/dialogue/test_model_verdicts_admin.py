@@ -1,0 +1,45 @@
+"""The admin shows every model version's held-out figure beside its baselines and never activates a version that
+a baseline beats (issue 20)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from base.model_gate import judge, record_verdict
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def versions(settings, tmp_path):
+    from dialogue.emotion_store import SHIPPED_MODEL, install_shipped_model, register_model_file
+
+    settings.MODEL_DIR = tmp_path
+    shipped = install_shipped_model()
+    worse = register_model_file(SHIPPED_MODEL, "emotion-worse", {}, {})
+    record_verdict(worse, judge("macro_f1", 0.41, {"model alone": 0.58, "lexicon": 0.30}, split="SMP2020 test"))
+    better = register_model_file(SHIPPED_MODEL, "emotion-better", {}, {})
+    record_verdict(better, judge("macro_f1", 0.62, {"model alone": 0.58}, split="SMP2020 test"))
+    return shipped, worse, better
+
+
+def test_the_changelist_shows_each_verdict_beside_the_baselines(client, manager, versions, english) -> None:
+    client.force_login(manager)
+    page = client.get(reverse("admin:dialogue_emotionmodelversion_changelist")).content.decode()
+    assert "Against its baselines" in page
+    assert "✗ macro_f1 0.410 vs model alone 0.580, lexicon 0.300" in page
+    assert "✓ macro_f1 0.620 vs model alone 0.580" in page
+
+
+def test_a_version_a_baseline_beats_is_refused_and_a_better_one_is_activated(client, manager, versions, english):
+    from dialogue.models import EmotionModelVersion
+
+    shipped, worse, better = versions
+    client.force_login(manager)
+    url = reverse("admin:dialogue_emotionmodelversion_changelist")
+    response = client.post(url, {"action": "activate", "_selected_action": [worse.pk]}, follow=True)
+    assert "is not activated" in response.content.decode() and "model alone (0.580)" in response.content.decode()
+    assert EmotionModelVersion.objects.get(is_active=True) == shipped
+    client.post(url, {"action": "activate", "_selected_action": [better.pk]})
+    assert EmotionModelVersion.objects.get(is_active=True) == better
