@@ -37,6 +37,7 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from base.model_gate import judge  # noqa: E402
 from intent.nn import IntentBatch, IntentNet, IntentNetConfig, intent_loss  # noqa: E402
 from intent.ranking_metrics import hit_rate_at_k, mean_reciprocal_rank, ndcg_at_k, target_ranks  # noqa: E402
 
@@ -350,8 +351,18 @@ def main() -> None:
     print(
         f"wall time {wall / 60:.1f} min; d_model {args.d_model}, {args.layers} layers, {args.heads} heads, "
         f"dropout {args.dropout}, max_len {args.max_len}, lr {args.lr}, batch {args.batch_size}, "
-        f"association weight {args.association_weight}, seed {args.seed}"
+        f"association weight {args.association_weight}, weight decay {args.weight_decay}, "
+        f"schedule {args.schedule} (warm-up {args.warmup_epochs:g} epochs), label smoothing {args.label_smoothing}, "
+        f"{f'sampled softmax over {args.negatives} uniform negatives' if args.negatives else 'full softmax'}, "
+        f"seed {args.seed}"
     )
+    for column, metric, model_value in (
+        (1, "HR@10", hit_rate_at_k(ranks, 10)),
+        (2, "NDCG@10", ndcg_at_k(ranks, 10)),
+    ):
+        baselines = {row[0]: row[column] for row in PUBLISHED}
+        baselines["popularity"] = hit_rate_at_k(popular, 10) if column == 1 else ndcg_at_k(popular, 10)
+        print(judge(metric, model_value, baselines, split="test item, all users").reason)
 
 
 if __name__ == "__main__":
