@@ -362,7 +362,10 @@ def main() -> None:
     ):
         baselines = {row[0]: row[column] for row in PUBLISHED}
         baselines["popularity"] = hit_rate_at_k(popular, 10) if column == 1 else ndcg_at_k(popular, 10)
-        print(judge(metric, model_value, baselines, split="test item, all users").reason)
+        verdict = judge(metric, model_value, baselines, split="test item, all users")
+        name, value = verdict.best_baseline
+        standing = "at or past" if verdict.passed else "below"
+        print(f"{metric} {model_value:.4f}: {standing} the best baseline, {name} ({value:.4f})")
 
 
 if __name__ == "__main__":
