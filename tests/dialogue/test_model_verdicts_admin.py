@@ -24,15 +24,15 @@ def versions(settings, tmp_path):
     return shipped, worse, better
 
 
-def test_the_changelist_shows_each_verdict_beside_the_baselines(client, manager, versions, english) -> None:
+def test_the_changelist_shows_each_verdict_beside_the_baselines(client, manager, versions) -> None:
     client.force_login(manager)
     page = client.get(reverse("admin:dialogue_emotionmodelversion_changelist")).content.decode()
-    assert "Against its baselines" in page
+    assert "与基线对比" in page  # the product's default language
     assert "✗ macro_f1 0.410 vs model alone 0.580, lexicon 0.300" in page
     assert "✓ macro_f1 0.620 vs model alone 0.580" in page
 
 
-def test_a_version_a_baseline_beats_is_refused_and_a_better_one_is_activated(client, manager, versions, english):
+def test_a_version_a_baseline_beats_is_refused_and_a_better_one_is_activated(client, manager, versions):
     from dialogue.models import EmotionModelVersion
 
     shipped, worse, better = versions
@@ -40,7 +40,7 @@ def test_a_version_a_baseline_beats_is_refused_and_a_better_one_is_activated(cli
     url = reverse("admin:dialogue_emotionmodelversion_changelist")
     response = client.post(url, {"action": "activate", "_selected_action": [worse.pk]}, follow=True)
     page = response.content.decode()
-    assert "is not activated: its macro_f1 on SMP2020 test, 0.410, is worse than model alone (0.580)" in page
+    assert "版本 emotion-worse 未启用：它在SMP2020 test上的 macro_f1 为 0.410，低于 model alone（0.580）" in page
     assert EmotionModelVersion.objects.get(is_active=True) == shipped
     client.post(url, {"action": "activate", "_selected_action": [better.pk]})
     assert EmotionModelVersion.objects.get(is_active=True) == better
