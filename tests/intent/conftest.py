@@ -46,3 +46,15 @@ def history():
             occurred_at=now - datetime.timedelta(hours=3),
         )  # fmt: skip
     return products
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Tiny models train fastest on one thread, and several threads stall badly when the test run shares the CPU
+    with other work (OpenMP workers wait on each other at every small matrix product)."""
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)

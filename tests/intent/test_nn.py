@@ -105,14 +105,7 @@ def empty_rows(count: int) -> list[dict]:
     ]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    # Tiny models train fastest on one thread, and several threads stall badly when the test run shares the CPU
-    # with other work (OpenMP workers wait on each other at every small matrix product).
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

@@ -7,14 +7,7 @@ import torch
 
 from intent.nn import IntentBatch, IntentNet, IntentNetConfig, intent_loss, load_intentnet, save_intentnet
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    # As in test_nn.py: tiny models train fastest on one thread, and several threads stall on a shared CPU.
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def config(**changes) -> IntentNetConfig:
