@@ -41,6 +41,7 @@ from dialogue.reply_plan import (
     Helper,
     Plan,
     Turn,
+    is_upset,
     plan_reply,
     refine_situation,
     wants_to_buy,
@@ -149,6 +150,7 @@ def analyze_reply(conversation: Conversation | int, text: str) -> ReplyAnalysis:
     history = _history(conversation)
     salesperson = _salesperson_name(conversation)
     ready_to_buy = product is not None and bool(product.purchase_url) and wants_to_buy(situation, deal.above_threshold)
+    upset = is_upset(situation, emotion.label)
     turn = Turn(
         state=conversation.state,
         text=text,
@@ -179,8 +181,10 @@ def analyze_reply(conversation: Conversation | int, text: str) -> ReplyAnalysis:
     answer = plan.answer
     signals = _intent_signals(matches, satisfaction, deal)
     actions: list[dict] = []
-    if ready_to_buy and conversation.state != State.SALESPERSON:
+    if ready_to_buy and conversation.state != State.SALESPERSON and not upset:
         actions.append({"type": "offer_purchase_link", "product_id": product.id, "url": product.purchase_url})
+    elif upset:  # an angry complaint is no moment to sell: the card takes an earlier offer off the screen
+        actions.append({"type": "withdraw_purchase_offer"})
     if conversation.state != State.BOT:
         actions.append({"type": "forward_to_salesperson"})
     if product is not None:

@@ -108,6 +108,11 @@ def wants_to_buy(situation: str, deal_above_threshold: bool) -> bool:
     return deal_above_threshold or situation == Situation.PURCHASE
 
 
+def is_upset(situation: str, emotion: str) -> bool:
+    """A complaint or an angry message: the card withdraws its purchase offer rather than sell into it."""
+    return situation == Situation.COMPLAINT or emotion == "angry"
+
+
 def personal_case(text: str) -> bool:
     return bool(_PERSONAL_CASE.search(text))
 

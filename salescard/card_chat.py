@@ -158,7 +158,10 @@ def customer_view(session: ChatSession, message: dict[str, Any]) -> dict[str, An
     view = {k: message[k] for k in ("id", "sender", "text", "created_at")}
     if message["sender"] != Message.Sender.CUSTOMER:
         view["speech"] = speech_url(message["text"], message.get("language") or session.language)
-    offer = next((a for a in message.get("actions") or [] if a.get("type") == "offer_purchase_link"), None)
+    actions = message.get("actions") or []
+    if any(a.get("type") == "withdraw_purchase_offer" for a in actions):
+        view["withdraw_purchase"] = True
+    offer = next((a for a in actions if a.get("type") == "offer_purchase_link"), None)
     if offer is not None:
         view["purchase"] = {
             "product_id": offer["product_id"],

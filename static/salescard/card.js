@@ -439,6 +439,8 @@ function onFrame(frame) {
     const fresh = showMessage(frame.message);
     if (fresh && frame.message.speech) speaker.say(frame.message.text, frame.message.speech);
     if (frame.message.purchase) showPurchase(frame.message.purchase);
+    // After a complaint or an angry message the card does not go on selling.
+    if (frame.message.withdraw_purchase) $("purchase").hidden = true;
   } else if (frame.type === "state") {
     showState(frame.state, frame.salesperson);
   } else if (frame.type === "ready") {

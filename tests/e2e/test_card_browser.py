@@ -102,6 +102,8 @@ def test_card_talks_answers_sells_and_hands_off_to_the_terminal(webgl_browser, c
 
         send(card, "太贵了，质量也很差，我非常不满意！")
         card.wait_for_selector("#chat-status:not([hidden])")
+        # An upset customer is not sold to: the purchase view goes away.
+        card.wait_for_selector("#purchase", state="hidden")
         row = terminal.locator("#inbox li.state-waiting", has_text="王芳")
         row.wait_for()
         assert terminal.locator("#badge").is_visible()

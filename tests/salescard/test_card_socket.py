@@ -118,6 +118,21 @@ async def test_a_buying_message_opens_the_purchase_view() -> None:
     await socket.disconnect()
 
 
+async def test_an_angry_complaint_after_the_offer_takes_the_purchase_view_away() -> None:
+    token, _, _ = await sync_to_async(opened_card)()
+    socket = await card_socket(token)
+    offered = await say(socket, "我要买，怎么下单？现在就付款购买")
+    assert next(f["message"] for f in offered if f["type"] == "message")["purchase"]
+
+    await socket.send_json_to({"action": "say", "text": "你们太差劲了，上次买的东西到现在还没送到，我要投诉！"})
+    frames = await frames_until(socket, "state")  # it is handed to the salesperson
+
+    customer_message = next(f["message"] for f in frames if f["type"] == "message")
+    assert customer_message["withdraw_purchase"] is True
+    assert "purchase" not in customer_message
+    await socket.disconnect()
+
+
 async def test_a_dissatisfied_customer_is_handed_to_the_salesperson_who_answers_live() -> None:
     token, conversation_id, salesperson_id = await sync_to_async(opened_card)()
     salesperson = await sync_to_async(UserFactory._meta.model.objects.get)(pk=salesperson_id)
