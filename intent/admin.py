@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from base.model_files import ModelFileError
 from base.model_gate import Verdict
+from base.verdict_labels import baseline_label, metric_label, split_label, verdict_summary
 from crm import tenancy
 from crm.models import Organisation
 from intent.config import invalidate_config
@@ -168,10 +169,10 @@ class ActivateVersionAction:
                 )
                 % {
                     "v": version.version,
-                    "metric": verdict.metric,
-                    "split": verdict.split or "—",
+                    "metric": metric_label(verdict.metric),
+                    "split": split_label(verdict.split),
                     "candidate": verdict.candidate,
-                    "baseline": baseline,
+                    "baseline": baseline_label(baseline),
                     "value": value,
                 },
                 messages.ERROR,
@@ -189,10 +190,7 @@ class ActivateVersionAction:
         verdict = Verdict.from_dict(version.verdict)
         if verdict is None:
             return "—"
-        baselines = ", ".join(f"{name} {value:.3f}" for name, value in verdict.baselines.items())
-        mark = "✓" if verdict.passed else "✗"
-        text = f"{mark} {verdict.metric} {verdict.candidate:.3f}"
-        return f"{text} vs {baselines}" if baselines else text
+        return verdict_summary(verdict)
 
 
 @admin.register(IntentModelVersion)
