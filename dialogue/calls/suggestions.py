@@ -118,7 +118,7 @@ def choose(
     reading = read_customer(current.text, current.emotion, customer_before)
     affinity = scene_affinity([s.scene for s in recent])
     angry_run = sum(s.emotion == "angry" for s in recent) >= 2
-    line = line_of(category) if line is None else line
+    line = line_of(category, organisation) if line is None else line
     scored = []
     for script in scripts_for(organisation, SCRIPT_LANGUAGE.get(language, language)):
         code = script.category.code if script.category_id else ""
@@ -182,17 +182,18 @@ TOPICS = {
 }
 
 
-def line_of(category: str) -> str:
-    """The line of business of a product category code ("" when unknown)."""
+def line_of(category: str, organisation: Organisation | int | None = None) -> str:
+    """The line of business of a product category code ("" when unknown): the organisation's own category of that
+    code when it has one (two organisations may use one code for different lines), else the default organisation's."""
     if not category:
         return ""
-    return (
-        ProductCategory.objects.filter(code=category)
-        .order_by("-organisation__is_default", "pk")
-        .values_list("line_of_business", flat=True)
-        .first()
-        or ""
-    )
+    categories = ProductCategory.objects.filter(code=category)
+    if organisation is not None:
+        own = categories.filter(organisation=organisation).values_list("line_of_business", flat=True).first()
+        if own is not None:
+            return own
+    default_first = categories.order_by("-organisation__is_default", "pk")
+    return default_first.values_list("line_of_business", flat=True).first() or ""
 
 
 def _fits_line(script: ReplyScript, line: str) -> bool:

@@ -272,3 +272,12 @@ def test_the_calls_category_comes_from_a_product_the_salesperson_offers(sofa, ba
     # The sofa is another company's, the accident cover another line than the banker's: the credit card it is.
     assert call_category(call) == "sofa"
     assert ProductCategory.objects.get(organisation=bank_customer.organisation, code="sofa").name == "信用卡"
+
+
+def test_a_calls_line_of_business_comes_from_its_own_organisations_category(sofa, bank_products, home, bank):
+    from dialogue.calls.suggestions import line_of
+
+    # Both organisations have a "sofa" category: the furniture company's is home, the bank's is banking.
+    assert line_of("sofa", bank) == "banking"
+    assert line_of("sofa", home.pk) == "home"
+    assert line_of("unknown", bank) == ""
