@@ -49,7 +49,7 @@ from branch.models import Task, TaskFeedback
 from crm.models import BehaviorEvent
 from crm.tenancy import scoped
 from dialogue.calls.models import Call, ReplyModelVersion, ReplyScript, ReplySuggestion
-from dialogue.models import Conversation, EmotionModelVersion, HandOff, Message
+from dialogue.models import Conversation, Emotion, EmotionModelVersion, HandOff, Message
 from intent.models import IntentFeedback, IntentModelVersion, IntentPrediction
 from salescard.models import CardEvent, CardLink, CardVisit
 
@@ -91,6 +91,14 @@ class Table:
     rows: list[dict[str, Any]] = field(default_factory=list)
     summary: list[tuple[Any, Any]] = field(default_factory=list)  # (label, value) pairs shown above the table
     applies: Any = ""  # which filters apply
+
+    def display_rows(self) -> list[list[tuple[Any, bool]]]:
+        """Cells in column order, each with whether it is a number (right-aligned)."""
+        return [
+            [(row.get(key), isinstance(row.get(key), int | float) and not isinstance(row.get(key), bool))
+             for key, _ in self.columns]
+            for row in self.rows
+        ]  # fmt: skip
 
     def csv_rows(self) -> Iterable[list[Any]]:
         yield [str(heading) for _, heading in self.columns]
@@ -268,8 +276,6 @@ def emotion_over_time(f: Filters) -> Table:
 
 
 def _emotion_labels() -> list[tuple[str, Any]]:
-    from dialogue.models import Emotion
-
     labels = dict(Emotion.choices)
     return [(name, labels.get(name, name)) for name in VALENCE]
 
@@ -316,8 +322,8 @@ def emotion_trajectories(f: Filters) -> Table:
         "trajectory",
         _("Emotion from start to end of each conversation"),
         [
-            ("start", _("first emotion")),
-            ("end", _("last emotion")),
+            ("start", _("emotion at the start")),
+            ("end", _("emotion at the end")),
             ("conversations", _("conversations")),
             ("direction", _("ended")),
             ("k_start", _("mean K at the start")),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.salescard.test_dashboard_figures import *  # noqa: F403 (the tests and their fixture)
+from tests.dashboard_world import world  # noqa: F401 (the fixture)
+from tests.salescard.test_dashboard_figures import *  # noqa: F403 (the tests)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db, pytest.mark.usefixtures("english")]
