@@ -26,8 +26,8 @@ export function drawCharts(specs) {
       data: set.data,
       type: set.type || spec.type,
       yAxisID: set.axis || "y",
-      backgroundColor: PALETTE[i % PALETTE.length],
-      borderColor: PALETTE[i % PALETTE.length],
+      backgroundColor: set.colour || PALETTE[i % PALETTE.length],
+      borderColor: set.colour || PALETTE[i % PALETTE.length],
       stack: spec.stacked && !set.type ? "all" : undefined,
     }));
     const scales = {

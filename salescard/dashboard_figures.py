@@ -93,12 +93,11 @@ class Table:
     applies: Any = ""  # which filters apply
 
     def display_rows(self) -> list[list[tuple[Any, bool]]]:
-        """Cells in column order, each with whether it is a number (right-aligned)."""
-        return [
-            [(row.get(key), isinstance(row.get(key), int | float) and not isinstance(row.get(key), bool))
-             for key, _ in self.columns]
-            for row in self.rows
-        ]  # fmt: skip
+        """Cells in column order as people read them (shares as percentages), each with whether it is a number."""
+        return [[_shown(row.get(key)) for key, _ in self.columns] for row in self.rows]
+
+    def summary_cells(self) -> list[tuple[Any, Any]]:
+        return [(label, _shown(value)[0]) for label, value in self.summary]
 
     def csv_rows(self) -> Iterable[list[Any]]:
         yield [str(heading) for _, heading in self.columns]
@@ -106,8 +105,20 @@ class Table:
             yield ["" if row.get(key) is None else row.get(key) for key, _ in self.columns]
 
 
-def _ratio(part: int | float, whole: int | float) -> float | None:
-    return round(part / whole, 3) if whole else None
+class Share(float):
+    """A share (0–1): a number to charts, sums and CSV, a percentage to people (``str``: "33.3%")."""
+
+    def __str__(self) -> str:
+        return f"{self * 100:.1f}%"
+
+
+def _shown(value: Any) -> tuple[Any, bool]:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return (str(value) if isinstance(value, Share) else value), number
+
+
+def _ratio(part: int | float, whole: int | float) -> Share | None:
+    return Share(round(part / whole, 3)) if whole else None
 
 
 def percentile(queryset: QuerySet, expression: Any, q: float) -> Any:

@@ -35,6 +35,15 @@ CHARTS: dict[str, dict[str, Any]] = {
         "sets": ["angry", "low", "lost", "calm", "joyful", "excited"],
         "extra": [("mean_k", "line", "y1")],
         "stacked": True,
+        "colours": {
+            "angry": "#ba2121",
+            "low": "#6b7b8c",
+            "lost": "#8a6fb0",
+            "calm": "#79aec8",
+            "joyful": "#5b8c3a",
+            "excited": "#e0a040",
+            "mean_k": "#333333",
+        },  # fmt: skip
     },
     "trajectory": {"type": "bar", "label": ("start", "end"), "sets": ["conversations"], "horizontal": True},
     "intent": {"type": "bar", "label": "version", "sets": ["hit_rate_1", "hit_rate_3"]},
@@ -43,6 +52,12 @@ CHARTS: dict[str, dict[str, Any]] = {
         "label": ("branch", "week"),
         "sets": ["very_accurate", "accurate", "inaccurate", "no_purchase"],
         "stacked": True,
+        "colours": {
+            "very_accurate": "#2e7d32",
+            "accurate": "#8bc34a",
+            "inaccurate": "#ba2121",
+            "no_purchase": "#999999",
+        },
     },
     "calls": {"type": "bar", "label": "kind", "sets": ["shown", "used", "rated"], "horizontal": True},
 }

@@ -77,6 +77,10 @@ def visit(link: CardLink, chat=None) -> CardVisit:
 
 @pytest.fixture
 def world() -> World:
+    return build_world()
+
+
+def build_world() -> World:
     w = World()
     # Cards: liu shares 4 links, chen 1, the stranger 1 (never counted).
     a, b, c, d = (customer(w, w.liu) for _ in range(4))
