@@ -26,6 +26,7 @@ export function drawCharts(specs) {
       data: set.data,
       type: set.type || spec.type,
       yAxisID: set.axis || "y",
+      order: set.type === "line" ? 0 : 1, // a line over the bars, not behind them
       backgroundColor: set.colour || PALETTE[i % PALETTE.length],
       borderColor: set.colour || PALETTE[i % PALETTE.length],
       stack: spec.stacked && !set.type ? "all" : undefined,

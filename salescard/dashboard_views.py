@@ -159,11 +159,14 @@ def chart_spec(table: Table) -> dict[str, Any]:
         labels = [" → ".join(str(row[key]) for key in label) for row in table.rows]
     else:
         labels = [str(row[label]) for row in table.rows]
-    datasets = [{"label": str(headings[key]), "data": [row[key] for row in table.rows]} for key in spec["sets"]]
-    for key, kind, axis in spec.get("extra", []):
-        datasets.append(
-            {"label": str(headings[key]), "data": [row[key] for row in table.rows], "type": kind, "axis": axis}
-        )
+    colours = spec.get("colours", {})
+
+    def dataset(key: str, **more: str) -> dict[str, Any]:
+        found = {"label": str(headings[key]), "data": [row[key] for row in table.rows], **more}
+        return found | ({"colour": colours[key]} if key in colours else {})
+
+    datasets = [dataset(key) for key in spec["sets"]]
+    datasets += [dataset(key, type=kind, axis=axis) for key, kind, axis in spec.get("extra", [])]
     return {
         "canvas": f"chart-{table.key}",
         "type": spec["type"],
