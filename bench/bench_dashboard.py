@@ -351,6 +351,17 @@ def _event(customer, kind: str, products: list, rng: random.Random, occurred_at)
     )
 
 
+def load_figures(path: Path):
+    """Import another version of ``salescard.dashboard_figures`` from ``path`` as its own module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dashboard_figures_before", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
 def section_times(organisation: int, params: dict, repeat: int = 3) -> dict[str, float]:
     """Each section's own time (the figures alone, no request or template) for one filter set."""
     from datetime import date
@@ -380,6 +391,12 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--queries", action="store_true", help="also print each filter's slowest SQL queries")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="another version of salescard/dashboard_figures.py (e.g. `git show main:salescard/dashboard_figures.py "
+        "> /tmp/before.py`): each filter is also timed with its figures, on the same data, side by side",
+    )
     args = parser.parse_args()
     rng = random.Random(SEED)
 
@@ -397,6 +414,7 @@ def main() -> None:
     setup_test_environment()  # the test client's hooks; DEBUG stays off
     settings.ALLOWED_HOSTS = ["testserver", "localhost"]
     migrated = time.perf_counter() - started
+    before = load_figures(args.before) if args.before else None  # fails before the long build, if it fails
 
     started = time.perf_counter()
     world = build_world(args.customers, args.events, rng)
@@ -433,8 +451,17 @@ def main() -> None:
 
         return call
 
+    from salescard import dashboard_views
+
+    after = {name: getattr(dashboard_views, name) for name in ("SECTIONS", "Filters", "all_sections")}
     results = {"healthz (baseline)": timed(healthz, args.repeat)}
     for name, params in filter_sets.items():
+        if before is not None:  # the same page with the other version's figures, just before this one's
+            for attribute in after:
+                setattr(dashboard_views, attribute, getattr(before, attribute))
+            results[f"{name} [before]"] = timed(page(params), args.repeat)
+            for attribute, value in after.items():
+                setattr(dashboard_views, attribute, value)
         results[name] = timed(page(params), args.repeat)
         if args.queries:
             from django.test.utils import CaptureQueriesContext
@@ -449,10 +476,12 @@ def main() -> None:
             print("    sections (median ms): " + ", ".join(f"{key} {ms:.0f}" for key, ms in sections.items()))
 
     base = results["healthz (baseline)"]["p50"]
-    print(f"\n{'GET (' + vendor + ')':34} {'p50 ms':>9} {'p95 ms':>9} {'× baseline':>11}")
+    print(f"\n{'GET (' + vendor + ')':43} {'p50 ms':>9} {'p95 ms':>9} {'× baseline':>11}")
     for name, figures in results.items():
-        print(f"{name:34} {figures['p50']:9.1f} {figures['p95']:9.1f} {figures['p50'] / base:11.0f}")
-    worst = max(figures["p50"] for name, figures in results.items() if name != "healthz (baseline)")
+        print(f"{name:43} {figures['p50']:9.1f} {figures['p95']:9.1f} {figures['p50'] / base:11.0f}")
+    worst = max(
+        figures["p50"] for name, figures in results.items() if name != "healthz (baseline)" and "[before]" not in name
+    )
     print(f"target p50 ≤ 300 ms with every filter: {'PASS' if worst <= 300 else 'FAIL'} (worst p50 {worst:.1f} ms)")
     print(json.dumps({
         "bench": "dashboard", "database": vendor, "customers": args.customers, "events": args.events,
