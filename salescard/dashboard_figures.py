@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db.models import (
     Avg,
+    Case,
     Count,
     DateField,
     DateTimeField,
@@ -37,9 +38,11 @@ from django.db.models import (
     QuerySet,
     Subquery,
     TextField,
+    Value,
+    When,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, TruncDate, TruncWeek
+from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -375,34 +378,41 @@ def intent_hits(f: Filters) -> Table:
             **extra,
         )
 
-    def bought(products: Q | None = None) -> Q:
-        events = window(BehaviorEvent, "occurred_at", kind=BehaviorEvent.Kind.TRANSACTION, product__isnull=False)
-        feedback = window(IntentFeedback, "created_at", signal=IntentFeedback.Signal.PURCHASED)
-        if products is not None:
-            events, feedback = events.filter(products), feedback.filter(products)
-        return Q(Exists(events)) | Q(Exists(feedback))
-
-    top1 = Q(product_id=OuterRef("first"))
-    top3 = top1 | Q(product_id=OuterRef("second")) | Q(product_id=OuterRef("third"))
-    grouped = (
-        predictions.values("model_version__version")
-        .annotate(
-            predictions=Count("pk"),
-            judged=Count("pk", filter=bought()),
-            hit1=Count("pk", filter=bought(top1)),
-            hit3=Count("pk", filter=bought(top3)),
-        )
-        .order_by("model_version__version")
+    # How well each purchase in the window matched the prediction: 3 the first intent, 2 another of the top 3, 1 some
+    # other product. A prediction's best match (0: no purchase) says at once whether a purchase judged it (≥ 1), its
+    # first intent was bought (3) and one of its top 3 was (≥ 2): one look at each customer's purchases instead of one
+    # per figure, and the predictions are then counted per version and match.
+    match = Case(
+        When(product_id=OuterRef("first"), then=Value(3)),
+        When(Q(product_id=OuterRef("second")) | Q(product_id=OuterRef("third")), then=Value(2)),
+        default=Value(1),
+        output_field=IntegerField(),
     )
+
+    def best(purchases: QuerySet) -> Subquery:
+        return Subquery(purchases.annotate(match=match).order_by("-match").values("match")[:1])
+
+    events = window(BehaviorEvent, "occurred_at", kind=BehaviorEvent.Kind.TRANSACTION, product__isnull=False)
+    feedback = window(IntentFeedback, "created_at", signal=IntentFeedback.Signal.PURCHASED)
+    matched = predictions.annotate(best=Greatest(Coalesce(best(events), Value(0)), Coalesce(best(feedback), Value(0))))
+    figures = ("predictions", "judged", "hit1", "hit3")
+    counted: dict[str | None, dict[str, int]] = {}  # per version in the database's order of versions
+    grouped = matched.values("model_version__version", "best").annotate(n=Count("pk"))
+    for row in grouped.order_by("model_version__version", "best"):  # at most 4 rows per version
+        version = counted.setdefault(row["model_version__version"], dict.fromkeys(figures, 0))
+        version["predictions"] += row["n"]
+        version["judged"] += row["n"] if row["best"] >= 1 else 0
+        version["hit3"] += row["n"] if row["best"] >= 2 else 0
+        version["hit1"] += row["n"] if row["best"] == 3 else 0
     rows = [
         {
-            "version": row["model_version__version"] or str(_("cold-start ranking")),
+            "version": version or str(_("cold-start ranking")),
             "predictions": row["predictions"],
             "judged": row["judged"],
             "hit_rate_1": _ratio(row["hit1"], row["judged"]),
             "hit_rate_3": _ratio(row["hit3"], row["judged"]),
         }
-        for row in grouped
+        for version, row in counted.items()
     ]
     return Table(
         "intent",
