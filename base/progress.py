@@ -62,6 +62,7 @@ class Progress:
         self.every_seconds = every_seconds
         self.clock = clock
         self.started = clock()
+        self._rate_from = (self.started, 0.0)  # the steps' pace counts from here (after the last stage)
         self._last_time = self.started
         self._last_tenth = 0
         self._closed = False
@@ -84,10 +85,11 @@ class Progress:
         return min(self.done / self.total, 1.0)
 
     def seconds_left(self) -> float | None:
-        """Elapsed time per step so far times the steps left; None before the first step."""
-        if self.done <= 0:
+        """Time per step since the last stage times the steps left; None before the first step."""
+        since, done_then = self._rate_from
+        if self.done <= done_then:
             return None
-        return (self.clock() - self.started) / self.done * max(self.total - self.done, 0.0)
+        return (self.clock() - since) / (self.done - done_then) * max(self.total - self.done, 0.0)
 
     def describe(self) -> str:
         """``epoch 3/20 (15 %), about 42 s left``."""
@@ -112,6 +114,14 @@ class Progress:
         for item in items:
             yield item
             self.advance()
+
+    def stage(self, text: str) -> None:
+        """Work between the counted steps (reading data, measuring on held-out data): said at once, to the callback
+        too, and left out of the steps' pace."""
+        self.write(text)
+        self._rate_from = (self.clock(), self.done)
+        if self.callback is not None:
+            self.callback(self.fraction, text)
 
     def write(self, line: str) -> None:
         """A line of its own (above the bar in a terminal)."""

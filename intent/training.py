@@ -167,14 +167,19 @@ def _train(  # noqa: PLR0913 - train_intent's arguments
     np.random.seed(options.seed)
     torch.manual_seed(options.seed)
 
+    progress = Progress(
+        f"train_intent {organisation.name}", options.epochs, "epoch", enabled=show_progress, callback=on_progress
+    )
     vocab, products = current_vocabulary(organisation)
     customers = list(Customer.objects.filter(organisation=organisation).order_by("pk"))
+    progress.stage(f"reading the history of {len(customers)} customers")
     examples = training_examples(customers, vocab, browsing=options.self_supervised)
     train, val, test = split_by_customer(examples, options.seed)
     # Validation and test measure purchase intent only; self-supervised browsing examples only teach.
     val = [e for e in val if e.kind != "browse"]
     test = [e for e in test if e.kind != "browse"]
     if len(train) < MIN_TRAIN_EXAMPLES or not val or not test:
+        progress.close(finished=False)
         raise TrainingError(
             f"Not enough purchase or click history to train {organisation.name}: {len(examples)} examples from "
             f"{len({e.customer_id for e in examples})} customers (need at least {MIN_TRAIN_EXAMPLES} for training "
@@ -205,9 +210,7 @@ def _train(  # noqa: PLR0913 - train_intent's arguments
     val_targets = [e.targets[0] for e in val]
 
     best_state, best_score, best_epoch, stale = copy.deepcopy(model.state_dict()), -1.0, 0, 0
-    progress = Progress(
-        f"train_intent {organisation.name}", options.epochs, "epoch", enabled=show_progress, callback=on_progress
-    )
+    progress.stage(f"training on {len(train)} examples")
     for epoch in range(1, options.epochs + 1):
         model.train()
         order = torch.randperm(len(train), generator=generator).tolist()
@@ -230,7 +233,7 @@ def _train(  # noqa: PLR0913 - train_intent's arguments
             stale += 1
             if stale >= options.patience:
                 break
-    progress.close()
+    progress.stage("measuring on held-out customers beside the baselines")
     model.load_state_dict(best_state)
     model.eval()
 
@@ -262,6 +265,7 @@ def _train(  # noqa: PLR0913 - train_intent's arguments
         "trained_at": timezone.now().isoformat(),
     }
     version = _save(organisation, model, vocab, metrics, details, activate)
+    progress.close()
     return TrainingResult(version=version, metrics=metrics, examples=details["examples"], seconds=seconds)
 
 

@@ -105,3 +105,17 @@ def test_remaining_time_reads_like_a_person_would_say_it() -> None:
     assert describe_seconds(42.4) == "42 s"
     assert describe_seconds(200) == "3 min"
     assert describe_seconds(6000) == "1 h 40 min"
+
+
+def test_a_stage_is_said_at_once_and_its_time_is_left_out_of_the_pace() -> None:
+    stream, clock, heard = Stream(tty=False), Clock(), []
+    progress = Progress("train_intent", 10, "epoch", stream=stream, clock=clock, callback=lambda f, m: heard.append(m))
+
+    clock.now += 100  # reading the history is slow …
+    progress.stage("training on 533 examples")
+    clock.now += 2  # … the epochs are quick
+    progress.advance()
+
+    lines = stream.getvalue().splitlines()
+    assert lines == ["train_intent: training on 533 examples", "train_intent: epoch 1/10 (10 %), about 18 s left"]
+    assert heard == ["training on 533 examples", "epoch 1/10 (10 %), about 18 s left"]
