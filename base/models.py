@@ -3,6 +3,8 @@ the ``salescard`` app (``db_table``), so an existing database upgrades in place.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -88,6 +90,18 @@ class TrainingJob(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.get_status_display()} · {self.created_at:%Y-%m-%d %H:%M}"
 
+    # A training that has not ended this long after it was queued was lost (its process stopped): the intent task's
+    # time limit is 30 minutes, and a queue rarely holds one longer.
+    LOST_AFTER = datetime.timedelta(hours=1)
+
     @property
     def is_done(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def is_lost(self) -> bool:
+        return not self.is_done and timezone.now() - self.created_at > self.LOST_AFTER
+
+    @property
+    def is_under_way(self) -> bool:
+        return not self.is_done and not self.is_lost

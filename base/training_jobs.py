@@ -22,11 +22,28 @@ from base.queueing import enqueue
 MESSAGE_LENGTH = TrainingJob._meta.get_field("message").max_length
 
 
+class TrainingUnderWayError(Exception):
+    """The same training is queued or running already: a second one would only repeat it."""
+
+    def __init__(self, job: TrainingJob) -> None:
+        super().__init__(f"Training job {job.pk} is {job.status}.")
+        self.job = job
+
+
 def queue_training(
     kind: str, task: Any | str, *args: Any, organisation_id: int | None = None, requested_by: Any = None
 ) -> TrainingJob:
-    """Record a queued job and send ``task(*args, job_id)`` once it is committed."""
+    """Record a queued job and send ``task(*args, job_id)`` once it is committed; ``TrainingUnderWayError`` when a
+    job of this kind for this organisation is queued or running (and not lost, ``TrainingJob.is_lost``)."""
     with transaction.atomic():
+        pending = TrainingJob.objects.select_for_update().filter(
+            kind=kind,
+            organisation_id=organisation_id,
+            status__in=(TrainingJob.Status.QUEUED, TrainingJob.Status.RUNNING),
+        )
+        under_way = next((job for job in pending if job.is_under_way), None)
+        if under_way is not None:
+            raise TrainingUnderWayError(under_way)
         job = TrainingJob.objects.create(kind=kind, organisation_id=organisation_id, requested_by=requested_by)
         enqueue(task, *args, job.pk)
     return job

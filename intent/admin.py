@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from base.model_files import ModelFileError
 from base.model_gate import Verdict
 from base.models import TrainingJob
-from base.training_jobs import latest_jobs, queue_training
+from base.training_jobs import TrainingUnderWayError, latest_jobs, queue_training
 from base.verdict_labels import baseline_label, metric_label, split_label, verdict_summary
 from crm import tenancy
 from crm.admin_scoping import visible_rows
@@ -224,14 +224,24 @@ class RetrainNowMixin:
             return HttpResponseNotAllowed(["POST"])
         if not self.has_change_permission(request):
             raise PermissionDenied
-        job = self.queue_retraining(request)
+        opts = self.model._meta
+        back = HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        try:
+            job = self.queue_retraining(request)
+        except TrainingUnderWayError as under_way:
+            self.message_user(
+                request,
+                _("A training of the %(model)s is %(status)s already; its progress shows below.")
+                % {"model": under_way.job.get_kind_display(), "status": under_way.job.get_status_display()},
+                messages.WARNING,
+            )
+            return back
         self.message_user(
             request,
             _("Training of the %(model)s is queued; its progress shows below.") % {"model": job.get_kind_display()},
             messages.SUCCESS,
         )
-        opts = self.model._meta
-        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        return back
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # noqa: ANN201
         opts = self.model._meta
@@ -239,7 +249,7 @@ class RetrainNowMixin:
         extra_context = {
             **(extra_context or {}),
             "training_jobs": jobs,
-            "training_running": any(not job.is_done for job in jobs),
+            "training_running": any(job.is_under_way for job in jobs),
             "may_retrain": self.has_change_permission(request),
             "retrain_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_retrain"),
             "retrain_organisations": self.retrain_organisations(request),

@@ -3,7 +3,10 @@ job's progress and result (``intent.admin.RetrainNowMixin``, ``base.training_job
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from base.models import TrainingJob
 from crm.models import Organisation
@@ -123,3 +126,37 @@ def test_retrain_is_a_post(client, manager) -> None:
     client.force_login(manager)
     assert client.get(RETRAIN).status_code == 405
     assert not TrainingJob.objects.exists()
+
+
+def test_a_second_click_while_one_is_under_way_queues_nothing(
+    client, manager, background, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    monkeypatch.setattr("base.queueing.run_in_background", lambda work, *args, live=False: background.append(args))
+    client.force_login(manager)
+
+    retrain(client, django_capture_on_commit_callbacks)
+    retrain(client, django_capture_on_commit_callbacks)
+
+    job = TrainingJob.objects.get()
+    assert job.status == TrainingJob.Status.QUEUED and len(background) == 1
+    page = client.get(LIST).content.decode()
+    assert 'http-equiv="refresh"' in page  # the list follows the job while it is under way
+
+
+def test_a_job_lost_with_its_process_no_longer_blocks_a_new_one(
+    client, manager, background, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    lost = TrainingJob.objects.create(
+        kind=TrainingJob.Kind.INTENT,
+        organisation=manager.organisation,
+        status=TrainingJob.Status.RUNNING,
+        created_at=timezone.now() - datetime.timedelta(hours=2),
+    )
+    monkeypatch.setattr("base.queueing.run_in_background", lambda work, *args, live=False: background.append(args))
+    client.force_login(manager)
+
+    page = client.get(LIST).content.decode()
+    assert 'http-equiv="refresh"' not in page and lost.is_lost
+
+    retrain(client, django_capture_on_commit_callbacks)
+    assert TrainingJob.objects.exclude(pk=lost.pk).get().status == TrainingJob.Status.QUEUED
