@@ -198,6 +198,8 @@ def closeness_section(customer: Customer, viewer: User) -> dict[str, Any]:
                 "title": member.title,
                 "score": item.score,
                 "features": item.features,
+                # What made the score: the features that gave points, largest first (named by the page's labels).
+                "why": [[name, points] for name, points in item.contributions if points > 0],
                 "is_me": member.pk == viewer.pk,
                 "chat_link": link,
             }

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_GET
 
 from base.throttle import FailureThrottle, client_of, wait_message
 from crm.access import can_edit_customers, customer_exists_for
+from crm.im_profile.closeness import FEATURES as CLOSENESS_FEATURES
+from crm.im_profile.models import ClosenessWeights
 from crm.im_profile.sidebar_tokens import issue_access_token, read_token
 from crm.models import User
 from salescard.sidebar import sections, visible_customer
@@ -91,6 +93,10 @@ def _labels() -> dict[str, object]:
         "owner": _("Owner: %(name)s"),
         "empty_timeline": _("No behaviour yet."),
         "empty_ranking": _("No colleague is linked yet."),
+        "why": _("Why this score?"),
+        "points": _("%(feature)s: +%(points)s"),
+        "no_signal": _("No contact with the customer yet."),
+        "features": {name: str(ClosenessWeights._meta.get_field(name).verbose_name) for name in CLOSENESS_FEATURES},
     }
 
 

@@ -163,6 +163,11 @@
         row.chat_link && !row.is_me && /^[a-z][a-z0-9+.-]*:/i.test(row.chat_link) && !/^(javascript|data|vbscript):/i.test(row.chat_link)
           ? el("a", { href: row.chat_link, target: "_top", rel: "noopener", text: L.chat }) : null),
       el("div", { class: "bar" }, el("span", { style: { width: `${Math.max(0, Math.min(100, row.score))}%` } })),
+      // Issue 21: one click shows which signals gave the score its points.
+      el("details", { class: "why" }, el("summary", { text: L.why }),
+        row.why && row.why.length
+          ? el("ul", {}, ...row.why.map(([name, points]) => el("li", { text: fill(L.points, { feature: L.features[name] || name, points: points.toFixed(1) }) })))
+          : el("p", { text: L.no_signal })),
     )));
   }
 

@@ -63,7 +63,12 @@ def test_two_sidebars_stay_in_sync_and_an_outsider_is_refused(browser) -> None:
             pages[member.username] = page
         chen_page, liu_page = pages["sales_chen"], pages["sales_liu"]
         assert "王芳" in chen_page.inner_text("#name")
-        assert chen_page.locator("#ranking li").count() == 2
+        assert chen_page.locator("#ranking > li").count() == 2
+        # Issue 21: one click shows what gave a colleague's closeness its points (none for a score of 0).
+        for row in chen_page.locator("#ranking > li").all():
+            row.locator("details.why summary").click()
+            points = float(row.locator("span[title] > span").first.inner_text())
+            assert ("+" in row.locator("details.why").inner_text()) == (points > 0)
 
         sent = time.monotonic()
         answer = post_event(base_url, token, secret, {
