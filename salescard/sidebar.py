@@ -31,6 +31,7 @@ from crm.im_profile.closeness import rank_staff
 from crm.im_profile.models import ImIntegration, ProfileChange, ProfileFact
 from crm.im_profile.profile import tags_usable_by
 from crm.models import BehaviorEvent, Customer, CustomerTag, ProductCategory, User
+from intent.intent_explanations import explain_prediction
 from intent.models import IntentPrediction
 from intent.portrait import latest_portrait
 
@@ -250,7 +251,12 @@ def event_frame(event: BehaviorEvent, kinds: dict[str, str]) -> dict[str, Any]:
 def portrait_section(customer: Customer, viewer: User) -> dict[str, Any] | None:
 
     portrait = latest_portrait(customer)
-    prediction = IntentPrediction.objects.filter(customer=customer).order_by("-created_at").first()
+    prediction = (
+        IntentPrediction.objects.filter(customer=customer)
+        .select_related("model_version")
+        .order_by("-created_at")
+        .first()
+    )
     if portrait is None and prediction is None:
         return None
     data: dict[str, Any] = {}
@@ -267,6 +273,7 @@ def portrait_section(customer: Customer, viewer: User) -> dict[str, Any] | None:
         data["intents"] = [
             {"product": i.get("product", ""), "probability": i.get("probability")} for i in prediction.intents[:3]
         ]
+        data["intents_why"] = explain_prediction(prediction, customer)  # issue 21: what made the ranking
     return data
 
 
