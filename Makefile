@@ -27,9 +27,9 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 .env:
 	$(PYTHON) scripts/write-env.py --host $(HOST)
 
-# The pages' front-end: three.js bundled with the avatar code by esbuild (npm packages from package-lock.json).
+# The pages' front-end: three.js with the avatar code, Chart.js with the dashboard code, bundled by esbuild (npm packages from package-lock.json).
 VENDOR := static/vendor/salescard/avatar.js
-$(VENDOR): package.json package-lock.json frontend/avatar.js
+$(VENDOR): package.json package-lock.json frontend/avatar.js frontend/dashboard.js
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build
 

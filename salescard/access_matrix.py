@@ -110,6 +110,12 @@ HTTP_ENTRIES: tuple[Entry, ...] = (
     Entry("language switch", ("set_language",), EVERYONE),
     Entry("admin sign-in", ("admin:login", "admin:logout"), EVERYONE),
     Entry("admin", ("admin:*", "admin/*"), cells(LOGIN, {P.MANAGER: ALLOW}), note="managers (is_staff) only"),
+    Entry(
+        "managers' dashboard",
+        ("manage-dashboard",),
+        cells(LOGIN, {P.MANAGER: ALLOW}),
+        note="the admin's sign-in; managers only, their organisation's figures",
+    ),
     Entry("API token sign-in", ("api-token",), EVERYONE, note="username and password"),
     Entry("API roots, schema, docs", ("crm:api-root", "dialogue:api-root", "api-schema", "api-docs"), API_STAFF),
     Entry("customers: list, create", ("crm:customer-list",), API_CUSTOMERS, note="a salesperson lists their own"),

@@ -15,7 +15,16 @@ import dialogue.calls.urls
 import dialogue.urls
 from branch import views as branch_views
 from dialogue.calls import views as calls_views
-from salescard import card_views, lockout, media_views, profile_urls, sidebar_views, terminal_views, views
+from salescard import (
+    card_views,
+    dashboard_views,
+    lockout,
+    media_views,
+    profile_urls,
+    sidebar_views,
+    terminal_views,
+    views,
+)
 
 admin.site.site_header = settings.SITE_TITLE
 admin.site.site_title = settings.SITE_TITLE
@@ -24,6 +33,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The managers' dashboard: the admin's sign-in (staff only) and look.
+    path("manage/", admin.site.admin_view(dashboard_views.dashboard), name="manage-dashboard"),
     path("admin/", admin.site.urls),
     path("api/auth/token/", lockout.obtain_auth_token, name="api-token"),
     path(

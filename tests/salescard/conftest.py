@@ -8,6 +8,7 @@ from django.test import Client
 from salescard.card_access import DEVICE_COOKIE, bind, new_device_id, signed_device
 from salescard.cards import issue_link
 from salescard.models import CardDevice, SmartCard
+from tests.dashboard_world import world  # noqa: F401 (the dashboard tests' hand-counted world)
 
 
 @pytest.fixture

@@ -48,6 +48,7 @@ PROBES: dict[str, tuple[Probe, ...]] = {
     "language switch": (Probe("POST", "/i18n/setlang/", {"language": "en", "next": "/"}, form=True),),
     "admin sign-in": (Probe("GET", "/admin/login/"),),
     "admin": (Probe("GET", "/admin/"), Probe("GET", "/admin/crm/customer/{customer}/change/")),
+    "managers' dashboard": (Probe("GET", "/manage/"), Probe("GET", "/manage/?section=funnel&format=csv")),
     "API token sign-in": (Probe("POST", "/api/auth/token/", {"username": "nobody", "password": "wrong-password"}),),
     "API roots, schema, docs": (Probe("GET", "/api/crm/"), Probe("GET", "/api/dialogue/"), Probe("GET", "/api/docs/")),
     "customers: list, create": (
