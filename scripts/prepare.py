@@ -3,7 +3,7 @@
 first models, one ``manage.py`` command after another, saying what each step does and about how long is left
 (issue 21 item 3):
 
-    [5/15] training the intent models (about 9 min the first time; about 15 min left in all)…
+    [5/16] training the intent models (about 9 min the first time; about 15 min left in all)…
            done in 525.0 s
 
 The estimates are what each step took the first time, on a fresh database, on a two-core machine that other work
@@ -50,6 +50,7 @@ def steps(base_url: str) -> list[Step]:
         Step("making sure the demo managers can sign in", ("ensure_demo_manager",), 20),
         Step("issuing the demo card links", ("ensure_demo_cards", "--base-url", base_url), 17),
         Step("issuing the demo branch and watch links", ("ensure_demo_branch", "--base-url", base_url), 17),
+        Step("adding 30 days of demo activity for the dashboard", ("seed_demo_activity", "--if-empty"), 20),
         Step("issuing the demo IM sidebar links", ("ensure_demo_im", "--base-url", base_url), 17),
     ]
 

@@ -53,4 +53,6 @@ def test_a_failing_step_stops_the_set_up_with_its_exit_code(prepare, monkeypatch
 def test_the_steps_are_the_set_up_s_commands_in_order(prepare) -> None:
     commands = [step.args[0] for step in prepare.steps("http://127.0.0.1:8000")]
     assert commands[:5] == ["migrate", "collectstatic", "seed_demo", "train_personality", "train_intent"]
-    assert commands[-1] == "ensure_demo_im" and len(commands) == 15
+    assert commands[-1] == "ensure_demo_im" and len(commands) == 16
+    # the dashboard's demo activity needs the demo cards and branch
+    assert commands.index("seed_demo_activity") > commands.index("ensure_demo_branch") > commands.index("seed_demo")
