@@ -24,7 +24,7 @@ from salescard.dashboard_figures import SECTIONS, Filters, Table, all_sections
 DEFAULT_DAYS = 30
 MOST_DAYS = 366
 
-# How each section is drawn: chart type, the column that labels the x axis (or a function of the row), the columns
+# How each section is drawn: chart type, the column that labels the x axis (or several, joined by →), the columns
 # drawn as datasets (a second axis or type where the scales differ), stacked or not. "models" is a table only.
 CHARTS: dict[str, dict[str, Any]] = {
     "funnel": {"type": "bar", "label": "step", "sets": ["links"], "horizontal": True},
