@@ -39,23 +39,10 @@ setup: $(VENV)/.runtime .env $(VENDOR)
 	scripts/system-deps.sh espeak ffmpeg
 	$(MAKE) --no-print-directory prepare
 
-# Database, static files, demo data and first models for whichever database the environment names.
+# Database, static files, demo data and first models for whichever database the environment names: numbered steps,
+# each with its approximate first-time duration and the time left (scripts/prepare.py), then how long it took.
 prepare:
-	$(MANAGE) migrate --noinput
-	$(MANAGE) collectstatic --noinput -v0
-	$(MANAGE) seed_demo --if-empty
-	$(MANAGE) train_personality --if-missing
-	$(MANAGE) train_intent --if-missing
-	$(MANAGE) seed_faqs --if-empty
-	$(MANAGE) install_emotion_model
-	$(MANAGE) build_asr_model --if-missing
-	$(MANAGE) train_voice_emotion --if-missing
-	$(MANAGE) train_reply_model --if-missing
-	$(MANAGE) recover_live_calls
-	$(MANAGE) ensure_demo_manager
-	$(MANAGE) ensure_demo_cards --base-url http://$(HOST):$(PORT)
-	$(MANAGE) ensure_demo_branch --base-url http://$(HOST):$(PORT)
-	$(MANAGE) ensure_demo_im --base-url http://$(HOST):$(PORT)
+	$(BIN)/python scripts/prepare.py --base-url http://$(HOST):$(PORT)
 
 setup-dev: $(VENV)/.dev
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import TokenProxy
 
 from base.api_tokens import revoke
-from base.models import ApiToken
+from base.models import ApiToken, TrainingJob
 
 
 @admin.register(ApiToken)
@@ -41,3 +41,22 @@ class ApiTokenAdmin(admin.ModelAdmin):
 # DRF's clear-text tokens are not used (base.api_tokens keeps hashed keys): their admin would only confuse.
 if admin.site.is_registered(TokenProxy):
     admin.site.unregister(TokenProxy)
+
+
+@admin.register(TrainingJob)
+class TrainingJobAdmin(admin.ModelAdmin):
+    """Trainings started from the model versions lists (``Retrain now``): a record, never edited by hand."""
+
+    list_display = ["created_at", "kind", "status", "progress_percent", "version", "error", "requested_by"]
+    list_filter = ["kind", "status"]
+    readonly_fields = [f.name for f in TrainingJob._meta.fields]
+
+    @admin.display(description=_("progress"))
+    def progress_percent(self, job: TrainingJob) -> str:
+        return f"{round(job.progress * 100)} %"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: TrainingJob | None = None) -> bool:
+        return False

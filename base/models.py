@@ -3,6 +3,8 @@ the ``salescard`` app (``db_table``), so an existing database upgrades in place.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -36,3 +38,70 @@ class ApiToken(models.Model):
     def is_live(self, now=None) -> bool:  # noqa: ANN001 - a datetime
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now and self.user.is_active
+
+
+class TrainingJob(models.Model):
+    """A training started from the admin (issue 21 item 3): queued, running with its progress, then succeeded with
+    the version it made or failed with the error, so the manager sees on the model versions page what happened.
+    ``organisation`` is whose model is trained (intent) or, for a product-wide model, who asked for it."""
+
+    class Kind(models.TextChoices):
+        INTENT = "intent", _("intent model")
+        REPLY = "reply", _("reply-script model")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("model"), max_length=16, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        "crm.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="training_jobs",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.FloatField(_("progress"), default=0.0)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    version = models.CharField(_("resulting version"), max_length=100, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("training job")
+        verbose_name_plural = _("training jobs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__gte=0.0, progress__lte=1.0), name="training_job_progress_0_to_1"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.get_status_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    # A training that has not ended this long after it was queued was lost (its process stopped): the intent task's
+    # time limit is 30 minutes, and a queue rarely holds one longer.
+    LOST_AFTER = datetime.timedelta(hours=1)
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def is_lost(self) -> bool:
+        return not self.is_done and timezone.now() - self.created_at > self.LOST_AFTER
+
+    @property
+    def is_under_way(self) -> bool:
+        return not self.is_done and not self.is_lost

@@ -46,6 +46,7 @@ from dialogue.reply_plan import (
     refine_situation,
     wants_to_buy,
 )
+from dialogue.score_explanations import scoring_weights
 from dialogue.scoring import DealRate, ProductAttributes, Satisfaction, score_deal_rate, score_satisfaction
 from dialogue.text import prepare, validate_reply
 from intent.feedback import record_feedback
@@ -198,7 +199,10 @@ def analyze_reply(conversation: Conversation | int, text: str) -> ReplyAnalysis:
         )
         if conversation.state == State.CLOSED:  # closed is closed: the caller starts a new conversation
             raise ConversationClosedError(closed_message())
-        details = _details(emotion, satisfaction, deal, matches) | {"behaviour": plan.behaviour}
+        details = _details(emotion, satisfaction, deal, matches) | {
+            "behaviour": plan.behaviour,
+            "weights": scoring_weights(cfg, satisfaction.model_positive),  # what the explanation shows (issue 21)
+        }
         message = Message.objects.create(
             conversation=conversation,
             sender=Message.Sender.CUSTOMER,

@@ -25,6 +25,7 @@ from base.pushes import Frame, build_after_commit
 from dialogue.answers import Suggestion
 from dialogue.handoff_delivery import group_for_salesperson, managers_groups_for
 from dialogue.models import Conversation, HandOff, Message
+from dialogue.score_explanations import explain_scores
 
 Pushes = list[tuple[str, Frame]]
 
@@ -42,6 +43,7 @@ class MessageFrame(TypedDict):
     reasons: list[str]
     situation: str
     actions: list[dict[str, Any]]
+    explanation: dict[str, Any] | None
 
 
 class SuggestionChip(TypedDict):
@@ -91,6 +93,8 @@ def message_frame(message: Message) -> MessageFrame:
         "reasons": message.reasons,
         "situation": message.situation,
         "actions": message.actions,
+        # Why it got its scores, for staff; the card's customer view never passes it on (salescard.card_chat).
+        "explanation": explain_scores(message),
     }
 
 

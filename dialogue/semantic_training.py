@@ -32,6 +32,7 @@ import numpy as np
 import torch
 
 from base.model_gate import judge
+from base.progress import Progress
 from dialogue.answers import search_languages
 from dialogue.knowledge import Doc, KnowledgeBase
 from dialogue.semantic_match import WEIGHTS, Calibration, SemanticMatcher, normalise
@@ -189,7 +190,11 @@ def training_pairs(
 
 
 def train_encoder(
-    rows: Sequence[Paraphrase], faqs: Sequence[dict], ecd: Sequence[tuple[str, str]] | None, cfg: TrainingSettings
+    rows: Sequence[Paraphrase],
+    faqs: Sequence[dict],
+    ecd: Sequence[tuple[str, str]] | None,
+    cfg: TrainingSettings,
+    progress: Progress | None = None,
 ) -> PairEncoder:
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
@@ -216,6 +221,10 @@ def train_encoder(
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
+        if progress is not None:
+            progress.advance(note=f"loss {loss.item():.3f}")
+    if progress is not None:
+        progress.close()
     model.eval()
     return model
 
@@ -338,11 +347,14 @@ class TrainingReport:
     verdict: dict = field(default_factory=dict)
 
 
-def train_faq_matcher(cfg: TrainingSettings = TrainingSettings(), path: Path = WEIGHTS) -> TrainingReport:
+def train_faq_matcher(
+    cfg: TrainingSettings = TrainingSettings(), path: Path = WEIGHTS, progress: bool = True
+) -> TrainingReport:
+    """Train, tune and judge the matcher and write it to ``path``; ``progress`` shows the epochs (``base.progress``)."""
     started = time.perf_counter()
     rows, faqs = load_paraphrases(), load_faqs()
     ecd = load_ecd_pairs() if cfg.use_ecd else None
-    model = train_encoder(rows, faqs, ecd, cfg)
+    model = train_encoder(rows, faqs, ecd, cfg, Progress("train_faq_matcher", cfg.epochs, "epoch", enabled=progress))
     encoder = numpy_encoder(model)
     docs, categories = seed_documents(faqs)
     combined, semantic, by_weight = tune(encoder, docs, rows, categories)

@@ -6,13 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import admin, messages
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from base.model_files import ModelFileError
 from base.model_gate import Verdict
+from base.models import TrainingJob
+from base.training_jobs import TrainingUnderWayError, latest_jobs, queue_training
 from base.verdict_labels import baseline_label, metric_label, split_label, verdict_summary
 from crm import tenancy
+from crm.admin_scoping import visible_rows
 from crm.models import Organisation
 from intent.config import invalidate_config
 from intent.feedback import waiting_examples
@@ -193,14 +198,94 @@ class ActivateVersionAction:
         return verdict_summary(verdict)
 
 
+class RetrainNowMixin:
+    """A "Retrain now" button on a model versions list (issue 21 item 3): it queues the app's retraining task in the
+    background (``base.training_jobs``) and the list shows the latest jobs with their progress, the version each made
+    or the error it failed with. Only staff who may change the versions may start one; each sees only the jobs of
+    their own organisation. Subclasses say which kind of job and how to queue it (``queue_retraining``)."""
+
+    training_kind: str
+    change_list_template = "admin/retrain_change_list.html"
+
+    def queue_retraining(self, request: HttpRequest) -> TrainingJob:
+        raise NotImplementedError
+
+    def retrain_organisations(self, request: HttpRequest) -> list[Organisation]:
+        """Organisations to choose from when starting a training (none: the request decides alone)."""
+        return []
+
+    def get_urls(self):  # noqa: ANN201
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}_retrain"
+        return [path("retrain/", self.admin_site.admin_view(self.retrain_view), name=name), *super().get_urls()]
+
+    def retrain_view(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        opts = self.model._meta
+        back = HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        try:
+            job = self.queue_retraining(request)
+        except TrainingUnderWayError as under_way:
+            self.message_user(
+                request,
+                _("A training of the %(model)s is %(status)s already; its progress shows below.")
+                % {"model": under_way.job.get_kind_display(), "status": under_way.job.get_status_display()},
+                messages.WARNING,
+            )
+            return back
+        self.message_user(
+            request,
+            _("Training of the %(model)s is queued; its progress shows below.") % {"model": job.get_kind_display()},
+            messages.SUCCESS,
+        )
+        return back
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # noqa: ANN201
+        opts = self.model._meta
+        jobs = latest_jobs(visible_rows(TrainingJob.objects.all(), request), self.training_kind)
+        extra_context = {
+            **(extra_context or {}),
+            "training_jobs": jobs,
+            "training_running": any(job.is_under_way for job in jobs),
+            "may_retrain": self.has_change_permission(request),
+            "retrain_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_retrain"),
+            "retrain_organisations": self.retrain_organisations(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+
 @admin.register(IntentModelVersion)
-class IntentModelVersionAdmin(ActivateVersionAction, admin.ModelAdmin):
+class IntentModelVersionAdmin(RetrainNowMixin, ActivateVersionAction, admin.ModelAdmin):
     list_display = ["version", "is_active", "created_at", "hr_at_1", "hr_at_3", "ndcg_at_3", "mrr", "against_baselines"]
     readonly_fields = [f.name for f in IntentModelVersion._meta.fields]
     actions = ["activate"]
+    training_kind = TrainingJob.Kind.INTENT
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def queue_retraining(self, request: HttpRequest) -> TrainingJob:
+        """A manager retrains their own organisation; a superuser above every organisation picks one."""
+        organisation_id = tenancy.organisation_id_of(request.user)
+        if tenancy.sees_every_organisation(request.user):
+            picked = request.POST.get("organisation", "")
+            chosen = Organisation.objects.filter(pk=int(picked)).first() if picked.isdigit() else None
+            organisation_id = (chosen or Organisation.default()).pk
+        return queue_training(
+            TrainingJob.Kind.INTENT,
+            "intent.tasks.retrain_intent_task",
+            organisation_id,
+            organisation_id=organisation_id,
+            requested_by=request.user,
+        )
+
+    def retrain_organisations(self, request: HttpRequest) -> list[Organisation]:
+        if tenancy.sees_every_organisation(request.user):
+            return list(Organisation.objects.order_by("name"))
+        return []
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # noqa: ANN201
         # Which model ranks each organisation's customers, or that it is still on the cold-start ranking (issue 19).

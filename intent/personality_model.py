@@ -23,6 +23,7 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from base.model_files import Located, ModelSlot
 from base.model_gate import judge
+from base.progress import Progress
 from crm.models import Customer
 from intent.config import IntentConfig, get_config
 from intent.constellation import CONSTELLATIONS, constellation_of
@@ -90,8 +91,11 @@ class TrainingReport:
 FOLDS = 5
 
 
-def train_personality_model(seed: int = 7, config: IntentConfig | None = None) -> TrainingReport:
-    """Train on customers with an observed style and save under MODEL_DIR.
+def train_personality_model(
+    seed: int = 7, config: IntentConfig | None = None, progress: bool = False
+) -> TrainingReport:
+    """Train on customers with an observed style and save under MODEL_DIR; ``progress`` shows the five outer folds
+    and the final choice of weight (``base.progress``).
 
     Evaluation is 5-fold cross-validation by customer: every labelled customer is predicted once by a
     model that never saw them. The blend weight with the best out-of-fold accuracy is kept (weight 0 is
@@ -145,6 +149,7 @@ def train_personality_model(seed: int = 7, config: IntentConfig | None = None) -
     everyone = list(range(len(labelled)))
     outer_database, outer_model, outer_combined = [""] * len(labelled), [""] * len(labelled), [""] * len(labelled)
     chosen_weights = []
+    reporter = Progress("train_personality", FOLDS + 1, "fold", enabled=progress)
     for fold in range(FOLDS):
         held_out = everyone[fold::FOLDS]
         inner = [i for i in everyone if i % FOLDS != fold]
@@ -156,6 +161,7 @@ def train_personality_model(seed: int = 7, config: IntentConfig | None = None) -
             for target, w in ((outer_database, 0.0), (outer_model, 1.0), (outer_combined, weight)):
                 probs = blend(model_probs, presets[i], w)
                 target[i] = max(STYLES, key=lambda s: probs[s])
+        reporter.advance()
 
     def scores(predicted: list[str]) -> dict[str, float]:
         return {
@@ -186,6 +192,7 @@ def train_personality_model(seed: int = 7, config: IntentConfig | None = None) -
     metrics["blend_weight"] = best_weight
     metrics["verdict"] = verdict.as_dict()
     final = fit(list(range(len(labelled))))
+    reporter.close()
     metrics["seconds"] = round(time.perf_counter() - started, 2)
     path = Path(settings.MODEL_DIR) / FILE_NAME
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -26,10 +26,10 @@ import torch
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from tqdm import tqdm
 
 from base.model_files import file_sha256
 from base.model_gate import Verdict, activate_if_better, judge, record_verdict
+from base.progress import Progress, ProgressCallback
 from crm.models import BehaviorEvent, Customer, Organisation, Product
 from intent.baselines import LogisticBaseline, popularity_scores
 from intent.features import (
@@ -134,9 +134,11 @@ def train_intent(
     progress: bool = True,
     activate: bool | None = None,
     organisation: Organisation | int | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> TrainingResult:
     """Train ``organisation``'s model (the default organisation when None) on its own customers and catalogue;
-    ``TrainingError`` when it has too little history (it stays on the cold-start ranking)."""
+    ``TrainingError`` when it has too little history (it stays on the cold-start ranking). ``progress`` shows the
+    epochs (``base.progress``); ``on_progress(fraction, message)`` hears of them, e.g. a background job's row."""
     options = options or TrainSettings()
     if organisation is None:
         organisation = Organisation.default()
@@ -148,26 +150,36 @@ def train_intent(
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        return _train(organisation, options, started, progress, activate)
+        return _train(organisation, options, started, progress, activate, on_progress)
     finally:
         torch.set_num_threads(threads)
 
 
-def _train(
-    organisation: Organisation, options: TrainSettings, started: float, progress: bool, activate: bool | None
+def _train(  # noqa: PLR0913 - train_intent's arguments
+    organisation: Organisation,
+    options: TrainSettings,
+    started: float,
+    show_progress: bool,
+    activate: bool | None,
+    on_progress: ProgressCallback | None,
 ) -> TrainingResult:
     random.seed(options.seed)
     np.random.seed(options.seed)
     torch.manual_seed(options.seed)
 
+    progress = Progress(
+        f"train_intent {organisation.name}", options.epochs, "epoch", enabled=show_progress, callback=on_progress
+    )
     vocab, products = current_vocabulary(organisation)
     customers = list(Customer.objects.filter(organisation=organisation).order_by("pk"))
+    progress.stage(f"reading the history of {len(customers)} customers")
     examples = training_examples(customers, vocab, browsing=options.self_supervised)
     train, val, test = split_by_customer(examples, options.seed)
     # Validation and test measure purchase intent only; self-supervised browsing examples only teach.
     val = [e for e in val if e.kind != "browse"]
     test = [e for e in test if e.kind != "browse"]
     if len(train) < MIN_TRAIN_EXAMPLES or not val or not test:
+        progress.close(finished=False)
         raise TrainingError(
             f"Not enough purchase or click history to train {organisation.name}: {len(examples)} examples from "
             f"{len({e.customer_id for e in examples})} customers (need at least {MIN_TRAIN_EXAMPLES} for training "
@@ -198,8 +210,8 @@ def _train(
     val_targets = [e.targets[0] for e in val]
 
     best_state, best_score, best_epoch, stale = copy.deepcopy(model.state_dict()), -1.0, 0, 0
-    epochs = tqdm(range(1, options.epochs + 1), desc="train_intent", unit="epoch", disable=not progress)
-    for epoch in epochs:
+    progress.stage(f"training on {len(train)} examples")
+    for epoch in range(1, options.epochs + 1):
         model.train()
         order = torch.randperm(len(train), generator=generator).tolist()
         total = 0.0
@@ -214,13 +226,14 @@ def _train(
             optimiser.step()
             total += loss.item() * len(rows)
         score = ranking_metrics(model_scores(model, val), val_targets)["ndcg@3"]
-        epochs.set_postfix(loss=f"{total / len(train):.3f}", val_ndcg3=f"{score:.3f}")
+        progress.advance(note=f"loss {total / len(train):.3f}, validation NDCG@3 {score:.3f}")
         if score > best_score:
             best_state, best_score, best_epoch, stale = copy.deepcopy(model.state_dict()), score, epoch, 0
         else:
             stale += 1
             if stale >= options.patience:
                 break
+    progress.stage("measuring on held-out customers beside the baselines")
     model.load_state_dict(best_state)
     model.eval()
 
@@ -252,6 +265,7 @@ def _train(
         "trained_at": timezone.now().isoformat(),
     }
     version = _save(organisation, model, vocab, metrics, details, activate)
+    progress.close()
     return TrainingResult(version=version, metrics=metrics, examples=details["examples"], seconds=seconds)
 
 

@@ -329,6 +329,7 @@ def emotion_trajectories(f: Filters) -> Table:
                 "k_end": None if row["k_end"] is None else round(row["k_end"], 3),
             }
         )
+    rows.sort(key=lambda row: -row["conversations"])  # the commonest paths first
     total = sum(row["conversations"] for row in rows)
     better = sum(row["conversations"] for row in rows if row["direction"] == str(_("better")))
     worse = sum(row["conversations"] for row in rows if row["direction"] == str(_("worse")))

@@ -24,7 +24,7 @@ from salescard.dashboard_figures import SECTIONS, Filters, Table, all_sections
 DEFAULT_DAYS = 30
 MOST_DAYS = 366
 
-# How each section is drawn: chart type, the column that labels the x axis (or a function of the row), the columns
+# How each section is drawn: chart type, the column that labels the x axis (or several, joined by →), the columns
 # drawn as datasets (a second axis or type where the scales differ), stacked or not. "models" is a table only.
 CHARTS: dict[str, dict[str, Any]] = {
     "funnel": {"type": "bar", "label": "step", "sets": ["links"], "horizontal": True},
@@ -106,7 +106,13 @@ def _organisation(request: HttpRequest) -> int | None:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The page, or with ``?section=<key>&format=csv`` one section's table as CSV (same filters)."""
     organisation = _organisation(request)
-    form = DashboardForm(request.GET, organisation)  # every field is optional: no filter means the last 30 days
+    data = request.GET.copy()  # no dates means the last 30 days, shown in the form as such
+    today = timezone.localdate()
+    if not data.get("end"):
+        data["end"] = today.isoformat()
+    if not data.get("start") and data.get("end") == today.isoformat():
+        data["start"] = (today - timedelta(days=DEFAULT_DAYS - 1)).isoformat()
+    form = DashboardForm(data, organisation)
     if not form.is_valid():
         return render(request, "manage/dashboard.html", _context(request, form, []), status=400)
     data = form.cleaned_data

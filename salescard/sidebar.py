@@ -31,6 +31,7 @@ from crm.im_profile.closeness import rank_staff
 from crm.im_profile.models import ImIntegration, ProfileChange, ProfileFact
 from crm.im_profile.profile import tags_usable_by
 from crm.models import BehaviorEvent, Customer, CustomerTag, ProductCategory, User
+from intent.intent_explanations import explain_prediction
 from intent.models import IntentPrediction
 from intent.portrait import latest_portrait
 
@@ -198,6 +199,8 @@ def closeness_section(customer: Customer, viewer: User) -> dict[str, Any]:
                 "title": member.title,
                 "score": item.score,
                 "features": item.features,
+                # What made the score: the features that gave points, largest first (named by the page's labels).
+                "why": [[name, points] for name, points in item.contributions if points > 0],
                 "is_me": member.pk == viewer.pk,
                 "chat_link": link,
             }
@@ -248,7 +251,12 @@ def event_frame(event: BehaviorEvent, kinds: dict[str, str]) -> dict[str, Any]:
 def portrait_section(customer: Customer, viewer: User) -> dict[str, Any] | None:
 
     portrait = latest_portrait(customer)
-    prediction = IntentPrediction.objects.filter(customer=customer).order_by("-created_at").first()
+    prediction = (
+        IntentPrediction.objects.filter(customer=customer)
+        .select_related("model_version")
+        .order_by("-created_at")
+        .first()
+    )
     if portrait is None and prediction is None:
         return None
     data: dict[str, Any] = {}
@@ -265,6 +273,7 @@ def portrait_section(customer: Customer, viewer: User) -> dict[str, Any] | None:
         data["intents"] = [
             {"product": i.get("product", ""), "probability": i.get("probability")} for i in prediction.intents[:3]
         ]
+        data["intents_why"] = explain_prediction(prediction, customer)  # issue 21: what made the ranking
     return data
 
 

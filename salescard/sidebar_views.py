@@ -22,6 +22,8 @@ from django.views.decorators.http import require_GET
 
 from base.throttle import FailureThrottle, client_of, wait_message
 from crm.access import can_edit_customers, customer_exists_for
+from crm.im_profile.closeness import FEATURES as CLOSENESS_FEATURES
+from crm.im_profile.models import ClosenessWeights
 from crm.im_profile.sidebar_tokens import issue_access_token, read_token
 from crm.models import User
 from salescard.sidebar import sections, visible_customer
@@ -91,6 +93,29 @@ def _labels() -> dict[str, object]:
         "owner": _("Owner: %(name)s"),
         "empty_timeline": _("No behaviour yet."),
         "empty_ranking": _("No colleague is linked yet."),
+        "why": _("Why this score?"),
+        "points": _("%(feature)s: +%(points)s"),
+        "no_signal": _("No contact with the customer yet."),
+        "features": {name: str(ClosenessWeights._meta.get_field(name).verbose_name) for name in CLOSENESS_FEATURES},
+        "intent_why": {
+            "why": _("Why these products?"),
+            "model": _("Ranked by the intent model %(version)s from the last %(days)s days of behaviour."),
+            "fallback": _(
+                "Cold-start ranking: the customer's level and what customers bought (too little history for the model)."
+            ),
+            "usage": _("App usage and browsing are used (the customer agreed)."),
+            "no_usage": _("No usage-data consent: only the profile and card clicks are used."),
+            "line": _(
+                "%(product)s %(percent)s: %(association)s; viewed %(viewed)s times, its category %(category)s times"
+            ),
+            "bought": _("bought before"),
+            "associations": {
+                "browsing_apps": _("browsing × app usage"),
+                "browsing_user": _("browsing × profile"),
+                "apps_user": _("app usage × profile"),
+                "fallback": _("level and popularity"),
+            },
+        },
     }
 
 

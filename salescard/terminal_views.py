@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 import segno
 from django.contrib.auth.views import LoginView
@@ -70,9 +71,36 @@ def sales_conversation(request: HttpRequest, conversation_id: int) -> HttpRespon
         "states": {value: str(label) for value, label in Conversation.State.choices},
         "reasons": {value: str(label) for value, label in Reason.choices},
         "emotions": {value: str(label) for value, label in Emotion.choices},
+        "explain": explanation_labels(),
     }
     context = {"view": view, "messages_data": view.messages, "labels": labels}
     return render(request, "salescard/sales_conversation.html", context)
+
+
+def explanation_labels() -> dict[str, Any]:
+    """The sentences the terminal words a score's explanation with (dialogue.score_explanations), in the user's
+    language; the page fills in the numbers and words."""
+    return {
+        "why": _("Why?"),
+        "k_formula": _(
+            "Satisfaction K = α·A + β·B = %(alpha)s × %(A)s + (%(beta)s) × %(B)s = %(value)s (threshold %(threshold)s)"
+        ),
+        "k_plain": _("Satisfaction K = %(value)s (A %(A)s, B %(B)s)"),
+        "positive_words": _("Positive words: %(words)s"),
+        "negative_words": _("Negative words: %(words)s"),
+        "model_lean": _(
+            "The emotion model reads it as positive with probability %(p)s; that leaning is part of A and B"
+        ),
+        "reasons": _("Reasons: %(reasons)s"),
+        "p_formula": _("Deal rate P = γ·C/D = %(gamma)s × %(C)s / %(D)s = %(value)s (threshold %(threshold)s)"),
+        "p_plain": _("Deal rate P = %(value)s (C %(C)s, D %(D)s)"),
+        "intent_words": _("Purchase-intent words: %(words)s"),
+        "emotion_model": _("Emotion: %(emotion)s. Model %(version)s: %(top)s"),
+        "emotion_lexicon": _("Word lists: %(rule)s (%(words)s)"),
+        "blend": _("Blend weights: word lists %(lexicon)s, model %(model)s"),
+        "none": _("none"),
+        "rules": {"excited": _("excited"), "dissatisfied": _("dissatisfied"), "calm": _("calm")},
+    }
 
 
 @require_http_methods(["GET", "POST"])

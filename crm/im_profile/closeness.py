@@ -94,6 +94,19 @@ class Closeness:
     score: float  # 0..100
     features: dict[str, float]
     evidence: Evidence
+    contributions: list[tuple[str, float]] = field(default_factory=list)  # points per feature, largest first
+
+
+def contributions(features: dict[str, float], weights: ClosenessWeights) -> list[tuple[str, float]]:
+    """How many of the score's points each feature gave (weight × value, scaled as the score is), largest first;
+    the points add up to the score (issue 21: a score explains itself)."""
+    total_weight = sum(getattr(weights, name) for name in FEATURES)
+    if total_weight <= 0:
+        return []
+    points = [
+        (name, round(100 * getattr(weights, name) * features.get(name, 0.0) / total_weight, 1)) for name in FEATURES
+    ]
+    return sorted(points, key=lambda item: -item[1])
 
 
 def score(evidence: Evidence, weights: ClosenessWeights, now: datetime) -> tuple[float, dict[str, float]]:
@@ -203,6 +216,7 @@ def rank_staff(customer: Customer, now: datetime | None = None) -> list[Closenes
     ranking = []
     for staff_id, member in staff.items():
         value, features = score(evidence.get(staff_id, Evidence()), weights, now)
-        ranking.append(Closeness(member, value, features, evidence.get(staff_id, Evidence())))
+        given = contributions(features, weights)
+        ranking.append(Closeness(member, value, features, evidence.get(staff_id, Evidence()), given))
     ranking.sort(key=lambda c: (-c.score, c.staff.pk))
     return ranking

@@ -6,11 +6,14 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from base.models import TrainingJob
+from base.training_jobs import queue_training
+from crm import tenancy
 from crm.admin import RecordOnlyMixin
 from dialogue.calls.models import Call, CallSegment, ReplyModelVersion, ReplySample, ReplyScript, ReplySuggestion
 from dialogue.calls.script_library import activate_reply_version
 from dialogue.calls.tasks import enqueue_reply_retraining
-from intent.admin import ActivateVersionAction
+from intent.admin import ActivateVersionAction, RetrainNowMixin
 
 
 class CallSegmentInline(RecordOnlyMixin, admin.TabularInline):
@@ -70,8 +73,9 @@ class ReplySampleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReplyModelVersion)
-class ReplyModelVersionAdmin(ActivateVersionAction, admin.ModelAdmin):
+class ReplyModelVersionAdmin(RetrainNowMixin, ActivateVersionAction, admin.ModelAdmin):
     activate_function = staticmethod(activate_reply_version)
+    training_kind = TrainingJob.Kind.REPLY
     list_display = [
         "version",
         "is_active",
@@ -87,6 +91,15 @@ class ReplyModelVersionAdmin(ActivateVersionAction, admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def queue_retraining(self, request: HttpRequest) -> TrainingJob:
+        """The reply model is product-wide; the job belongs to the organisation of whoever asked, who follows it."""
+        return queue_training(
+            TrainingJob.Kind.REPLY,
+            "dialogue.calls.tasks.retrain_reply_model_task",
+            organisation_id=tenancy.organisation_id_of(request.user),
+            requested_by=request.user,
+        )
 
     def _figure(self, version: ReplyModelVersion, part: str, name: str) -> str:
         value = (version.metrics.get(part) or {}).get(name)

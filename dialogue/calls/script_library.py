@@ -27,6 +27,7 @@ from django.utils import timezone
 from base import model_files
 from base.model_files import Located, ModelFileError, ModelSlot, file_sha256, verify_file
 from base.model_gate import Verdict, activate_if_better, judge
+from base.progress import Progress, ProgressCallback
 from crm.models import ProductCategory
 from dialogue.calls.models import ReplyModelVersion, ReplySample, ReplyScript
 from dialogue.calls.target_model import DEFAULT_SEED, EPOCHS, Example, ReplyModel, train_and_evaluate
@@ -111,18 +112,26 @@ def training_examples() -> list[Example]:
     ]
 
 
-def retrain_reply_model(seed: int = DEFAULT_SEED, epochs: int = EPOCHS) -> ReplyModelVersion:
+def retrain_reply_model(
+    seed: int = DEFAULT_SEED,
+    epochs: int = EPOCHS,
+    *,
+    progress: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> ReplyModelVersion:
     """Train a candidate on every sample of an active script, record it as a version with its held-out figures, and
     activate it only when base.model_gate finds it at least as good as its baselines on the same held-out split:
     the share of held-out sentences whose first reply is of the right kind, beside the cue rules alone (what
     serves without a model) and the scene's most frequent kinds. A candidate that loses stays inactive with the
-    verdict saying why; whatever served before keeps serving."""
+    verdict saying why; whatever served before keeps serving. ``progress`` shows the epochs (``base.progress``);
+    ``on_progress(fraction, message)`` hears of them, e.g. a background job's row."""
     examples = training_examples()
     if not examples:
         raise ReplyModelMissingError("There are no training samples: run `manage.py train_reply_model` after seeding.")
     last_sample = ReplySample.objects.order_by("-pk").values_list("pk", flat=True).first()
     kinds = dict(ReplyScript.objects.filter(is_active=True).exclude(kind="").values_list("key", "kind"))
-    model, metrics = train_and_evaluate(examples, seed, kinds=kinds, epochs=epochs)
+    reporter = Progress("train_reply_model", 2 * epochs, "epoch", enabled=progress, callback=on_progress)
+    model, metrics = train_and_evaluate(examples, seed, kinds=kinds, epochs=epochs, progress=reporter)
     name = _free_version_name()
     relative = Path("reply") / f"{name}.pt"
     path = model.save(Path(settings.MODEL_DIR) / relative)

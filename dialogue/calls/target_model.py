@@ -32,6 +32,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from base.progress import Progress
 from dialogue.calls.reply_kinds import read_customer
 from dialogue.sentence_context import SCENES
 from dialogue.text import to_simplified
@@ -174,8 +175,15 @@ class ReplyModel:
         return cls(saved["scripts"], featuriser, network, saved.get("details", {}))
 
 
-def fit(examples: Sequence[Example], *, seed: int = DEFAULT_SEED, use_emotion: bool = True, epochs: int = EPOCHS):
-    """Train on labelled examples (every ``script`` set); deterministic for a seed."""
+def fit(
+    examples: Sequence[Example],
+    *,
+    seed: int = DEFAULT_SEED,
+    use_emotion: bool = True,
+    epochs: int = EPOCHS,
+    progress: Progress | None = None,
+):
+    """Train on labelled examples (every ``script`` set); deterministic for a seed. ``progress`` counts the epochs."""
     if not examples:
         raise ValueError("No training samples.")
     torch.manual_seed(seed)
@@ -199,6 +207,8 @@ def fit(examples: Sequence[Example], *, seed: int = DEFAULT_SEED, use_emotion: b
                 loss = loss_function(network(x[batch]), y[batch])
                 loss.backward()
                 optimiser.step()
+            if progress is not None:
+                progress.advance()
     finally:
         torch.set_num_threads(threads)
     details = {
@@ -300,13 +310,17 @@ def train_and_evaluate(
     seed: int = DEFAULT_SEED,
     kinds: Mapping[str, str] | None = None,
     epochs: int = EPOCHS,
+    progress: Progress | None = None,
 ) -> tuple[ReplyModel, dict]:
     """Train on the training split, score on the held-out split with the baselines; the model returned is the one
     the figures describe. With the scripts' ``kinds`` (key → kind), ``metrics["kinds"]`` holds the share of
-    held-out sentences given a reply of the right kind by the model and by the baselines it must beat."""
+    held-out sentences given a reply of the right kind by the model and by the baselines it must beat. ``progress``
+    counts the epochs of both networks (``2 × epochs``)."""
     train, test = split(examples, seed)
-    model = fit(train, seed=seed, epochs=epochs)
-    no_emotion = fit(train, seed=seed, use_emotion=False, epochs=epochs)
+    model = fit(train, seed=seed, epochs=epochs, progress=progress)
+    no_emotion = fit(train, seed=seed, use_emotion=False, epochs=epochs, progress=progress)
+    if progress is not None:
+        progress.close()
     swapped = [replace(e, emotion=_other_emotion(e.emotion)) for e in test]
     metrics = {
         "held_out": accuracy(model, test),

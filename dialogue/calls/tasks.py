@@ -7,8 +7,9 @@ from celery import shared_task
 from django.db import OperationalError
 
 from base.queueing import enqueue
+from base.training_jobs import run_training_job
 from dialogue.calls.recordings import transcribe_call
-from dialogue.calls.script_library import retrain_reply_model
+from dialogue.calls.script_library import ReplyModelMissingError, retrain_reply_model
 from dialogue.calls.suggestions import retraining_due
 
 
@@ -24,9 +25,12 @@ def enqueue_transcription(call_id: int) -> None:
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
-def retrain_reply_model_task() -> None:
-    """Retrain the reply-script target model from its samples (on the ``training`` queue, SPEC V9)."""
-    retrain_reply_model()
+def retrain_reply_model_task(job_id: int | None = None) -> None:
+    """Retrain the reply-script target model from its samples (on the ``training`` queue, SPEC V9); ``job_id``: the
+    admin's ``TrainingJob`` that follows it (``base.training_jobs``)."""
+    run_training_job(
+        job_id, lambda on_progress: retrain_reply_model(on_progress=on_progress).version, (ReplyModelMissingError,)
+    )
 
 
 def enqueue_reply_retraining() -> None:

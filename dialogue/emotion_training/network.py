@@ -24,6 +24,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F  # noqa: N812 — the usual torch alias
 
+from base.progress import Progress, ProgressCallback
 from dialogue.emotion_nn import (
     EMOTION_NAMES,
     EmotionNet,
@@ -135,16 +136,16 @@ def train_emotion_model(
     progress: bool = True,
     settings: TrainSettings | None = None,
     datasets: EmotionDatasets | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> TrainedEmotionModel:
     """Train the emotion network on the data under ``data_dir`` (``../shared/data``).
 
     ``max_rows`` caps every source file (a seeded sample) for quick runs (``max_rows=200, epochs=2`` trains in
     seconds); ``seed`` and ``epochs`` override the settings' own. Pass ``datasets`` to reuse splits already
     loaded with the same seed. The weights kept are those of the best validation score (single epoch or the
-    mean of the later epochs), rounded to float16 exactly as :func:`save_model` stores them.
+    mean of the later epochs), rounded to float16 exactly as :func:`save_model` stores them. ``progress`` shows the
+    batches of every epoch (``base.progress``); ``on_progress(fraction, message)`` hears of them.
     """
-    from tqdm import tqdm
-
     started = time.perf_counter()
     settings = replace(settings or TrainSettings(), seed=seed)
     if epochs is not None:
@@ -205,12 +206,12 @@ def train_emotion_model(
         )
         averaged: dict[str, torch.Tensor] | None = None
         n_averaged = 0
+        reporter = Progress("train_emotion", steps, "batch", enabled=progress, callback=on_progress)
         for epoch in range(1, settings.epochs + 1):
             net.train()
             batches = _length_batches(lengths, settings.batch_size, rng)
             total, seen = 0.0, 0
-            bar = tqdm(batches, desc=f"emotion epoch {epoch}/{settings.epochs}", disable=not progress, leave=False)
-            for rows in bar:
+            for rows in batches:
                 batch = encoder.collate([prepared[i] for i in rows])
                 emotion_logits, polarity_logit = net(batch)
                 index = torch.tensor(rows)
@@ -223,12 +224,11 @@ def train_emotion_model(
                 schedule.step()
                 total += loss.item() * len(rows)
                 seen += len(rows)
-                if seen % (settings.batch_size * 50) == 0:
-                    bar.set_postfix(loss=f"{total / seen:.4f}")
+                reporter.advance(note=f"epoch {epoch}/{settings.epochs}, loss {total / seen:.4f}")
             validation = _validate(net, encoder, data, epoch, total / max(seen, 1))
             history.append(validation)
             if progress:
-                _print_validation(validation, validation["score"] > best_score)
+                reporter.write(_validation_line(validation, validation["score"] > best_score))
             if validation["score"] > best_score:
                 best_score, best_state = validation["score"], copy.deepcopy(net.state_dict())
             if first_averaged is not None and epoch >= first_averaged:
@@ -240,13 +240,14 @@ def train_emotion_model(
                 n_averaged += 1
             if deadline is not None and time.perf_counter() > deadline:
                 break
+        reporter.close()
         if averaged is not None and n_averaged > 1:
             # Weights averaged over the later epochs (as in SWA) are a candidate beside the best single epoch.
             net.load_state_dict({name: tensor / n_averaged for name, tensor in averaged.items()})
             validation = _validate(net, encoder, data, f"mean of {n_averaged} last", history[-1]["loss"])
             history.append(validation)
             if progress:
-                _print_validation(validation, validation["score"] > best_score)
+                reporter.write(_validation_line(validation, validation["score"] > best_score))
             if validation["score"] > best_score:
                 best_score, best_state = validation["score"], copy.deepcopy(net.state_dict())
         net.load_state_dict(best_state)
@@ -316,10 +317,8 @@ def _validate(net: EmotionNet, encoder: TextEncoder, data: EmotionDatasets, epoc
     return validation
 
 
-def _print_validation(validation: dict, best: bool) -> None:
-    from tqdm import tqdm
-
-    tqdm.write(
+def _validation_line(validation: dict, best: bool) -> str:
+    return (
         f"epoch {validation['epoch']}: loss {validation['loss']:.4f}  validation binary acc "
         f"{validation['binary']['accuracy']:.4f}  six-class macro-F1 "
         f"{validation['emotion']['macro_f1']:.4f}{'  *' if best else ''}"

@@ -25,6 +25,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from base.model_gate import Verdict, activate_if_better, judge
+from base.progress import ProgressCallback
 from dialogue.config import ScoringValues
 from dialogue.emotion_nn import EmotionPredictor
 from dialogue.emotion_store import activate_version, active_version, load_predictor, register_model_file
@@ -79,10 +80,17 @@ def retrain_emotion(
     max_rows: int | None = None,
     progress: bool = True,
     snownlp_baseline: bool = True,
+    on_progress: ProgressCallback | None = None,
 ) -> RetrainResult:
     datasets = load_emotion_datasets(data_dir, seed=seed, max_rows=max_rows)
     model = train_emotion_model(
-        data_dir, seed=seed, epochs=epochs, max_rows=max_rows, progress=progress, datasets=datasets
+        data_dir,
+        seed=seed,
+        epochs=epochs,
+        max_rows=max_rows,
+        progress=progress,
+        datasets=datasets,
+        on_progress=on_progress,
     )
     metrics = evaluate_emotion_model(model, datasets, snownlp_baseline=snownlp_baseline)
     previous_version = active_version()

@@ -163,6 +163,11 @@
         row.chat_link && !row.is_me && /^[a-z][a-z0-9+.-]*:/i.test(row.chat_link) && !/^(javascript|data|vbscript):/i.test(row.chat_link)
           ? el("a", { href: row.chat_link, target: "_top", rel: "noopener", text: L.chat }) : null),
       el("div", { class: "bar" }, el("span", { style: { width: `${Math.max(0, Math.min(100, row.score))}%` } })),
+      // Issue 21: one click shows which signals gave the score its points.
+      el("details", { class: "why" }, el("summary", { text: L.why }),
+        row.why && row.why.length
+          ? el("ul", {}, ...row.why.map(([name, points]) => el("li", { text: fill(L.points, { feature: L.features[name] || name, points: points.toFixed(1) }) })))
+          : el("p", { text: L.no_signal })),
     )));
   }
 
@@ -179,6 +184,22 @@
     $("more").hidden = timeline.page >= timeline.pages;
   }
 
+  // Issue 21: what made the top intents: the model (or cold start), each product's association and the evidence.
+  function intentsWhy(why) {
+    const W = L.intent_why;
+    const percent = (p) => (p != null ? `${Math.round(p * 100)}%` : "");
+    const lines = why.intents.map((i) => {
+      let text = fill(W.line, { product: i.product, percent: percent(i.probability), association: W.associations[i.association] || i.association,
+        viewed: i.viewed, category: i.category_viewed });
+      if (i.bought_before) text += `; ${W.bought}`;
+      return el("li", { text });
+    });
+    return el("details", { class: "why", id: "intents-why" }, el("summary", { text: W.why }),
+      el("p", { text: why.fallback ? W.fallback : fill(W.model, { version: why.model_version, days: why.history_days }) }),
+      el("p", { text: why.usage_data ? W.usage : W.no_usage }),
+      el("ul", {}, ...lines));
+  }
+
   function renderPortrait(portrait) {
     $("portrait-card").hidden = !portrait;
     if (!portrait) return;
@@ -190,6 +211,7 @@
     if (portrait.intents && portrait.intents.length) {
       box.append(el("p", { text: `${L.intents}: ${portrait.intents.map((i) =>
         `${i.product}${i.probability != null ? ` ${Math.round(i.probability * 100)}%` : ""}`).join("、")}` }));
+      if (portrait.intents_why) box.append(intentsWhy(portrait.intents_why));
     }
   }
 

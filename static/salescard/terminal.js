@@ -202,6 +202,59 @@ function analysisLine(message) {
   return parts.join(" · ");
 }
 
+// Why a message got its scores (issue 21): the signals the server stored with it, worded in the page's language.
+const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "—");
+const number = (value) => (value === null || value === undefined ? "—" : Number(value).toFixed(2));
+
+function explanationLines(explanation) {
+  const { explain, emotions, reasons } = labels();
+  const list = (words) => (words && words.length ? words.join("、") : explain.none);
+  const lines = [];
+  const k = explanation.K;
+  if (k) {
+    const values = { alpha: number(k.alpha), A: number(k.A), beta: number(k.beta), B: number(k.B), value: number(k.value), threshold: number(k.threshold) };
+    lines.push(fill(k.alpha === null || k.alpha === undefined ? explain.k_plain : explain.k_formula, values));
+    lines.push(`${fill(explain.positive_words, { words: list(k.positive_words) })}; ${fill(explain.negative_words, { words: list(k.negative_words) })}`);
+    if (k.model_positive !== null && k.model_positive !== undefined) lines.push(fill(explain.model_lean, { p: number(k.model_positive) }));
+    if (k.reasons && k.reasons.length) {
+      lines.push(fill(explain.reasons, { reasons: k.reasons.map(([code, word]) => `${reasons[code] || code}（${word}）`).join("、") }));
+    }
+  }
+  const p = explanation.P;
+  if (p) {
+    const values = { gamma: number(p.gamma), C: p.C, D: p.D, value: number(p.value), threshold: number(p.threshold) };
+    lines.push(`${fill(p.gamma === null || p.gamma === undefined ? explain.p_plain : explain.p_formula, values)}; ${fill(explain.intent_words, { words: list(p.intent_words) })}`);
+  }
+  const e = explanation.emotion;
+  if (e) {
+    const top = e.model_top.map(([name, share]) => `${emotions[name] || name} ${number(share)}`).join("、");
+    lines.push(fill(explain.emotion_model, { emotion: emotions[e.value] || e.value, version: e.model_version || "—", top: top || explain.none }));
+    lines.push(fill(explain.emotion_lexicon, { rule: explain.rules[e.lexicon_rule] || e.lexicon_rule || "—", words: list(e.lexicon_words) }));
+    if (e.lexicon_weight !== null && e.lexicon_weight !== undefined) {
+      lines.push(fill(explain.blend, { lexicon: number(e.lexicon_weight), model: number(e.model_weight) }));
+    }
+  }
+  return lines;
+}
+
+function explanationToggle(message) {
+  const lines = explanationLines(message.explanation);
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "why";
+  button.textContent = labels().explain.why;
+  button.setAttribute("aria-expanded", "false");
+  const list = document.createElement("ul");
+  list.className = "explanation";
+  list.hidden = true;
+  list.append(...lines.map((line) => Object.assign(document.createElement("li"), { textContent: line })));
+  button.addEventListener("click", () => {
+    list.hidden = !list.hidden;
+    button.setAttribute("aria-expanded", String(!list.hidden));
+  });
+  return [button, list];
+}
+
 function showMessage(message) {
   if (message.id <= lastId) return;
   lastId = message.id;
@@ -217,7 +270,13 @@ function showMessage(message) {
     const analysis = document.createElement("div");
     analysis.className = "analysis";
     analysis.textContent = line;
-    item.append(analysis);
+    if (message.explanation) {
+      const [button, list] = explanationToggle(message);
+      analysis.append(" ", button);
+      item.append(analysis, list);
+    } else {
+      item.append(analysis);
+    }
   }
   $("messages").append(item);
   item.scrollIntoView({ block: "nearest" });

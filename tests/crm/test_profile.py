@@ -211,6 +211,18 @@ def test_staff_are_ranked_by_what_they_share_with_the_customer(shared, im_sales,
     assert stranger in [c.staff for c in ranking]  # a shared group links
     assert ranking[0].features["reply_latency"] > 0.9
     assert ranking[0].score > ranking[1].score > 0
+    # Issue 21: the explanation is the score taken apart: its points add up to it, largest first, and name the
+    # signals that made it (the colleague's chats and fast replies; a big group counts little).
+    for closeness in ranking:
+        points = [p for _, p in closeness.contributions]
+        assert sum(points) == pytest.approx(closeness.score, abs=0.5) and points == sorted(points, reverse=True)
+    assert {name for name, p in ranking[0].contributions[:3]} <= {
+        "messages_in",
+        "messages_out",
+        "recency",
+        "reply_latency",
+    }
+    assert dict(ranking[0].contributions)["friendship"] == 0
 
 
 def test_the_weights_come_from_the_admin(shared, im_sales, colleague):

@@ -109,6 +109,13 @@ def test_card_talks_answers_sells_and_hands_off_to_the_terminal(webgl_browser, c
         assert terminal.locator("#badge").is_visible()
         row.locator("a").click()
         terminal.wait_for_selector(".message.from-customer .analysis:has-text('K ')")
+        # Issue 21: one click explains the scores with the signals that made them.
+        complaint = terminal.locator(".message.from-customer", has_text="质量也很差").last
+        complaint.locator("button.why").click()
+        explanation = complaint.locator("ul.explanation")
+        explanation.wait_for()
+        assert "满意度 K = α·A + β·B" in explanation.inner_text() and "负面词" in explanation.inner_text()
+        terminal.screenshot(path=str(SCREENSHOTS / "terminal-explanation.png"), full_page=True)
         terminal.fill("#reply-text", "王女士您好，我是陈静，马上为您申请优惠。")
         terminal.click("#reply")
         card.wait_for_selector(".message.from-salesperson:has-text('马上为您申请优惠')")

@@ -15,9 +15,10 @@ import pytest
 from crm.consent import record_consent
 from crm.im_profile.sidebar_tokens import issue_access_token, issue_link_token
 from crm.im_profile.webhooks import create_integration, sign
-from crm.models import Consent, Friendship, Tag
+from crm.models import BehaviorEvent, Consent, Friendship, Tag
+from intent.models import IntentPrediction
 from tests.e2e.conftest import SCREENSHOTS
-from tests.factories import CustomerFactory, UserFactory
+from tests.factories import CustomerFactory, ProductFactory, UserFactory
 from tests.servers import daphne_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -51,6 +52,10 @@ def test_two_sidebars_stay_in_sync_and_an_outsider_is_refused(browser) -> None:
     record_consent(customer, Consent.Purpose.PROFILE_EXTRACTION, True)
     Tag.objects.create(name="高净值")
     _, token, secret = create_integration("企业微信")
+    sofa = ProductFactory(name="云朵沙发")
+    BehaviorEvent.objects.create(customer=customer, kind=BehaviorEvent.Kind.PRODUCT_CLICK, product=sofa)
+    intents = [{"product_id": sofa.pk, "product": sofa.name, "probability": 0.62, "association": "browsing_user"}]
+    IntentPrediction.objects.create(customer=customer, intents=intents, is_fallback=True)
 
     with daphne_server() as base_url:
         pages = {}
@@ -63,7 +68,16 @@ def test_two_sidebars_stay_in_sync_and_an_outsider_is_refused(browser) -> None:
             pages[member.username] = page
         chen_page, liu_page = pages["sales_chen"], pages["sales_liu"]
         assert "王芳" in chen_page.inner_text("#name")
-        assert chen_page.locator("#ranking li").count() == 2
+        assert chen_page.locator("#ranking > li").count() == 2
+        # Issue 21: one click explains the top intents with the evidence behind them.
+        chen_page.click("#intents-why summary")
+        why = chen_page.inner_text("#intents-why")
+        assert "冷启动排序" in why and "云朵沙发 62%" in why and "浏览过 1 次" in why
+        # and what gave a colleague's closeness its points (none for a score of 0).
+        for row in chen_page.locator("#ranking > li").all():
+            row.locator("details.why summary").click()
+            points = float(row.locator("span[title] > span").first.inner_text())
+            assert ("+" in row.locator("details.why").inner_text()) == (points > 0)
 
         sent = time.monotonic()
         answer = post_event(base_url, token, secret, {

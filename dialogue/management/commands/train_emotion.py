@@ -1,6 +1,7 @@
-"""``manage.py train_emotion [--data DIR] [--seed N] [--epochs N] [--max-rows N]``: retrain the emotion model on
-the public data (progress bar), print its held-out figures next to snownlp, the lexicon and the active model, and
-activate it only when it is at least as good as each of them (SPEC S16, ``base.model_gate``)."""
+"""``manage.py train_emotion [--data DIR] [--seed N] [--epochs N] [--max-rows N] [--no-progress]``: retrain the
+emotion model on the public data (a progress bar in a terminal, plain lines elsewhere: ``base.progress``), print its
+held-out figures next to snownlp, the lexicon and the active model, and activate it only when it is at least as good
+as each of them (SPEC S16, ``base.model_gate``)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--epochs", type=int, default=None)
         parser.add_argument("--max-rows", type=int, default=None, help="Cap each source file (quick runs).")
         parser.add_argument("--no-snownlp", action="store_true", help="Skip the (slow) snownlp baseline.")
+        parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
 
     def handle(self, *args, **options) -> None:
         try:
@@ -33,6 +35,7 @@ class Command(BaseCommand):
                 epochs=options["epochs"],
                 max_rows=options["max_rows"],
                 snownlp_baseline=not options["no_snownlp"],
+                progress=not options["no_progress"],
             )
         except EmotionDataMissing as error:
             raise CommandError(str(error)) from error

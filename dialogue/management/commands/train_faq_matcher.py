@@ -1,6 +1,7 @@
-"""``manage.py train_faq_matcher [--seed 13] [--epochs 40] [--no-ecd] [--output PATH]``: retrain the FAQ matcher
-(issue 17 item 5) on the shipped paraphrase set and, when ``../shared/data/dialogue/`` is there, the e-commerce
-dialogue sample; tune its calibration on the validation split and write ``dialogue/trained/faq_matcher.pt``."""
+"""``manage.py train_faq_matcher [--seed 13] [--epochs 40] [--no-ecd] [--output PATH] [--no-progress]``: retrain
+the FAQ matcher (issue 17 item 5) on the shipped paraphrase set and, when ``../shared/data/dialogue/`` is there, the
+e-commerce dialogue sample; tune its calibration on the validation split and write
+``dialogue/trained/faq_matcher.pt``."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--epochs", type=int, default=TrainingSettings.epochs)
         parser.add_argument("--no-ecd", action="store_true", help="Train on the paraphrase set alone.")
         parser.add_argument("--output", type=Path, default=WEIGHTS)
+        parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
 
     def handle(self, *args, **options) -> None:
         use_ecd = not options["no_ecd"]
@@ -29,7 +31,7 @@ class Command(BaseCommand):
             )
             use_ecd = False
         cfg = TrainingSettings(seed=options["seed"], epochs=options["epochs"], use_ecd=use_ecd)
-        report = train_faq_matcher(cfg, options["output"])
+        report = train_faq_matcher(cfg, options["output"], progress=not options["no_progress"])
         MATCHER.forget()
         c, v = report.combined, report.validation
         ecd = f", {report.ecd_pairs} of them from the dialogue sample" if report.ecd_pairs else ""

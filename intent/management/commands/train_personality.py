@@ -15,13 +15,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--if-missing", action="store_true", help="Train only when no model is saved yet.")
+        parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
 
-    def handle(self, *args, seed: int, if_missing: bool, **options) -> None:
+    def handle(self, *args, seed: int, if_missing: bool, no_progress: bool = False, **options) -> None:
         if if_missing and load_personality_model() is not None:
             self.stdout.write("A personality model is already saved; not retrained.")
             return
         try:
-            report = train_personality_model(seed=seed)
+            report = train_personality_model(seed=seed, progress=not no_progress)
         except PersonalityModelError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Saved {report.path}; {report.metrics['evaluation']}:")

@@ -1,7 +1,7 @@
-"""``manage.py train_reply_model [--if-missing]``: load the shipped reply scripts and history (once), train the
-reply-script target model (SPEC V6) on every sample, record the version and print its held-out figures beside the
-baselines (without emotion, scene majority) and the gate's verdict: the version is activated only when its choice of
-reply kind is at least as good as the cue rules' and the scene majority's on the held-out split."""
+"""``manage.py train_reply_model [--if-missing] [--no-progress]``: load the shipped reply scripts and history
+(once), train the reply-script target model (SPEC V6) on every sample, record the version and print its held-out
+figures beside the baselines (without emotion, scene majority) and the gate's verdict: the version is activated only
+when its choice of reply kind is at least as good as the cue rules' and the scene majority's on the held-out split."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("--if-missing", action="store_true", help="Do nothing when a version is active.")
         parser.add_argument("--seed", type=int, default=13)
+        parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
 
     def handle(self, *args, **options) -> None:
         scripts, samples = seed_reply_library()
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             self.stdout.write("A reply model is active; nothing to train.")
             return
         try:
-            version = retrain_reply_model(options["seed"])
+            version = retrain_reply_model(options["seed"], progress=not options["no_progress"])
         except ReplyModelMissingError as error:
             raise CommandError(str(error)) from None
         m = version.metrics
