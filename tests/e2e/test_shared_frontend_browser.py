@@ -84,7 +84,7 @@ def ask(page, text: str) -> None:  # noqa: ANN001
 
 
 def message_ids(page) -> list[int]:  # noqa: ANN001
-    return [int(i) for i in page.eval_on_selector_all("#messages li", "items => items.map((li) => li.dataset.id)")]
+    return [int(i) for i in page.eval_on_selector_all("#messages > li", "items => items.map((li) => li.dataset.id)")]
 
 
 def test_the_card_socket_reconnects_and_gets_the_messages_it_missed(browser, shop) -> None:
