@@ -138,10 +138,21 @@ def _seconds(value: timedelta | None) -> float | None:
     return None if value is None else round(value.total_seconds(), 1)
 
 
-def _line_of_salesperson(lookup: str, line: str) -> Q:
-    """Staff who sell ``line``: it is in their lines, or they have none (every line of the company). The lines are a
-    JSON list; matching its text with the quotes works the same on SQLite and PostgreSQL."""
+def _sells_line(lookup: str, line: str) -> Q:
+    """Staff (or branches) at ``lookup`` that sell ``line``: it is in their lines, or they have none (every line of
+    the company). The lines are a JSON list; matching its text with the quotes works the same on SQLite and
+    PostgreSQL."""
     return Q(**{f"{lookup}__lines_of_business__icontains": f'"{line}"'}) | Q(**{f"{lookup}__lines_of_business": []})
+
+
+def _of_conversations(queryset: QuerySet, f: Filters, path: str = "") -> QuerySet:
+    """``queryset`` narrowed to the salesperson's conversations and the line of the conversation's product (``path``
+    leads from its rows to the conversation, e.g. ``conversation__``)."""
+    if f.salesperson:
+        queryset = queryset.filter(**{f"{path}salesperson_id": f.salesperson})
+    if f.line:
+        queryset = queryset.filter(**{f"{path}product__category__line_of_business": f.line})
+    return queryset
 
 
 # --- Cards -----------------------------------------------------------------------------------------------------------
@@ -153,7 +164,7 @@ def card_funnel(f: Filters) -> Table:
     if f.salesperson:
         links = links.filter(card__salesperson_id=f.salesperson)
     if f.line:
-        links = links.filter(_line_of_salesperson("card__salesperson", f.line))
+        links = links.filter(_sells_line("card__salesperson", f.line))
     visits = CardVisit.objects.filter(link=OuterRef("pk"))
     chatted = visits.filter(conversation__messages__sender=Message.Sender.CUSTOMER)
     offered = CardVisit.objects.filter(link=OuterRef("pk")).annotate(
@@ -201,19 +212,13 @@ def _conversations(f: Filters) -> QuerySet:
             f.within("created_at")
         ))
     )  # fmt: skip
-    if f.salesperson:
-        conversations = conversations.filter(salesperson_id=f.salesperson)
-    if f.line:
-        conversations = conversations.filter(product__category__line_of_business=f.line)
-    return conversations
+    return _of_conversations(conversations, f)
 
 
 def handoffs(f: Filters) -> Table:
-    handed = scoped(HandOff.objects.filter(f.within("created_at")), f.organisation)
-    if f.salesperson:
-        handed = handed.filter(conversation__salesperson_id=f.salesperson)
-    if f.line:
-        handed = handed.filter(conversation__product__category__line_of_business=f.line)
+    handed = _of_conversations(
+        scoped(HandOff.objects.filter(f.within("created_at")), f.organisation), f, "conversation__"
+    )
     wait = ExpressionWrapper(F("accepted_at") - F("created_at"), output_field=DurationField())
     accepted = handed.filter(accepted_at__isnull=False)
     by_reason = {
@@ -266,10 +271,7 @@ def emotion_over_time(f: Filters) -> Table:
     messages = scoped(Message.objects.filter(sender=Message.Sender.CUSTOMER), f.organisation).filter(
         f.within("created_at")
     )
-    if f.salesperson:
-        messages = messages.filter(conversation__salesperson_id=f.salesperson)
-    if f.line:
-        messages = messages.filter(conversation__product__category__line_of_business=f.line)
+    messages = _of_conversations(messages, f, "conversation__")
     per_emotion = {name: Count("pk", filter=Q(emotion=name)) for name in VALENCE}
     rows = [
         {
@@ -439,7 +441,7 @@ def branch_tasks(f: Filters) -> Table:
     if f.branch:
         tasks = tasks.filter(branch_id=f.branch)
     if f.line:
-        tasks = tasks.filter(Q(branch__lines_of_business__icontains=f'"{f.line}"') | Q(branch__lines_of_business=[]))
+        tasks = tasks.filter(_sells_line("branch", f.line))
     tiers = TaskFeedback.Tier
     grouped = (
         tasks.annotate(week=TruncWeek("created_at", output_field=DateField()))

@@ -22,6 +22,7 @@ from branch.models import Branch, Task, TaskFeedback
 from crm.models import Customer, Product
 from dialogue.config import ScoringValues
 from dialogue.models import Conversation, HandOff, Message
+from dialogue.score_explanations import scoring_weights
 from salescard.cards import issue_link
 from salescard.models import CardEvent, CardLink, CardVisit, SmartCard
 
@@ -149,16 +150,7 @@ def _customer_message(chat: Conversation, emotion: str, moment, cfg: ScoringValu
         "model_scores": {},
         "model_version": "",
         "reason_words": [],
-        "weights": {
-            "alpha": cfg.alpha,
-            "beta": cfg.beta,
-            "gamma": cfg.gamma,
-            "satisfaction_threshold": cfg.satisfaction_threshold,
-            "deal_rate_threshold": cfg.deal_rate_threshold,
-            "lexicon_weight": cfg.lexicon_weight,
-            "model_weight": cfg.model_weight,
-            "model_positive": None,
-        },
+        "weights": scoring_weights(cfg, None),  # what the terminal explains K with
         "demo": True,
     }
     message = Message.objects.create(
